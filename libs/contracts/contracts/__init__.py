@@ -1,0 +1,1 @@
+"""Event payload schemas (pydantic only, no logic)."""
