@@ -1,0 +1,88 @@
+"""``python -m <service> migrate|downgrade|api|worker|replay|check``: one command line for all."""
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime
+
+import uvicorn
+
+from servicekit.logging import configure_logging
+from servicekit.migrations import downgrade, upgrade
+from servicekit.service import ServiceDefinition
+
+
+def main(service: ServiceDefinition, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {service.name}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    migrate = commands.add_parser("migrate", help="upgrade the database to the newest migration")
+    migrate.add_argument("--revision", default="head")
+    down = commands.add_parser("downgrade", help="downgrade the database")
+    down.add_argument("--revision", default="base")
+    commands.add_parser("api", help="serve the HTTP API")
+    worker = commands.add_parser("worker", help="run the outbox relay and the event consumers")
+    worker.add_argument("--no-relay", action="store_true")
+    worker.add_argument("--no-consumers", action="store_true")
+    replay_cmd = commands.add_parser("replay", help="re-publish outbox events created since a point in time")
+    replay_cmd.add_argument("--since", required=True, type=datetime.fromisoformat, help="ISO 8601 timestamp with offset")
+    commands.add_parser("check", help="exit 0 when the database and Redis answer (container healthcheck)")
+    args = parser.parse_args(argv)
+
+    settings = service.settings_factory()
+    configure_logging(service.name, settings.log_level)
+    if args.command == "migrate":
+        upgrade(service.migrations_dir, settings.database_url, args.revision)
+    elif args.command == "downgrade":
+        downgrade(service.migrations_dir, settings.database_url, args.revision)
+    elif args.command == "api":
+        uvicorn.run(
+            service.app_factory, factory=True, host=settings.host, port=settings.port, workers=settings.workers,
+            loop="uvloop", http="httptools", log_config=None, access_log=False, timeout_graceful_shutdown=10,
+        )
+    elif args.command == "worker":
+        from servicekit.worker import run_worker
+
+        asyncio.run(run_worker(service, relay=not args.no_relay, consumers=not args.no_consumers))
+    elif args.command == "replay":
+        count = asyncio.run(_replay(service, args.since))
+        print(f"re-published {count} events since {args.since.isoformat()}")
+    elif args.command == "check":
+        return asyncio.run(_check(settings))
+    return 0
+
+
+async def _replay(service: ServiceDefinition, since: datetime) -> int:
+    import redis.asyncio as aioredis
+
+    from servicekit.events.envelope import stream_name
+    from servicekit.events.relay import replay
+
+    settings = service.settings_factory()
+    if since.tzinfo is None:
+        sys.exit("--since needs an offset, e.g. 2026-11-22T10:00:00+01:00")
+    redis = aioredis.from_url(settings.redis_url)
+    try:
+        return await replay(
+            database_url=settings.database_url, redis=redis,
+            stream=stream_name(settings.stream_prefix, service.name), since=since,
+        )
+    finally:
+        await redis.aclose()
+
+
+async def _check(settings) -> int:
+    import asyncpg
+    import redis.asyncio as aioredis
+
+    from servicekit.db import plain_url
+
+    try:
+        connection = await asyncpg.connect(plain_url(settings.database_url), timeout=3)
+        await connection.close()
+        redis = aioredis.from_url(settings.redis_url, socket_timeout=3)
+        await redis.ping()
+        await redis.aclose()
+    except Exception as exc:
+        print(f"not healthy: {exc!r}", file=sys.stderr)
+        return 1
+    return 0

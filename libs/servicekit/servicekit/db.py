@@ -1,0 +1,103 @@
+"""Async SQLAlchemy engine, metadata conventions and the request-owned transaction.
+
+The transaction belongs to the request: ``TransactionalRoute`` opens a session before the
+endpoint runs and commits it *before* the response is returned to the server, so a failed
+commit becomes an error response instead of following a 201 the client already saw.
+Endpoints get the session with ``Depends(get_session)`` and never commit themselves.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for tables every service has (outbox, inbox, idempotency)."""
+
+    metadata = new_metadata()
+
+
+def async_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs in settings and pick the asyncpg driver."""
+    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix):]
+    return url
+
+
+def plain_url(url: str) -> str:
+    """The libpq form of a URL (for asyncpg.connect and tools)."""
+    return "postgresql://" + async_url(url)[len("postgresql+asyncpg://"):]
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False,
+        pool_recycle=1800,
+    )
+
+
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+# Hooks run inside the transaction just before commit (e.g. storing an idempotent reply).
+BeforeCommit = Callable[[Request, Response, AsyncSession], Awaitable[None]]
+
+
+class TransactionalRoute(APIRoute):
+    """Route class that owns the request's transaction.
+
+    Commits when the endpoint returned a success response, rolls back on an exception or an
+    error status. Routers that touch the database use ``APIRouter(route_class=TransactionalRoute)``.
+    """
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def transactional_handler(request: Request) -> Response:
+            factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+            async with factory() as session:
+                request.state.db_session = session
+                request.state.before_commit = []
+                try:
+                    response = await handler(request)
+                except BaseException:
+                    await session.rollback()
+                    raise
+                if response.status_code >= 400:
+                    await session.rollback()
+                    return response
+                for hook in request.state.before_commit:
+                    await hook(request, response, session)
+                await session.commit()
+                return response
+
+        return transactional_handler
+
+
+def get_session(request: Request) -> AsyncSession:
+    try:
+        return request.state.db_session
+    except AttributeError:  # pragma: no cover - a programming error, not user input
+        raise RuntimeError("route does not use TransactionalRoute") from None
+
+
+Session = Annotated[AsyncSession, Depends(get_session)]

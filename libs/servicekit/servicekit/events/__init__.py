@@ -1,0 +1,1 @@
+"""Event machinery: CloudEvents envelope, transactional outbox + relay, idempotent consumers."""

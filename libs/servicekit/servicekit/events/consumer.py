@@ -1,0 +1,172 @@
+"""Idempotent consumers on Redis Streams consumer groups.
+
+For each message: one transaction records the event id in ``processed_events`` and applies the
+handler's effects; only after commit is the message acknowledged. A redelivered or replayed
+event finds its id already recorded and changes nothing. A handler that fails leaves the message
+pending; it is retried when XAUTOCLAIM reclaims it (which also rescues messages of crashed
+consumers) and after ``max_deliveries`` it moves to the dead-letter stream. A message that cannot
+even be parsed goes there at once, since no retry can help it.
+"""
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
+
+import redis.asyncio as aioredis
+from pydantic import ValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
+from servicekit.tables import ProcessedEvent
+
+log = logging.getLogger("servicekit.consumer")
+
+Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        group: str,
+        redis: aioredis.Redis,
+        sessions: async_sessionmaker[AsyncSession],
+        streams: list[str],
+        handlers: dict[str, Handler],
+        dead_letter_stream: str,
+        batch_size: int = 100,
+        block_ms: int = 1000,
+        claim_idle_ms: int = 30_000,
+        max_deliveries: int = 5,
+        consumer_name: str | None = None,
+    ) -> None:
+        self.group = group
+        self.redis = redis
+        self.sessions = sessions
+        self.streams = streams
+        self.handlers = handlers
+        self.dead_letter_stream = dead_letter_stream
+        self.batch_size = batch_size
+        self.block_ms = block_ms
+        self.claim_idle_ms = claim_idle_ms
+        self.max_deliveries = max_deliveries
+        self.name = consumer_name or f"{socket.gethostname()}-{os.getpid()}"
+
+    async def ensure_groups(self) -> None:
+        for stream in self.streams:
+            try:
+                # From the stream's beginning: a new or rebuilt read model needs every event.
+                await self.redis.xgroup_create(stream, self.group, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    async def run(self, stop: asyncio.Event) -> None:
+        groups_ready = False
+        last_claim = 0.0
+        while not stop.is_set():
+            try:
+                if not groups_ready:
+                    await self.ensure_groups()
+                    groups_ready = True
+                if time.monotonic() - last_claim >= self.claim_idle_ms / 2000:
+                    await self.claim_stalled()
+                    last_claim = time.monotonic()
+                await self.read_new()
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # Redis lost the stream or the group (e.g. restarted without data): recreate.
+                log.warning("consumer group missing, recreating", extra={"group": self.group})
+                groups_ready = False
+            except (RedisConnectionError, RedisTimeoutError, OSError, OperationalError, DBAPIError) as exc:
+                log.warning("consumer interrupted, retrying", extra={"error": repr(exc)})
+                groups_ready = False
+                await asyncio.sleep(0.5)
+
+    async def read_new(self) -> None:
+        response = await self.redis.xreadgroup(
+            self.group, self.name, {stream: ">" for stream in self.streams},
+            count=self.batch_size, block=self.block_ms,
+        )
+        for stream, messages in response or []:
+            for message_id, fields in messages:
+                await self.handle(_text(stream), message_id, fields)
+
+    async def claim_stalled(self) -> None:
+        for stream in self.streams:
+            start = "0-0"
+            while True:
+                reply = await self.redis.xautoclaim(
+                    stream, self.group, self.name, min_idle_time=self.claim_idle_ms,
+                    start_id=start, count=self.batch_size,
+                )
+                # Redis 7 adds a third element (deleted ids); 6.2 has two. Use only the first two.
+                next_start, messages = reply[0], reply[1]
+                for message_id, fields in messages:
+                    if fields is None:  # deleted from the stream while pending (Redis 6.2)
+                        await self.redis.xack(stream, self.group, message_id)
+                        continue
+                    await self.handle(stream, message_id, fields)
+                if _text(next_start) == "0-0":
+                    break
+                start = next_start
+
+    async def handle(self, stream: str, message_id, fields: dict) -> None:
+        raw = fields.get(ENVELOPE_FIELD)
+        try:
+            envelope = Envelope.from_json(raw) if raw is not None else None
+        except ValidationError:
+            envelope = None
+        if envelope is None:
+            await self.dead_letter(stream, message_id, fields, "the message is not a valid event envelope")
+            return
+        try:
+            await self.apply(envelope)
+        except (RedisConnectionError, OperationalError):
+            raise  # infrastructure, not the message: let run() back off; the message stays pending
+        except Exception as exc:
+            log.exception("handler failed", extra={"event_id": str(envelope.id), "event_type": envelope.type})
+            if await self.deliveries(stream, message_id) >= self.max_deliveries:
+                await self.dead_letter(stream, message_id, fields, f"{type(exc).__name__}: {exc}"[:500])
+            return
+        await self.redis.xack(stream, self.group, message_id)
+
+    async def apply(self, envelope: Envelope) -> bool:
+        """Apply one event exactly once; False when it had been applied before."""
+        handler = self.handlers.get(envelope.type)
+        async with self.sessions() as session, session.begin():
+            first_time = await session.scalar(
+                insert(ProcessedEvent)
+                .values(event_id=envelope.id, type=envelope.type)
+                .on_conflict_do_nothing()
+                .returning(ProcessedEvent.event_id)
+            )
+            if first_time is None:
+                return False
+            if handler is not None:
+                await handler(session, envelope)
+        return True
+
+    async def deliveries(self, stream: str, message_id) -> int:
+        pending = await self.redis.xpending_range(stream, self.group, min=message_id, max=message_id, count=1)
+        return pending[0]["times_delivered"] if pending else 1
+
+    async def dead_letter(self, stream: str, message_id, fields: dict, reason: str) -> None:
+        entry = dict(fields)
+        entry.update({b"original_stream": stream, b"original_id": message_id, b"consumer_group": self.group, b"reason": reason})
+        await self.redis.xadd(self.dead_letter_stream, entry)
+        await self.redis.xack(stream, self.group, message_id)
+        log.error("message dead-lettered", extra={"stream": stream, "message_id": _text(message_id), "reason": reason})
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value

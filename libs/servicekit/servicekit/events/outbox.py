@@ -1,0 +1,36 @@
+"""Writing events: a row in ``outbox`` in the caller's transaction, nothing else.
+
+``NOTIFY`` is transactional in PostgreSQL: it is delivered only if the transaction commits, so
+the relay wakes promptly after commit and never for a rolled-back change.
+"""
+
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.events.envelope import Envelope
+from servicekit.tables import OutboxEvent
+
+NOTIFY_CHANNEL = "qm_outbox"
+
+
+class EventPublisher:
+    """Records events for one producing service (``source``)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    async def record(
+        self, session: AsyncSession, *, type: str, subject: str, data: BaseModel, schema_version: int = 1
+    ) -> Envelope:
+        envelope = Envelope(
+            source=f"/{self.source}", type=type, subject=subject,
+            schemaversion=schema_version, data=data.model_dump(mode="json"),
+        )
+        session.add(
+            OutboxEvent(
+                event_id=envelope.id, type=type, subject=subject, envelope=envelope.model_dump(mode="json"),
+            )
+        )
+        await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+        return envelope

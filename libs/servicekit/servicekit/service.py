@@ -1,0 +1,21 @@
+"""What a service declares about itself, so the shared command line can run it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import MetaData
+
+from servicekit.events.consumer import Handler
+from servicekit.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str  # also the consumer group, the stream name and the assertion audience
+    settings_factory: Callable[[], ServiceSettings]
+    app_factory: str  # import string for uvicorn, e.g. "goals.app:create_app"
+    metadata: MetaData
+    migrations_dir: Path
+    # Producing service → {event type → handler}; the handler runs in the consumer's transaction.
+    subscriptions: dict[str, dict[str, Handler]] = field(default_factory=dict)

@@ -1,0 +1,77 @@
+"""The worker process: outbox relay, event consumers and housekeeping, until SIGTERM/SIGINT."""
+
+import asyncio
+import logging
+import signal
+from datetime import UTC, datetime, timedelta
+
+import redis.asyncio as aioredis
+from sqlalchemy import delete
+
+from servicekit.db import create_engine, sessionmaker
+from servicekit.events.consumer import EventConsumer
+from servicekit.events.envelope import dead_letter_stream, stream_name
+from servicekit.events.relay import OutboxRelay
+from servicekit.idempotency import prune_idempotency_records
+from servicekit.service import ServiceDefinition
+from servicekit.tables import OutboxEvent, ProcessedEvent
+
+log = logging.getLogger("servicekit.worker")
+HOUSEKEEPING_INTERVAL_SECONDS = 3600
+
+
+async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumers: bool = True) -> None:
+    settings = service.settings_factory()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    engine = create_engine(settings.database_url, pool_size=2)
+    redis = aioredis.from_url(settings.redis_url)
+    tasks = [asyncio.create_task(_housekeeping(engine, settings.outbox_retention_days, stop))]
+    if relay:
+        tasks.append(asyncio.create_task(OutboxRelay(
+            database_url=settings.database_url, redis=redis,
+            stream=stream_name(settings.stream_prefix, service.name),
+            batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds,
+        ).run(stop)))
+    if consumers and service.subscriptions:
+        handlers = {etype: fn for per_source in service.subscriptions.values() for etype, fn in per_source.items()}
+        tasks.append(asyncio.create_task(EventConsumer(
+            group=service.name, redis=redis, sessions=sessionmaker(engine),
+            streams=[stream_name(settings.stream_prefix, source) for source in service.subscriptions],
+            handlers=handlers, dead_letter_stream=dead_letter_stream(settings.stream_prefix, service.name),
+            batch_size=settings.consumer_batch_size, block_ms=settings.consumer_block_ms,
+            claim_idle_ms=settings.consumer_claim_idle_ms, max_deliveries=settings.consumer_max_deliveries,
+        ).run(stop)))
+    log.info("worker started", extra={"relay": relay, "consumers": consumers and bool(service.subscriptions)})
+    try:
+        await stop.wait()
+        await asyncio.wait(tasks, timeout=10)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await redis.aclose()
+        await engine.dispose()
+        log.info("worker stopped")
+
+
+async def _housekeeping(engine, retention_days: int, stop: asyncio.Event) -> None:
+    """Prune what has outlived its purpose: old published outbox rows, inbox ids, idempotency replies."""
+    factory = sessionmaker(engine)
+    while not stop.is_set():
+        cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+        try:
+            async with factory() as session, session.begin():
+                await session.execute(
+                    delete(OutboxEvent).where(OutboxEvent.published_at.is_not(None), OutboxEvent.created_at < cutoff)
+                )
+                await session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff))
+                await prune_idempotency_records(session)
+        except Exception:  # housekeeping must never take the worker down
+            log.exception("housekeeping failed")
+        try:
+            await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL_SECONDS)
+        except TimeoutError:
+            pass
