@@ -57,7 +57,7 @@ def create_service_app(
 
     @app.exception_handler(IdempotentReplay)
     async def _replay(request, exc: IdempotentReplay):
-        return replay_response(exc.record)
+        return replay_response(exc)
 
     app.include_router(health_router)
     for router in routers:

@@ -3,7 +3,8 @@
 import asyncio
 
 from fastapi import APIRouter, Request
-from fastapi.responses import ORJSONResponse, Response
+import orjson
+from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -11,9 +12,13 @@ router = APIRouter(include_in_schema=False)
 CHECK_TIMEOUT_SECONDS = 2.0
 
 
+def _json(body: dict, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
 @router.get("/healthz")
-async def healthz() -> ORJSONResponse:
-    return ORJSONResponse({"status": "ok"})
+async def healthz() -> Response:
+    return _json({"status": "ok"})
 
 
 async def _check_database(request: Request) -> None:
@@ -26,7 +31,7 @@ async def _check_redis(request: Request) -> None:
 
 
 @router.get("/readyz")
-async def readyz(request: Request) -> ORJSONResponse:
+async def readyz(request: Request) -> Response:
     checks = {}
     for name, check in (("database", _check_database), ("redis", _check_redis)):
         try:
@@ -35,7 +40,7 @@ async def readyz(request: Request) -> ORJSONResponse:
         except Exception as exc:  # any failure means not ready; say which
             checks[name] = f"down: {type(exc).__name__}"
     ready = all(state == "up" for state in checks.values())
-    return ORJSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+    return _json({"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503)
 
 
 @router.get("/metrics")

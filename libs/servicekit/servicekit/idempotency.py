@@ -21,14 +21,16 @@ _REPLAYED_HEADERS = ("location", "etag", "content-type")
 
 
 class IdempotentReplay(Exception):
+    """Raised to answer with the stored reply; carries plain values (the session rolls back)."""
+
     def __init__(self, record: IdempotencyRecord) -> None:
-        self.record = record
+        self.status_code = record.status_code
+        self.headers = dict(record.headers) | {"idempotent-replayed": "true"}
+        self.body = bytes(record.body)
 
 
-def replay_response(record: IdempotencyRecord) -> Response:
-    headers = dict(record.headers)
-    headers["idempotent-replayed"] = "true"
-    return Response(record.body, status_code=record.status_code, headers=headers)
+def replay_response(replay: IdempotentReplay) -> Response:
+    return Response(replay.body, status_code=replay.status_code, headers=replay.headers)
 
 
 async def idempotency_key(request: Request) -> None:

@@ -82,9 +82,10 @@ class EventConsumer:
                     last_claim = time.monotonic()
                 await self.read_new()
             except ResponseError as exc:
-                if "NOGROUP" not in str(exc):
+                # NOGROUP: Redis lost the stream or the group (e.g. restarted without data);
+                # UNBLOCKED: the stream was deleted under a blocked read (Redis 7). Recreate.
+                if not str(exc).startswith(("NOGROUP", "UNBLOCKED")):
                     raise
-                # Redis lost the stream or the group (e.g. restarted without data): recreate.
                 log.warning("consumer group missing, recreating", extra={"group": self.group})
                 groups_ready = False
             except (RedisConnectionError, RedisTimeoutError, OSError, OperationalError, DBAPIError) as exc:

@@ -1,0 +1,180 @@
+"""Outbox relay and idempotent consumers against real PostgreSQL and Redis."""
+
+import asyncio
+import secrets
+
+import pytest
+from sample_service import Note, NoteCreated
+from sqlalchemy import delete, func, select
+
+from servicekit.db import create_engine, sessionmaker
+from servicekit.events.consumer import EventConsumer
+from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
+from servicekit.events.outbox import EventPublisher
+from servicekit.events.relay import OutboxRelay, replay
+from servicekit.tables import OutboxEvent
+
+publisher = EventPublisher("sample")
+
+
+@pytest.fixture
+async def sessions(sample_db):
+    engine = create_engine(sample_db, pool_size=4)
+    factory = sessionmaker(engine)
+    async with factory() as session, session.begin():
+        # Committed rows from earlier tests would otherwise be relayed here too.
+        await session.execute(delete(OutboxEvent))
+        await session.execute(delete(Note))
+    yield factory
+    await engine.dispose()
+
+
+async def stream_events(redis, stream) -> list[Envelope]:
+    return [Envelope.from_json(fields[ENVELOPE_FIELD]) for _, fields in await redis.xrange(stream)]
+
+
+async def wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+async def test_relay_publishes_committed_events_and_none_from_rollbacks(sessions, sample_db, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    async with sessions() as session, session.begin():
+        await publisher.record(session, type="sample.note.created", subject="1", data=NoteCreated(id=1, title="kept"))
+    async with sessions() as session:
+        async with session.begin():
+            await publisher.record(session, type="sample.note.created", subject="2", data=NoteCreated(id=2, title="lost"))
+            await session.rollback()
+    relay = OutboxRelay(database_url=sample_db, redis=redis_client, stream=stream, poll_seconds=0.2)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await wait_for(lambda: _stream_len(redis_client, stream, 1))
+        # A commit after the relay is idle is published promptly (NOTIFY), in order.
+        async with sessions() as session, session.begin():
+            await publisher.record(session, type="sample.note.created", subject="3", data=NoteCreated(id=3, title="later"))
+        await wait_for(lambda: _stream_len(redis_client, stream, 2))
+    finally:
+        stop.set()
+        await task
+    titles = [event.data["title"] for event in await stream_events(redis_client, stream)]
+    assert titles == ["kept", "later"]
+    async with sessions() as session:
+        unpublished = await session.scalar(select(func.count()).where(OutboxEvent.published_at.is_(None)))
+    assert unpublished == 0
+
+
+async def test_replay_republishes_from_a_point_in_time(sessions, sample_db, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    async with sessions() as session, session.begin():
+        for i in range(5):
+            await publisher.record(session, type="sample.note.created", subject=str(i), data=NoteCreated(id=i, title=f"n{i}"))
+    async with sessions() as session:
+        since = await session.scalar(select(func.min(OutboxEvent.created_at)))
+    assert await replay(database_url=sample_db, redis=redis_client, stream=stream, since=since) == 5
+    assert [e.data["id"] for e in await stream_events(redis_client, stream)] == [0, 1, 2, 3, 4]
+
+
+async def _stream_len(redis, stream, n) -> bool:
+    return await redis.xlen(stream) >= n
+
+
+def make_consumer(redis, sessions, stream, handlers, **overrides) -> EventConsumer:
+    options = dict(
+        group="sample", redis=redis, sessions=sessions, streams=[stream], handlers=handlers,
+        dead_letter_stream=stream + ".dead-letter", block_ms=100, claim_idle_ms=200, max_deliveries=3,
+    )
+    options.update(overrides)
+    return EventConsumer(**options)
+
+
+async def insert_note(session, envelope: Envelope) -> None:
+    session.add(Note(title=envelope.data["title"]))
+
+
+async def note_count(sessions) -> int:
+    async with sessions() as session:
+        return await session.scalar(select(func.count()).select_from(Note))
+
+
+async def run_until(consumer, predicate, timeout=10.0) -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        await wait_for(predicate, timeout)
+    finally:
+        stop.set()
+        await task
+
+
+async def test_duplicates_are_applied_once_and_poison_goes_to_dead_letter(sessions, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    event = Envelope(source="/sample", type="sample.note.created", subject="1", data={"title": "once"})
+    await redis_client.xadd(stream, {ENVELOPE_FIELD: event.to_json()})
+    await redis_client.xadd(stream, {ENVELOPE_FIELD: b"this is not json"})
+    await redis_client.xadd(stream, {ENVELOPE_FIELD: event.to_json()})  # a redelivery / replay
+    follow_up = Envelope(source="/sample", type="sample.note.created", subject="2", data={"title": "after poison"})
+    await redis_client.xadd(stream, {ENVELOPE_FIELD: follow_up.to_json()})
+    consumer = make_consumer(redis_client, sessions, stream, {"sample.note.created": insert_note})
+
+    async def done() -> bool:
+        if await redis_client.xlen(stream + ".dead-letter") != 1:
+            return False
+        return (await redis_client.xpending(stream, "sample"))["pending"] == 0
+
+    await run_until(consumer, done)
+    async with sessions() as session:
+        titles = sorted((await session.scalars(select(Note.title))).all())
+    assert titles == ["after poison", "once"]
+    dead = await redis_client.xrange(stream + ".dead-letter")
+    assert dead[0][1][ENVELOPE_FIELD] == b"this is not json"
+    assert b"not a valid event envelope" in dead[0][1][b"reason"]
+
+
+async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(sessions, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    attempts = []
+
+    async def flaky(session, envelope):
+        attempts.append(envelope.id)
+        session.add(Note(title="must be rolled back"))
+        raise ValueError("cannot apply")
+
+    await redis_client.xadd(stream, {ENVELOPE_FIELD: Envelope(source="/s", type="bad", subject="x", data={}).to_json()})
+    good = Envelope(source="/s", type="sample.note.created", subject="y", data={"title": "good"})
+    await redis_client.xadd(stream, {ENVELOPE_FIELD: good.to_json()})
+    consumer = make_consumer(redis_client, sessions, stream, {"bad": flaky, "sample.note.created": insert_note})
+
+    async def done() -> bool:
+        return await redis_client.xlen(stream + ".dead-letter") == 1
+
+    await run_until(consumer, done)
+    assert len(attempts) == 3  # max_deliveries
+    async with sessions() as session:
+        assert (await session.scalars(select(Note.title))).all() == ["good"]
+    dead = await redis_client.xrange(stream + ".dead-letter")
+    assert b"ValueError" in dead[0][1][b"reason"]
+
+
+async def test_consumer_recreates_its_group_when_redis_lost_the_stream(sessions, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    consumer = make_consumer(redis_client, sessions, stream, {"sample.note.created": insert_note})
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        await redis_client.xadd(stream, {ENVELOPE_FIELD: Envelope(source="/s", type="sample.note.created", subject="1", data={"title": "before"}).to_json()})
+        await wait_for(lambda: _count_is(sessions, 1))
+        await redis_client.delete(stream)  # as if Redis restarted empty
+        await redis_client.xadd(stream, {ENVELOPE_FIELD: Envelope(source="/s", type="sample.note.created", subject="2", data={"title": "after"}).to_json()})
+        await wait_for(lambda: _count_is(sessions, 2))
+    finally:
+        stop.set()
+        await task
+
+
+async def _count_is(sessions, n) -> bool:
+    return await note_count(sessions) == n
