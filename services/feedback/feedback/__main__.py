@@ -1,0 +1,5 @@
+from servicekit.cli import main
+
+from feedback.definition import SERVICE
+
+raise SystemExit(main(SERVICE))
