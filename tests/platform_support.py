@@ -1,0 +1,36 @@
+"""Helpers for the cross-service tests: polling the read models through the gateway."""
+
+import time
+
+import httpx
+
+READ_MODELS = ("feedback", "audit", "awards")
+
+
+def wait_until(predicate, *, timeout: float = 30.0, interval: float = 0.1, what: str = "condition"):
+    """Poll until ``predicate()`` returns something truthy; propagation is asynchronous by design."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached within {timeout} s")
+        time.sleep(interval)
+
+
+def unit_in(client: httpx.Client, service: str, unit_id: str, **params) -> dict | None:
+    response = client.get(f"/{service}/v1/organisation-units/{unit_id}", params=params)
+    return response.json() if response.status_code == 200 else None
+
+
+def count_units(client: httpx.Client, service: str, **params) -> int:
+    total, cursor = 0, None
+    while True:
+        page = client.get(
+            f"/{service}/v1/organisation-units", params={"limit": 500, **params, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        total += len(page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return total
