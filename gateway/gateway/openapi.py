@@ -1,0 +1,205 @@
+"""One OpenAPI document for the whole platform, merged from the services' own, plus a docs page.
+
+Each service publishes ``/<service>/v1/openapi.json`` with paths already carrying its prefix, so
+paths merge as they are. Components merge by name; a name that two services define differently
+is renamed ``<service>.<Name>`` in every service that has it (and every reference to it in that
+service's document follows), so no service's schema silently wins. Service-level security is
+replaced by the gateway's: callers authenticate with an API key or a bearer token, never with
+the internal assertion, which is removed from the documented parameters.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import orjson
+
+from gateway.auth import GATEWAY_IDENTITY, AssertionMinter
+from gateway.tracing import request_id
+from gateway.upstream import UpstreamError, UpstreamPool, fetch
+
+log = logging.getLogger("gateway.openapi")
+
+FETCH_TIMEOUT_SECONDS = 5.0
+CACHE_SECONDS = 60.0
+# A document missing a service is retried sooner.
+PARTIAL_CACHE_SECONDS = 5.0
+JSON = b"application/json"
+HTML = b"text/html; charset=utf-8"
+SECURITY_SCHEMES = {
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+               "description": "A key issued to a calling system or portal: qm_<key id>_<secret>."},
+    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+               "description": "A staff token from the city's identity provider."},
+}
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def merge(documents: dict[str, dict[str, Any]], unavailable: dict[str, str], version: str = "1") -> dict[str, Any]:
+    """Merge service documents (service name -> document); ``unavailable`` names those left out."""
+    renames = _clashing_names(documents)
+    paths: dict[str, Any] = {}
+    components: dict[str, dict[str, Any]] = {}
+    tags: dict[str, Any] = {}
+    for service, document in documents.items():
+        document = _rewrite_refs(document, renames.get(service, {}))
+        for path, item in (document.get("paths") or {}).items():
+            if path in paths:
+                log.warning("path published by two services; keeping the first", extra={"path": path, "service": service})
+                continue
+            paths[path] = _public_path_item(item)
+        for section, entries in (document.get("components") or {}).items():
+            if section == "securitySchemes":
+                continue
+            target = components.setdefault(section, {})
+            for name, definition in entries.items():
+                target[renames.get(service, {}).get(f"#/components/{section}/{name}", name).rsplit("/", 1)[-1]] = definition
+        for tag in document.get("tags") or []:
+            tags.setdefault(tag.get("name"), tag)
+
+    components["securitySchemes"] = SECURITY_SCHEMES
+    included = sorted(documents)
+    description = "All services of the quality-management platform behind the gateway."
+    if unavailable:
+        description += " Not included (unavailable when this document was built): " + ", ".join(sorted(unavailable)) + "."
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "City of Stockholm quality management API", "version": version, "description": description},
+        "servers": [{"url": "/"}],
+        "paths": dict(sorted(paths.items())),
+        "components": components,
+        "security": [{"apiKey": []}, {"bearer": []}],
+        "x-upstreams": {
+            **{service: {"status": "included"} for service in included},
+            **{service: {"status": "unavailable", "reason": reason} for service, reason in sorted(unavailable.items())},
+        },
+    }
+    if tags:
+        merged["tags"] = list(tags.values())
+    return merged
+
+
+def _clashing_names(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """service -> {old ref: new ref} for component names defined differently by several services."""
+    seen: dict[tuple[str, str], dict[str, bytes]] = {}
+    for service, document in documents.items():
+        for section, entries in (document.get("components") or {}).items():
+            if section == "securitySchemes" or not isinstance(entries, dict):
+                continue
+            for name, definition in entries.items():
+                seen.setdefault((section, name), {})[service] = orjson.dumps(definition, option=orjson.OPT_SORT_KEYS)
+    renames: dict[str, dict[str, str]] = {}
+    for (section, name), definitions in seen.items():
+        if len(set(definitions.values())) > 1:
+            for service in definitions:
+                renames.setdefault(service, {})[f"#/components/{section}/{name}"] = f"#/components/{section}/{service}.{name}"
+    return renames
+
+
+def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
+    """A copy of ``node`` with every string equal to a renamed ref replaced ($ref, discriminator maps)."""
+    if not renames:
+        return node
+    if isinstance(node, dict):
+        return {key: _rewrite_refs(value, renames) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_rewrite_refs(value, renames) for value in node]
+    if isinstance(node, str):
+        return renames.get(node, node)
+    return node
+
+
+def _public_path_item(item: dict[str, Any]) -> dict[str, Any]:
+    """The path item without service-level security and without the internal assertion header."""
+    item = {key: value for key, value in item.items()}
+    if "parameters" in item:
+        item["parameters"] = _public_parameters(item["parameters"])
+    for method in _HTTP_METHODS:
+        operation = item.get(method)
+        if isinstance(operation, dict):
+            operation = {key: value for key, value in operation.items() if key != "security"}
+            if "parameters" in operation:
+                operation["parameters"] = _public_parameters(operation["parameters"])
+            item[method] = operation
+    return item
+
+
+def _public_parameters(parameters: list[Any]) -> list[Any]:
+    return [
+        parameter for parameter in parameters
+        if not (isinstance(parameter, dict) and parameter.get("in") == "header"
+                and str(parameter.get("name", "")).lower() == "x-internal-assertion")
+    ]
+
+
+class OpenApiAggregator:
+    def __init__(self, pools: dict[str, UpstreamPool], minter: AssertionMinter, version: str) -> None:
+        self._pools = pools
+        self._minter = minter
+        self._version = version
+        self._cached: tuple[float, bytes] | None = None
+        self._lock = asyncio.Lock()
+
+    async def document(self) -> tuple:
+        async with self._lock:
+            if self._cached is None or self._cached[0] <= time.monotonic():
+                self._cached = await self._build()
+            return 200, JSON, self._cached[1], b"cache-control: no-cache\r\n"
+
+    async def docs_page(self) -> tuple:
+        return 200, HTML, DOCS_HTML, b""
+
+    async def _build(self) -> tuple[float, bytes]:
+        services = list(self._pools)
+        results = await asyncio.gather(*(self._fetch(service) for service in services))
+        documents: dict[str, dict] = {}
+        unavailable: dict[str, str] = {}
+        for service, (document, reason) in zip(services, results, strict=True):
+            if document is not None:
+                documents[service] = document
+            else:
+                unavailable[service] = reason
+        body = orjson.dumps(merge(documents, unavailable, self._version))
+        ttl = PARTIAL_CACHE_SECONDS if unavailable else CACHE_SECONDS
+        return time.monotonic() + ttl, body
+
+    async def _fetch(self, service: str) -> tuple[dict | None, str]:
+        rid = request_id(None)
+        headers = {
+            "x-internal-assertion": self._minter.mint(GATEWAY_IDENTITY, service, request_id=rid),
+            "x-request-id": rid,
+        }
+        try:
+            status, body = await fetch(self._pools[service], f"/{service}/v1/openapi.json", headers,
+                                       timeout=FETCH_TIMEOUT_SECONDS)
+        except UpstreamError as exc:
+            return None, exc.detail
+        if status != 200:
+            return None, f"the service answered {status}"
+        try:
+            document = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None, "the service's document is not JSON"
+        if not isinstance(document, dict) or not isinstance(document.get("paths", {}), dict):
+            return None, "the service's document is not an OpenAPI document"
+        return document, ""
+
+
+DOCS_HTML = b"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>City of Stockholm quality management API</title>
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js" crossorigin="anonymous"></script>
+  <script>
+    window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true});
+  </script>
+</body>
+</html>
+"""

@@ -1,0 +1,407 @@
+"""The request pipeline: route, authenticate, authorise, rate-limit, forward, answer.
+
+Per request the hot path does one pass over the headers (keeping what is forwarded, picking out
+credentials and trace headers, dropping identity headers a client must not set), a dict lookup
+for the route, one for the cached identity, a local lease decrement for the rate limit, and one
+write/read on a pooled upstream connection. A response that arrived whole is written to the
+client in a single write with a Content-Length; larger ones stream with flow control.
+"""
+
+import asyncio
+import logging
+import time
+
+from servicekit.logging import request_id_var
+from servicekit.problems import PROBLEM_MEDIA_TYPE, problem_body
+
+from gateway.auth import AssertionMinter, Authenticator, AuthError
+from gateway.circuit import CircuitBreaker
+from gateway.config import ROUTE_PREFIXES
+from gateway.cors import CorsPolicy
+from gateway.http11 import HOP_BY_HOP, LAST_CHUNK, HttpDate, chunk, connection_tokens, status_line
+from gateway.metrics import Metrics
+from gateway.ratelimit import RateLimiter, retry_after_header
+from gateway.server import Request
+from gateway.tracing import request_id, traceparent
+from gateway.upstream import Response, UpstreamError, UpstreamPool
+
+log = logging.getLogger("gateway.access")
+
+IDEMPOTENT = frozenset({b"GET", b"HEAD", b"OPTIONS", b"PUT", b"DELETE"})
+RETRY_BACKOFF_SECONDS = (0.05, 0.2, 0.5)
+
+# Headers the proxy reads; their slot in the ``captured`` list.
+_API_KEY, _AUTHORIZATION, _REQUEST_ID, _TRACEPARENT, _TRACESTATE, _CONNECTION, _EXPECT, _ORIGIN, _HOST = range(9)
+_CAPTURE = {
+    b"x-api-key": _API_KEY, b"authorization": _AUTHORIZATION, b"x-request-id": _REQUEST_ID,
+    b"traceparent": _TRACEPARENT, b"tracestate": _TRACESTATE, b"connection": _CONNECTION, b"expect": _EXPECT,
+}
+# Captured and forwarded as well.
+_CAPTURE_AND_FORWARD = {b"origin": _ORIGIN, b"host": _HOST}
+
+# Identity a client could try to assert; only the gateway's signed assertion speaks for a caller.
+_DROP = HOP_BY_HOP | {
+    b"x-internal-assertion", b"x-roles", b"x-scopes", b"x-org", b"x-org-scope", b"x-actor", b"x-actor-kind",
+    b"x-subject", b"x-forwarded-user", b"x-forwarded-email", b"x-forwarded-groups",
+    b"x-forwarded-preferred-username", b"x-forwarded-access-token", b"x-remote-user", b"remote-user",
+    b"x-forwarded-for", b"x-real-ip", b"forwarded",
+}
+_DROP_PREFIXES = (b"x-principal", b"x-user", b"x-auth", b"x-internal-", b"x-remote-", b"x-forwarded-")
+
+# Upstream response headers we replace with our own.
+_RESPONSE_DROP = HOP_BY_HOP | {b"x-request-id", b"date"}
+_RESPONSE_DROP_PREFIXES = (b"access-control-",)
+
+_LOCAL_JSON = b"application/json"
+_NO_BODY_STATUSES = frozenset({204, 304})
+# Why a request-body pump stopped early.
+_TOO_LARGE, _CLIENT_GONE = "too-large", "client-gone"
+
+
+class Proxy:
+    def __init__(self, *, pools: dict[str, UpstreamPool], breakers: dict[str, CircuitBreaker],
+                 authenticator: Authenticator, limiter: RateLimiter, minter: AssertionMinter, cors: CorsPolicy,
+                 metrics: Metrics, local_routes: dict, timeout: float, retries: int, max_body_bytes: int,
+                 access_log: bool) -> None:
+        self._pools = pools
+        self._breakers = breakers
+        self._auth = authenticator
+        self._limiter = limiter
+        self._minter = minter
+        self._cors = cors
+        self._metrics = metrics
+        # path -> async callable returning (status, content type, body, extra header bytes)
+        self._local = local_routes
+        self._timeout = timeout
+        self._retries = retries
+        self._max_body = max_body_bytes
+        self._access_log = access_log
+        self._routes = {prefix.encode(): service for prefix, service in ROUTE_PREFIXES.items()}
+
+    # --- entry --------------------------------------------------------------------------------
+
+    async def handle(self, request: Request) -> None:
+        started = time.perf_counter()
+        captured: list[bytes | None] = [None] * 9
+        forwarded: list[tuple[bytes, bytes]] = []
+        capture, capture_forward, drop = _CAPTURE, _CAPTURE_AND_FORWARD, _DROP
+        for header in request.headers:
+            name = header[0]
+            slot = capture.get(name)
+            if slot is not None:
+                captured[slot] = header[1]
+                continue
+            if name in drop or name.startswith(_DROP_PREFIXES):
+                continue
+            slot = capture_forward.get(name)
+            if slot is not None:
+                captured[slot] = header[1]
+            forwarded.append(header)
+        if captured[_CONNECTION] is not None:
+            listed = connection_tokens(captured[_CONNECTION]) - {b"close", b"keep-alive"}  # type: ignore[arg-type]
+            if listed:
+                forwarded = [header for header in forwarded if header[0] not in listed]
+
+        rid = request_id(captured[_REQUEST_ID])
+        request_id_var.set(rid)
+        exchange = _Call(request, rid, captured[_ORIGIN], started)
+        path = request.url.partition(b"?")[0]
+        label = "gateway"  # the upstream label of metrics and logs
+        try:
+            if request.error is not None:
+                return self._reply_problem(exchange, request.error.status, request.error.detail)
+            if request.method == b"OPTIONS" and captured[_ORIGIN] is not None and self._is_preflight(request):
+                return self._preflight(exchange, captured[_ORIGIN])
+            local = self._local.get(path)
+            if local is not None:
+                return await self._serve_local(exchange, local)
+            service = self._route(path)
+            if service is None:
+                return self._reply_problem(exchange, 404, "No service answers this path.", "no-route")
+            label = service
+            if not path.startswith(b"/") or b"/." in path or (b"%" in path and _encoded_separator(path)):
+                return self._reply_problem(exchange, 400, "The path must not contain dot segments or encoded separators.", "bad-path")
+            if request.content_length is not None and request.content_length > self._max_body:
+                return self._reply_problem(exchange, 413, f"The body exceeds {self._max_body} bytes.")
+            try:
+                identity = await self._auth.authenticate(captured[_API_KEY], captured[_AUTHORIZATION])
+            except AuthError as exc:
+                extra = b"www-authenticate: %b\r\n" % exc.challenge.encode() if exc.challenge else b""
+                kind = "unauthenticated" if exc.status == 401 else "authentication-unavailable"
+                return self._reply_problem(exchange, exc.status, exc.detail, kind, extra)
+            exchange.subject = identity.subject
+            if not identity.allows(service, request.method):
+                return self._reply_problem(exchange, 403, "The API key's scopes do not cover this request.", "insufficient-scope")
+            wait = await self._limiter.check(identity.rate_key)
+            if wait is not None:
+                return self._reply_problem(exchange, 429, "Too many requests; slow down.", "rate-limited",
+                                           b"retry-after: %b\r\n" % retry_after_header(wait).encode())
+            breaker = self._breakers[service]
+            wait = breaker.allow()
+            if wait is not None:
+                return self._reply_problem(exchange, 503, f"The {service} service is unavailable; retry later.",
+                                           "upstream-unavailable", b"retry-after: %b\r\n" % retry_after_header(wait).encode())
+            assertion = identity.assertion_for(self._minter, service)
+            await self._forward(exchange, service, breaker, forwarded, captured, assertion)
+        finally:
+            self._finish(exchange, label)
+
+    # --- forwarding ---------------------------------------------------------------------------
+
+    async def _forward(self, exchange: "_Call", service: str, breaker: CircuitBreaker,
+                       forwarded: list[tuple[bytes, bytes]], captured: list, assertion: str) -> None:
+        request = exchange.request
+        method = request.method
+        trace, client_trace = traceparent(captured[_TRACEPARENT])
+        parts = [method, b" ", request.url, b" HTTP/1.1\r\n"]
+        for name, value in forwarded:
+            parts += (name, b": ", value, b"\r\n")
+        if captured[_HOST] is None:
+            parts += (b"host: ", self._pools[service].host_header, b"\r\n")
+        parts += (b"x-internal-assertion: ", assertion.encode(), b"\r\nx-request-id: ", exchange.rid.encode(),
+                  b"\r\ntraceparent: ", trace, b"\r\nx-forwarded-for: ", request.peer.encode(), b"\r\n")
+        if client_trace and captured[_TRACESTATE] is not None:
+            parts += (b"tracestate: ", captured[_TRACESTATE], b"\r\n")
+        body = request.body
+        streaming = not body.complete
+        if streaming:
+            # The body is still arriving: stream it with the client's framing.
+            if request.content_length is not None:
+                parts += (b"content-length: %d\r\n\r\n" % request.content_length,)
+            else:
+                parts += (b"transfer-encoding: chunked\r\n\r\n",)
+            if captured[_EXPECT] is not None and captured[_EXPECT].lower() == b"100-continue":
+                request.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+                request.started = False  # an interim answer; the real response is still to come
+        else:
+            data = body.buffered()
+            if len(data) > self._max_body:
+                return self._reply_problem(exchange, 413, f"The body exceeds {self._max_body} bytes.")
+            if data or request.content_length is not None or request.chunked:
+                parts += (b"content-length: %d\r\n\r\n" % len(data), data)
+            else:
+                parts += (b"\r\n",)
+        head = b"".join(parts)
+
+        try:
+            response, pump = await self._exchange(service, method, head, request, streaming)
+        except _BodyTooLarge:
+            breaker.release_probe()
+            return self._reply_problem(exchange, 413, f"The body exceeds {self._max_body} bytes.")
+        except UpstreamError as exc:
+            if request.client_gone:
+                breaker.release_probe()
+                exchange.status = 499  # nginx's "client closed request", for logs and metrics only
+                return
+            breaker.failure()
+            kind = "upstream-timeout" if exc.status == 504 else "bad-gateway"
+            self._metrics.upstream_error(service, type(exc).__name__)
+            log.warning("upstream exchange failed", extra={"upstream": service, "error": exc.detail})
+            return self._reply_problem(exchange, exc.status, f"The {service} service: {exc.detail}.", kind)
+        breaker.success()
+        try:
+            await self._relay_response(exchange, response)
+        finally:
+            if pump is not None and not pump.done():
+                pump.cancel()  # the service answered without reading our whole body
+
+    async def _exchange(self, service: str, method: bytes, head: bytes, request: Request,
+                        streaming: bool) -> tuple[Response, asyncio.Task | None]:
+        """Send the request and await the response head, retrying where that is safe."""
+        loop = asyncio.get_running_loop()
+        pool = self._pools[service]
+        deadline = loop.time() + self._timeout
+        attempts = 1 + (self._retries if method in IDEMPOTENT else 0)
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            if attempt:
+                await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(attempt, len(RETRY_BACKOFF_SECONDS)) - 1])
+            try:
+                conn = await pool.acquire(deadline)
+            except UpstreamError as exc:
+                if exc.retryable and not last and loop.time() < deadline:
+                    continue
+                raise
+            head_future = conn.begin(head_only=method == b"HEAD", deadline=deadline)
+            conn.write(head)
+            pump = None
+            if streaming:
+                conn.request_complete = False
+                pump = loop.create_task(self._pump(request, conn))
+            try:
+                return await head_future, pump
+            except UpstreamError as exc:
+                if pump is not None:
+                    if pump.done() and pump.result() == _TOO_LARGE:
+                        raise _BodyTooLarge() from None
+                    pump.cancel()
+                # Nothing came back (typically a kept-alive connection the service closed as we
+                # reused it): an idempotent request goes again, unless its body was streamed away.
+                if exc.retryable and not streaming and not last and loop.time() < deadline:
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    async def _pump(self, request: Request, conn) -> str | None:
+        """Stream the rest of the request body to the service; the reason if it stopped early."""
+        body = request.body
+        chunked = request.content_length is None
+        try:
+            while data := await body.read():
+                if body.received > self._max_body:
+                    conn.abort()
+                    return _TOO_LARGE
+                conn.write(chunk(data) if chunked else data)
+                await conn.drain()
+        except ConnectionError:
+            conn.abort()
+            return _CLIENT_GONE
+        if chunked:
+            conn.write(LAST_CHUNK)
+        conn.request_complete = True
+        return None
+
+    async def _relay_response(self, exchange: "_Call", response: Response) -> None:
+        request = exchange.request
+        status = response.status
+        exchange.status = status
+        head_only = request.method == b"HEAD" or status in _NO_BODY_STATUSES
+        parts = [status_line(status)]
+        length = None
+        for header in response.headers:
+            name = header[0]
+            if name in _RESPONSE_DROP or name.startswith(_RESPONSE_DROP_PREFIXES):
+                if name == b"content-length":
+                    length = header[1]
+                continue
+            parts += (name, b": ", header[1], b"\r\n")
+        parts += (b"x-request-id: ", exchange.rid.encode(), b"\r\ndate: ", HttpDate.get(), b"\r\n")
+        if exchange.origin is not None:
+            parts.append(self._cors.response_headers(exchange.origin))
+        body = response.body
+        if head_only:
+            if length is not None:
+                parts += (b"content-length: ", length, b"\r\n")
+            parts += (request.connection_header(), b"\r\n")
+            request.send(b"".join(parts))
+            return
+        if body.complete:
+            data = body.buffered()
+            parts += (b"content-length: %d\r\n" % len(data), request.connection_header(), b"\r\n", data)
+            request.send(b"".join(parts))
+            return
+        # Streaming: keep the service's length if it gave one, else chunk (HTTP/1.0: close).
+        chunked = False
+        if length is not None:
+            parts += (b"content-length: ", length, b"\r\n")
+        elif request.version == "1.1":
+            chunked = True
+            parts.append(b"transfer-encoding: chunked\r\n")
+        else:
+            request.keep_alive = False
+        parts += (request.connection_header(), b"\r\n")
+        request.send(b"".join(parts))
+        try:
+            while True:
+                data = await asyncio.wait_for(body.read(), self._timeout)
+                if not data:
+                    break
+                if request.client_gone:
+                    raise ConnectionResetError("client gone")
+                request.send(chunk(data) if chunked else data)
+                await request.drain()
+            if chunked:
+                request.send(LAST_CHUNK)
+        except (ConnectionError, TimeoutError) as exc:
+            # Past the head nothing can be reported in-band: cut both connections.
+            log.warning("response stream broken", extra={"error": str(exc) or type(exc).__name__})
+            request.keep_alive = False
+            if request.conn.transport is not None:
+                request.conn.transport.abort()
+            response.abandon()
+
+    # --- local answers ------------------------------------------------------------------------
+
+    def _route(self, path: bytes) -> str | None:
+        first = path.find(b"/", 1)
+        if first < 0:
+            return None
+        second = path.find(b"/", first + 1)
+        return self._routes.get(path[1:second] if second > 0 else path[1:])
+
+    @staticmethod
+    def _is_preflight(request: Request) -> bool:
+        return any(name == b"access-control-request-method" for name, _ in request.headers)
+
+    def _preflight(self, exchange: "_Call", origin: bytes) -> None:
+        requested = next((v for n, v in exchange.request.headers if n == b"access-control-request-headers"), None)
+        headers = self._cors.preflight_headers(origin, requested)
+        if headers is None:
+            return self._reply_problem(exchange, 403, "This origin may not call the API.", "cors-origin")
+        self._reply(exchange, 204, None, b"", headers, cors=False)
+
+    async def _serve_local(self, exchange: "_Call", endpoint) -> None:
+        if exchange.request.method not in (b"GET", b"HEAD"):
+            return self._reply_problem(exchange, 405, "Only GET and HEAD are allowed here.",
+                                       extra=b"allow: GET, HEAD\r\n")
+        status, content_type, body, extra = await endpoint()
+        self._reply(exchange, status, content_type, body, extra)
+
+    def _reply_problem(self, exchange: "_Call", status: int, detail: str, kind: str | None = None,
+                       extra: bytes = b"") -> None:
+        instance = exchange.request.url.partition(b"?")[0].decode("latin-1")
+        body = problem_body(status, detail, kind=kind, instance=instance)
+        self._reply(exchange, status, PROBLEM_MEDIA_TYPE.encode(), body, extra)
+
+    def _reply(self, exchange: "_Call", status: int, content_type: bytes | None, body: bytes,
+               extra: bytes = b"", cors: bool = True) -> None:
+        request = exchange.request
+        exchange.status = status
+        if request.client_gone:
+            return
+        parts = [status_line(status), b"x-request-id: ", exchange.rid.encode(), b"\r\ndate: ", HttpDate.get(), b"\r\n"]
+        if content_type is not None:
+            parts += (b"content-type: ", content_type, b"\r\n")
+        parts += (extra, b"content-length: %d\r\n" % len(body))
+        if cors and exchange.origin is not None:
+            parts.append(self._cors.response_headers(exchange.origin))
+        parts += (request.connection_header(), b"\r\n")
+        if request.method != b"HEAD":
+            parts.append(body)
+        request.send(b"".join(parts))
+
+    def _finish(self, exchange: "_Call", upstream: str) -> None:
+        elapsed = time.perf_counter() - exchange.started
+        self._metrics.observe(upstream, exchange.status, elapsed)
+        if self._access_log:
+            request = exchange.request
+            log.info("request", extra={
+                "method": request.method.decode("latin-1"),
+                "path": request.url.partition(b"?")[0].decode("latin-1"),
+                "status": exchange.status, "upstream": upstream, "subject": exchange.subject,
+                "duration_ms": round(elapsed * 1000, 3),
+            })
+
+
+class _Call:
+    """One request's state as the pipeline goes."""
+
+    __slots__ = ("request", "rid", "origin", "started", "status", "subject")
+
+    def __init__(self, request: Request, rid: str, origin: bytes | None, started: float) -> None:
+        self.request = request
+        self.rid = rid
+        self.origin = origin
+        self.started = started
+        self.status = 500
+        self.subject: str | None = None
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _encoded_separator(path: bytes) -> bool:
+    lowered = path.lower()
+    return b"%2f" in lowered or b"%2e" in lowered or b"%5c" in lowered
+

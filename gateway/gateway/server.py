@@ -1,0 +1,317 @@
+"""The gateway's HTTP/1.1 server: an asyncio protocol parsing requests with httptools.
+
+One task per request runs the handler; keep-alive and pipelined requests on a connection are
+served in order. Request bodies stream through a ``BodyBuffer`` (never held whole), responses are
+written by the handler through ``Request.send``/``drain``.
+"""
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import httptools
+
+from gateway.http11 import BodyBuffer
+
+log = logging.getLogger("gateway.server")
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_PIPELINED = 16
+# A client must finish its request head within this long (slow-loris protection).
+HEADER_TIMEOUT_SECONDS = 10.0
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class Request:
+    __slots__ = (
+        "conn", "method", "url", "version", "headers", "keep_alive", "body", "content_length",
+        "chunked", "started", "error",
+    )
+
+    def __init__(self, conn: "HTTPProtocol", method: bytes, url: bytes, version: str,
+                 headers: list[tuple[bytes, bytes]], keep_alive: bool) -> None:
+        self.conn = conn
+        self.method = method
+        self.url = url
+        self.version = version
+        # Names lower-cased, values as sent.
+        self.headers = headers
+        self.keep_alive = keep_alive
+        self.body = BodyBuffer(conn.pause_reading, conn.resume_reading)
+        self.content_length: int | None = None
+        self.chunked = False
+        # True once the handler wrote the response head: an error after it can only close.
+        self.started = False
+        # Set when the request is malformed in a way the handler must answer (too large...).
+        self.error: BadRequest | None = None
+
+    @property
+    def peer(self) -> str:
+        return self.conn.peer
+
+    def connection_header(self) -> bytes:
+        """The Connection header for the response; decides whether the connection stays open.
+
+        A body the handler did not consume leaves unread bytes on the socket, so we close.
+        """
+        if not self.keep_alive or not self.body.complete or self.conn.closing:
+            self.keep_alive = False
+            return b"connection: close\r\n"
+        if self.version == "1.0":
+            return b"connection: keep-alive\r\n"
+        return b""
+
+    def send(self, data: bytes) -> None:
+        self.started = True
+        self.conn.write(data)
+
+    async def drain(self) -> None:
+        await self.conn.drain()
+
+    @property
+    def client_gone(self) -> bool:
+        return self.conn.transport is None or self.conn.transport.is_closing()
+
+
+Handler = Callable[[Request], Awaitable[None]]
+# Answers a request the handler never saw (unparseable) or that failed before a response started.
+ErrorWriter = Callable[[Request | None, "HTTPProtocol", int, str], None]
+
+
+class ServerState:
+    """Open connections of one worker, for idle sweeps and graceful shutdown."""
+
+    def __init__(self, handler: Handler, on_error: ErrorWriter, keepalive_seconds: float) -> None:
+        self.handler = handler
+        self.on_error = on_error
+        self.keepalive_seconds = keepalive_seconds
+        self.connections: set[HTTPProtocol] = set()
+        self.stopping = False
+
+    def sweep(self) -> None:
+        now = time.monotonic()
+        for conn in list(self.connections):
+            conn.check_idle(now)
+
+    def begin_shutdown(self) -> None:
+        self.stopping = True
+        for conn in list(self.connections):
+            conn.shutdown()
+
+    def abort_all(self) -> None:
+        for conn in list(self.connections):
+            if conn.transport is not None:
+                conn.transport.abort()
+
+
+class HTTPProtocol(asyncio.Protocol):
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+        self.transport: asyncio.Transport | None = None
+        self.peer = ""
+        self.closing = False
+        self._parser = httptools.HttpRequestParser(self)
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._header_bytes = 0
+        self._parsing: Request | None = None
+        self._pending: deque[Request] = deque()
+        self._busy = False
+        self._head_started: float | None = None
+        self._last_activity = time.monotonic()
+        self._upgraded = False
+        self._reading_paused = False
+        self._pipeline_paused = False
+        self._write_paused = False
+        self._drain_waiter: asyncio.Future | None = None
+
+    # --- asyncio.Protocol ---------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = peer[0] if isinstance(peer, tuple) else ""
+        self.state.connections.add(self)
+        if self.state.stopping:
+            self.closing = True
+            transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.state.connections.discard(self)
+        self.closing = True
+        error = ConnectionResetError("client closed the connection")
+        if self._parsing is not None:
+            self._parsing.body.fail(error)
+        for request in self._pending:
+            request.body.fail(error)
+        self._wake_drain()
+
+    def data_received(self, data: bytes) -> None:
+        if self._upgraded:
+            return
+        self._last_activity = time.monotonic()
+        if self._parsing is None and self._head_started is None:
+            self._head_started = self._last_activity
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            # Upgrades (WebSocket, h2c) are not offered: serve the request as plain HTTP, then close.
+            self._upgraded = True
+            if self._parsing is not None:
+                self._parsing.keep_alive = False
+                self._parsing.body.end()
+                self._parsing = None
+        except httptools.HttpParserCallbackError as exc:
+            cause = exc.__context__
+            self._protocol_error(cause if isinstance(cause, BadRequest) else BadRequest(400, "Malformed request."))
+        except httptools.HttpParserError:
+            self._protocol_error(BadRequest(400, "Malformed HTTP request."))
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self._wake_drain()
+
+    # --- httptools callbacks ------------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self._url = b""
+        self._headers = []
+        self._header_bytes = 0
+        if self._head_started is None:
+            self._head_started = time.monotonic()
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+        self._header_bytes += len(url)
+        if self._header_bytes > MAX_HEADER_BYTES:
+            raise BadRequest(414, "The request target is too long.")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_bytes += len(name) + len(value)
+        if self._header_bytes > MAX_HEADER_BYTES:
+            raise BadRequest(431, "The request headers are too large.")
+        self._headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        parser = self._parser
+        request = Request(self, parser.get_method(), self._url, parser.get_http_version(),
+                          self._headers, parser.should_keep_alive())
+        self._head_started = None
+        for name, value in self._headers:
+            if name == b"content-length":
+                request.content_length = int(value)  # llhttp has validated it
+            elif name == b"transfer-encoding":
+                request.chunked = True
+        if not request.chunked and not request.content_length:
+            request.body.complete = True
+        self._parsing = request
+        if self._busy:
+            self._pending.append(request)
+            if len(self._pending) >= MAX_PIPELINED and not self._pipeline_paused:
+                self._pipeline_paused = True
+                self.pause_reading()
+        else:
+            self._busy = True
+            asyncio.get_running_loop().create_task(self._serve(request))
+
+    def on_body(self, body: bytes) -> None:
+        if self._parsing is not None:
+            self._parsing.body.feed(body)
+
+    def on_message_complete(self) -> None:
+        if self._parsing is not None:
+            self._parsing.body.end()
+            self._parsing = None
+
+    # --- serving ------------------------------------------------------------------------------
+
+    async def _serve(self, request: Request) -> None:
+        while True:
+            try:
+                await self.state.handler(request)
+            except Exception:
+                log.exception("request handler failed")
+                request.keep_alive = False
+                if not request.started and not request.client_gone:
+                    self.state.on_error(request, self, 500, "An unexpected error occurred; it has been logged.")
+            if not request.keep_alive or self.closing:
+                self._close()
+                return
+            if not self._pending:
+                self._busy = False
+                return
+            request = self._pending.popleft()
+            if self._pipeline_paused and len(self._pending) < MAX_PIPELINED // 2:
+                self._pipeline_paused = False
+                self.resume_reading()
+
+    def _protocol_error(self, error: BadRequest) -> None:
+        """The byte stream cannot be parsed further: answer if nothing is in progress, then close."""
+        self._upgraded = True  # ignore whatever else arrives
+        if self._parsing is not None:
+            self._parsing.body.fail(ConnectionAbortedError(error.detail))
+        if not self._busy and not self.closing:
+            self.state.on_error(None, self, error.status, error.detail)
+            self._close()
+        else:
+            self.closing = True
+
+    def write(self, data: bytes) -> None:
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            transport.write(data)
+
+    async def drain(self) -> None:
+        if self._write_paused and not self.closing:
+            self._drain_waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._drain_waiter
+            finally:
+                self._drain_waiter = None
+
+    def _wake_drain(self) -> None:
+        if self._drain_waiter is not None and not self._drain_waiter.done():
+            self._drain_waiter.set_result(None)
+
+    def pause_reading(self) -> None:
+        if not self._reading_paused and self.transport is not None and not self.transport.is_closing():
+            self._reading_paused = True
+            self.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self._reading_paused and self.transport is not None and not self.transport.is_closing():
+            self._reading_paused = False
+            self.transport.resume_reading()
+
+    def _close(self) -> None:
+        self.closing = True
+        if self.transport is not None:
+            self.transport.close()  # flushes what is buffered first
+
+    # --- housekeeping -------------------------------------------------------------------------
+
+    def check_idle(self, now: float) -> None:
+        if self._busy:
+            return
+        if self._head_started is not None:
+            if now - self._head_started > HEADER_TIMEOUT_SECONDS:
+                self._protocol_error(BadRequest(408, "The request head took too long."))
+        elif now - self._last_activity > self.state.keepalive_seconds:
+            self._close()
+
+    def shutdown(self) -> None:
+        """Stop after the response in progress; close at once if idle."""
+        self.closing = True
+        if not self._busy and self._head_started is None:
+            self._close()
