@@ -301,7 +301,7 @@ class Stack:
         self.redis: infra.RedisServer | None = redis
         self.processes: dict[str, ManagedProcess] = {}
         self._started = False
-        self._stopped = False
+        self._stopped = True  # nothing to stop until start() / resolve_servers()
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -406,6 +406,9 @@ class Stack:
             raise StackError("the stack's servers are not resolved yet; call start() first")
 
     def resolve_servers(self) -> None:
+        """Find or start PostgreSQL and Redis (``servicekit.infra``); ``start()`` calls it."""
+        self._stopped = False
+        atexit.register(self.stop)
         ephemeral = self.mode == "test"
         if self.postgres is None:
             self.postgres = infra.resolve_postgres(self.state_dir, ephemeral=ephemeral)
@@ -532,9 +535,10 @@ class Stack:
 
     def stop(self) -> None:
         """Stop everything this stack started. Idempotent; safe from atexit and after failures."""
-        if self._stopped or not self._started:
+        if self._stopped:
             return
         self._stopped = True
+        self._started = False
         with contextlib.suppress(Exception):
             atexit.unregister(self.stop)
         running = [proc for proc in self.processes.values() if proc.popen is not None]

