@@ -46,8 +46,15 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
             claim_idle_ms=settings.consumer_claim_idle_ms, max_deliveries=settings.consumer_max_deliveries,
         ).run(stop)))
     log.info("worker started", extra={"relay": relay, "consumers": consumers and bool(service.subscriptions)})
+    stopping = asyncio.create_task(stop.wait())
     try:
-        await stop.wait()
+        # A task that ends before the stop signal has crashed: exit non-zero so the supervisor
+        # restarts the worker, rather than living on as a process that does nothing.
+        done, _ = await asyncio.wait([stopping, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        crashed = [] if stop.is_set() else [task for task in done if task is not stopping]
+        for task in crashed:
+            log.error("worker task ended unexpectedly", exc_info=task.exception())
+        stop.set()
         await asyncio.wait(tasks, timeout=10)
     finally:
         for task in tasks:
@@ -55,6 +62,8 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
         await redis.aclose()
         await engine.dispose()
         log.info("worker stopped")
+    if crashed:
+        raise SystemExit(1)
 
 
 async def _housekeeping(engine, retention_days: int, stop: asyncio.Event) -> None:

@@ -21,7 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
@@ -132,9 +132,9 @@ class EventConsumer:
             return
         try:
             await self.apply(envelope)
-        except (RedisConnectionError, OperationalError):
-            raise  # infrastructure, not the message: let run() back off; the message stays pending
         except Exception as exc:
+            if _is_infrastructure_failure(exc):
+                raise  # not the message's fault: run() backs off and the message stays pending
             log.exception("handler failed", extra={"event_id": str(envelope.id), "event_type": envelope.type})
             if await self.deliveries(stream, message_id) >= self.max_deliveries:
                 await self.dead_letter(stream, message_id, fields, f"{type(exc).__name__}: {exc}"[:500])
@@ -167,6 +167,13 @@ class EventConsumer:
         await self.redis.xadd(self.dead_letter_stream, entry)
         await self.redis.xack(stream, self.group, message_id)
         log.error("message dead-lettered", extra={"stream": stream, "message_id": _text(message_id), "reason": reason})
+
+
+def _is_infrastructure_failure(exc: Exception) -> bool:
+    """PostgreSQL or Redis unreachable: retrying later helps, dead-lettering would lose good events."""
+    if isinstance(exc, (RedisConnectionError, RedisTimeoutError, OSError, OperationalError, InterfaceError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def _text(value) -> str:

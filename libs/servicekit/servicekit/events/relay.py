@@ -1,7 +1,9 @@
 """The outbox relay: publishes committed outbox rows to the service's Redis stream.
 
 One relay per service is the leader (a session-level advisory lock, released by PostgreSQL if
-the process dies); others wait as hot standbys, so a stream receives events in outbox order.
+the process dies); others wait as hot standbys. A single publisher keeps the stream close to
+outbox order, but not strictly: a row's position is fixed at insert while transactions commit in
+any order. Consumers do not rely on order (events carry full state with a revision).
 The relay wakes on NOTIFY (sent at commit) and polls as a fallback. A crash between XADD and
 marking the row published re-publishes it: delivery is at-least-once and consumers deduplicate.
 Rows are kept after publishing (pruned after the retention period) so ``replay`` can refill a
