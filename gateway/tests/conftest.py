@@ -15,6 +15,7 @@ import socket
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # pytest's importlib mode names the modules of this folder ``gateway.tests.*`` and, unless the
 # real package is imported already, registers the checkout folder gateway/ as a namespace package
@@ -130,12 +131,12 @@ class FakeUpstream:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> None:
+    async def start(self, port: int | None = None) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self.handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        self.port = gw_free_port()
+        self.port = port or gw_free_port()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
 
     async def stop(self) -> None:
@@ -239,6 +240,29 @@ async def gw_upstreams(gw_keyset):
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def gw_spawn_upstream(gw_keyset):
+    """Start another fake upstream: ``await gw_spawn_upstream(name, prefixes, port=None)``."""
+    public_pem = (gw_keyset / "assertion_public.pem").read_text()
+    spawned: list[FakeUpstream] = []
+
+    async def spawn(name: str, prefixes: tuple[str, ...], port: int | None = None) -> FakeUpstream:
+        upstream = FakeUpstream(name, public_pem, prefixes)
+        await upstream.start(port)
+        spawned.append(upstream)
+        return upstream
+
+    yield spawn
+    for upstream in spawned:
+        await upstream.stop()
+
+
+@pytest.fixture
+def gw_port() -> int:
+    """A free TCP port (nothing listens on it)."""
+    return gw_free_port()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def gw_drop_server():
     server = DropServer()
     await server.start()
@@ -315,3 +339,53 @@ async def gw_http():
 
     async with aiohttp.ClientSession(auto_decompress=False) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def gw_raw():
+    """Send raw bytes to a gateway: ``await gw_raw(url, data, responses=1)`` -> last (status, headers, body)."""
+    return raw_request
+
+
+async def raw_request(base_url: str, data: bytes, responses: int = 1, head_first: bool = False) -> tuple[int, dict, bytes]:
+    """Send raw bytes; parse ``responses`` responses, return the last (status, headers, body).
+
+    ``head_first``: the first request is a HEAD (its response has no body whatever its headers say).
+    """
+    parts = urlsplit(base_url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        result = None
+        for index in range(responses):
+            result = await read_response(reader, head=head_first and index == 0)
+        return result  # type: ignore[return-value]
+    finally:
+        writer.close()
+
+
+async def read_response(reader: asyncio.StreamReader, head: bool = False) -> tuple[int, dict, bytes]:
+    raw_head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    lines = raw_head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    if head:
+        body = b""
+    elif "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding") == "chunked":
+        body = b""
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            data = await reader.readexactly(size + 2)
+            if size == 0:
+                break
+            body += data[:-2]
+    else:
+        body = await reader.read()
+    return status, headers, body
