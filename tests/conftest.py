@@ -20,8 +20,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+from pathlib import Path
 
 import pytest
+
+# Helper modules beside the tests (platform_support, chaos_support) import by plain name: with
+# --import-mode=importlib pytest does not put this folder on sys.path itself.
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
 
 EXTERNAL_GATEWAY = os.environ.get("QM_GATEWAY_URL", "").rstrip("/")
 _STACKS: list = []
