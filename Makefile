@@ -55,7 +55,7 @@ token: $(STAMP)
 	@$(PY) -m devstack token --roles '$(ROLES)' $(if $(ORG),--org '$(ORG)') $(if $(SUB),--sub '$(SUB)') $(if $(TTL),--ttl '$(TTL)')
 
 key: $(STAMP)
-	@$(PY) -m devstack key $(if $(SCOPES),--scopes '$(SCOPES)') $(if $(ACTOR),--actor '$(ACTOR)')
+	@$(PY) -m devstack key $(if $(SCOPES),--scopes '$(SCOPES)') $(if $(ACTOR),--actor '$(ACTOR)') $(if $(ORG),--org '$(ORG)')
 
 status: $(STAMP)
 	@$(PY) -m devstack status

@@ -85,7 +85,7 @@ Development admin token (roles admin, valid {config.DEV_TOKEN_TTL_SECONDS // 864
 Try:
   curl -s {gw}/readyz
   curl -s -H "Authorization: Bearer {token}" {gw}/goals/v1/organisation-units
-  curl -s -H "X-API-Key: {api_key}" {gw}/feedback/v1/cases
+  curl -s -H "X-API-Key: {api_key}" {gw}/goals/v1/organisation-units
 
 More tokens: make token ROLES=unit_manager ORG=<unit-id>;  more keys: .venv/bin/python -P -m devstack key --scopes feedback:submit
 Ctrl-C stops everything.
@@ -157,6 +157,8 @@ def cmd_key(args: argparse.Namespace) -> int:
     scopes = _csv(args.scopes) if args.scopes else list(config.ALL_SCOPES)
     name = args.name or f"devstack-key-{os.getpid()}"
     cli = ["keys", "create", "--name", name, "--scopes", ",".join(scopes), "--actor", args.actor]
+    if args.org and _csv(args.org):
+        cli += ["--org", ",".join(_csv(args.org))]
     print(_last_line(_gateway(cli, env), "creating an API key"))
     return 0
 
@@ -193,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--scopes", default="", help="comma-separated scopes (default: all)")
     key.add_argument("--actor", default="system", choices=("system", "portal"))
     key.add_argument("--name", default=None)
+    key.add_argument("--org", default="", help="comma-separated organisation unit ids the key is limited to")
     key.set_defaults(func=cmd_key)
 
     status = sub.add_parser("status", help="print the running dev stack's addresses")

@@ -667,13 +667,22 @@ class Stack:
             )
         return lines[-1]
 
-    def create_api_key(self, scopes: Iterable[str] | str = config.ALL_SCOPES, actor: str = "system", name: str | None = None) -> str:
-        """A new API key in the gateway's database; returns the key itself."""
+    def create_api_key(
+        self,
+        scopes: Iterable[str] | str = config.ALL_SCOPES,
+        actor: str = "system",
+        name: str | None = None,
+        org: Iterable[str] | str = (),
+    ) -> str:
+        """A new API key in the gateway's database (optionally limited to organisation units);
+        returns the key itself."""
         scopes = [scopes] if isinstance(scopes, str) else list(scopes)
+        org = [org] if isinstance(org, str) else [str(o) for o in org]
         name = name or f"{self.mode}-{actor}-{secrets.token_hex(4)}"
-        return self._gateway_cli(
-            ["keys", "create", "--name", name, "--scopes", ",".join(scopes), "--actor", actor], "creating an API key"
-        )
+        args = ["keys", "create", "--name", name, "--scopes", ",".join(scopes), "--actor", actor]
+        if org:
+            args += ["--org", ",".join(org)]
+        return self._gateway_cli(args, "creating an API key")
 
     def mint_token(
         self, roles: Iterable[str] | str, org: Iterable[str] | str = (), sub: str = "dev", ttl: int | None = None
