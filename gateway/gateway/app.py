@@ -12,6 +12,7 @@ import asyncpg
 import redis.asyncio as aioredis
 from servicekit.problems import PROBLEM_MEDIA_TYPE, problem_body
 
+from gateway.accesslog import AccessLog
 from gateway.auth import AssertionMinter, Authenticator
 from gateway.circuit import CircuitBreaker
 from gateway.config import GatewaySettings
@@ -29,7 +30,9 @@ from gateway.upstream import UpstreamPool
 
 log = logging.getLogger("gateway")
 
-HOUSEKEEPING_SECONDS = 1.0
+# Upstream deadlines and the access log are served every tick; the slower sweeps every 10th.
+TICK_SECONDS = 0.1
+TICKS_PER_SWEEP = 10
 
 try:
     VERSION = version("qm-gateway")
@@ -48,6 +51,9 @@ class Gateway:
         self._redis: aioredis.Redis | None = None
         self._pools: dict[str, UpstreamPool] = {}
         self._limiter: RateLimiter | None = None
+        self._metrics: Metrics | None = None
+        self._access_log: AccessLog | None = None
+        self._ticks = 0
 
     async def start(self, *, reuse_port: bool = False) -> None:
         settings = self.settings
@@ -74,7 +80,9 @@ class Gateway:
         }
         breakers = {name: CircuitBreaker(settings.circuit_failure_threshold, settings.circuit_reset_seconds)
                     for name in self._pools}
-        metrics = Metrics()
+        metrics = self._metrics = Metrics()
+        access_log = AccessLog() if settings.access_log else None
+        self._access_log = access_log if access_log is not None and access_log.enabled else None
         health = Health(self._db, self._redis, self._pools, breakers)
         openapi = OpenApiAggregator(self._pools, minter, VERSION)
 
@@ -90,12 +98,13 @@ class Gateway:
                                         stale_seconds=settings.key_cache_stale_seconds),
             limiter=self._limiter,
             minter=minter, cors=CorsPolicy(settings.cors_origin_set()), metrics=metrics,
+            access_log=self._access_log,
             local_routes={
                 b"/healthz": health.healthz, b"/readyz": health.readyz, b"/metrics": metrics_endpoint,
                 b"/openapi.json": openapi.document, b"/docs": openapi.docs_page,
             },
             timeout=settings.upstream_timeout_seconds, retries=settings.upstream_retries,
-            max_body_bytes=settings.max_body_bytes, access_log=settings.access_log,
+            max_body_bytes=settings.max_body_bytes,
         )
         self._state = ServerState(proxy.handle, _protocol_error, settings.keepalive_seconds)
         loop = asyncio.get_running_loop()
@@ -122,20 +131,34 @@ class Gateway:
             self._state.abort_all()
         for pool in self._pools.values():
             pool.close()
+        if self._access_log is not None:
+            self._access_log.flush()
+        if self._metrics is not None:
+            self._metrics.publish()
         if self._redis is not None:
             await self._redis.aclose()
         if self._db is not None:
             await self._db.close()
 
     def _schedule_housekeeping(self) -> None:
-        self._housekeeping = asyncio.get_running_loop().call_later(HOUSEKEEPING_SECONDS, self._housekeep)
+        self._housekeeping = asyncio.get_running_loop().call_later(TICK_SECONDS, self._housekeep)
 
     def _housekeep(self) -> None:
         try:
-            self._state.sweep()  # type: ignore[union-attr]
+            now = asyncio.get_running_loop().time()
             for pool in self._pools.values():
-                pool.sweep()
-            self._limiter.sweep()  # type: ignore[union-attr]
+                pool.check_deadlines(now)
+            if self._access_log is not None:
+                self._access_log.flush()
+            self._ticks += 1
+            if self._ticks % TICKS_PER_SWEEP == 0:
+                self._state.sweep()  # type: ignore[union-attr]
+                for pool in self._pools.values():
+                    pool.sweep()
+                self._limiter.sweep()  # type: ignore[union-attr]
+                self._metrics.publish()  # type: ignore[union-attr]
+        except Exception:
+            log.exception("housekeeping failed")
         finally:
             self._schedule_housekeeping()
 

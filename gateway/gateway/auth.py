@@ -124,7 +124,25 @@ class Authenticator:
         self._cache: dict[tuple[bool, bytes], _Entry] = {}
         self._inflight: dict[tuple[bool, bytes], asyncio.Future] = {}
 
+    def cached(self, api_key: bytes | None, authorization: bytes | None) -> Identity | None:
+        """The identity for already verified, unexpired credentials (the hot path), else None."""
+        if api_key is not None:
+            if authorization is not None:
+                return None
+            entry = self._cache.get((True, api_key))
+        elif authorization is not None and authorization[:7].lower() == b"bearer ":
+            entry = self._cache.get((False, authorization[7:].strip()))
+        else:
+            return None
+        if entry is None or entry.identity is None or entry.fresh_until <= time.monotonic():
+            return None
+        identity = entry.identity
+        if identity.expires_at is not None and identity.expires_at + 1 <= time.time():
+            return None
+        return identity
+
     async def authenticate(self, api_key: bytes | None, authorization: bytes | None) -> Identity:
+        """The identity for the credentials, or AuthError; ``cached`` first avoids a coroutine."""
         if api_key is not None and authorization is not None:
             raise AuthError(401, "Send either an API key or a bearer token, not both.", CHALLENGE)
         if api_key is not None:

@@ -63,7 +63,7 @@ class GatewaySettings(ServiceSettings):
 
     cors_origins: str = ""
     max_body_bytes: int = 32 * 1024 * 1024
-    # One JSON line per request; the dominant cost after proxying itself, so it can be turned off.
+    # One JSON line per request (batched writes, see accesslog.py).
     access_log: bool = True
     # Seconds a stopping worker waits for in-flight requests.
     shutdown_grace_seconds: float = 10.0

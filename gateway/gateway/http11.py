@@ -9,9 +9,9 @@ the gateway looks at are decoded.
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
+from typing import Protocol
 
 # Hop-by-hop headers (RFC 9110 §7.6.1) plus the framing headers we always regenerate ourselves,
 # which also rules out request smuggling through conflicting Content-Length/Transfer-Encoding.
@@ -57,27 +57,31 @@ class HttpDate:
         return cls.value
 
 
+class FlowControlled(Protocol):
+    def pause_reading(self) -> None: ...
+    def resume_reading(self) -> None: ...
+
+
 class BodyBuffer:
     """A message body arriving from a socket, read by one consumer, with flow control.
 
-    The producing protocol calls ``feed``/``end``/``fail``; past ``high`` buffered bytes it is
-    told to pause reading its socket and resumed once the consumer has drained below ``low``.
-    That keeps a large upload or download from being held in memory whole.
+    The producing protocol calls ``feed``/``end``/``fail``; past ``HIGH`` buffered bytes its
+    ``owner`` is told to pause reading the socket and resumed once the consumer has drained below
+    ``LOW``. That keeps a large upload or download from being held in memory whole.
     """
 
-    __slots__ = ("_chunks", "_size", "_waiter", "_error", "_paused", "_pause", "_resume", "complete", "received")
+    __slots__ = ("_chunks", "_size", "_waiter", "_error", "_paused", "_owner", "complete", "received")
 
     HIGH = 256 * 1024
     LOW = 64 * 1024
 
-    def __init__(self, pause: Callable[[], None], resume: Callable[[], None]) -> None:
+    def __init__(self, owner: FlowControlled | None) -> None:
         self._chunks: deque[bytes] = deque()
         self._size = 0
         self._waiter: asyncio.Future | None = None
         self._error: BaseException | None = None
         self._paused = False
-        self._pause = pause
-        self._resume = resume
+        self._owner = owner
         self.complete = False
         self.received = 0
 
@@ -87,7 +91,7 @@ class BodyBuffer:
         self.received += len(data)
         if self._size > self.HIGH and not self._paused:
             self._paused = True
-            self._pause()
+            self._owner.pause_reading()  # type: ignore[union-attr]
         self._wake()
 
     def end(self) -> None:
@@ -101,8 +105,11 @@ class BodyBuffer:
 
     def buffered(self) -> bytes:
         """Everything buffered so far, taken in one piece (the whole body when ``complete``)."""
-        data = b"".join(self._chunks) if len(self._chunks) != 1 else self._chunks[0]
-        self._chunks.clear()
+        chunks = self._chunks
+        if not chunks:
+            return b""
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        chunks.clear()
         self._size = 0
         self._maybe_resume()
         return data
@@ -127,9 +134,20 @@ class BodyBuffer:
     def _maybe_resume(self) -> None:
         if self._paused and self._size < self.LOW:
             self._paused = False
-            self._resume()
+            self._owner.resume_reading()  # type: ignore[union-attr]
 
     def _wake(self) -> None:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+
+
+def _empty_body() -> BodyBuffer:
+    body = BodyBuffer(None)
+    body.complete = True
+    return body
+
+
+# Shared by every message without a body (most requests, HEAD/204/304 answers): it is complete
+# from the start, so nothing ever feeds, pauses or fails it.
+EMPTY_BODY = _empty_body()

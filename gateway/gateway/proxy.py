@@ -14,6 +14,7 @@ import time
 from servicekit.logging import request_id_var
 from servicekit.problems import PROBLEM_MEDIA_TYPE, problem_body
 
+from gateway.accesslog import AccessLog
 from gateway.auth import AssertionMinter, Authenticator, AuthError
 from gateway.circuit import CircuitBreaker
 from gateway.config import ROUTE_PREFIXES
@@ -25,7 +26,7 @@ from gateway.server import Request
 from gateway.tracing import request_id, traceparent
 from gateway.upstream import Response, UpstreamError, UpstreamPool
 
-log = logging.getLogger("gateway.access")
+log = logging.getLogger("gateway.proxy")
 
 IDEMPOTENT = frozenset({b"GET", b"HEAD", b"OPTIONS", b"PUT", b"DELETE"})
 RETRY_BACKOFF_SECONDS = (0.05, 0.2, 0.5)
@@ -61,8 +62,8 @@ _TOO_LARGE, _CLIENT_GONE = "too-large", "client-gone"
 class Proxy:
     def __init__(self, *, pools: dict[str, UpstreamPool], breakers: dict[str, CircuitBreaker],
                  authenticator: Authenticator, limiter: RateLimiter, minter: AssertionMinter, cors: CorsPolicy,
-                 metrics: Metrics, local_routes: dict, timeout: float, retries: int, max_body_bytes: int,
-                 access_log: bool) -> None:
+                 metrics: Metrics, access_log: AccessLog | None, local_routes: dict, timeout: float,
+                 retries: int, max_body_bytes: int) -> None:
         self._pools = pools
         self._breakers = breakers
         self._auth = authenticator
@@ -123,16 +124,18 @@ class Proxy:
                 return self._reply_problem(exchange, 400, "The path must not contain dot segments or encoded separators.", "bad-path")
             if request.content_length is not None and request.content_length > self._max_body:
                 return self._reply_problem(exchange, 413, f"The body exceeds {self._max_body} bytes.")
-            try:
-                identity = await self._auth.authenticate(captured[_API_KEY], captured[_AUTHORIZATION])
-            except AuthError as exc:
-                extra = b"www-authenticate: %b\r\n" % exc.challenge.encode() if exc.challenge else b""
-                kind = "unauthenticated" if exc.status == 401 else "authentication-unavailable"
-                return self._reply_problem(exchange, exc.status, exc.detail, kind, extra)
+            identity = self._auth.cached(captured[_API_KEY], captured[_AUTHORIZATION])
+            if identity is None:
+                try:
+                    identity = await self._auth.authenticate(captured[_API_KEY], captured[_AUTHORIZATION])
+                except AuthError as exc:
+                    extra = b"www-authenticate: %b\r\n" % exc.challenge.encode() if exc.challenge else b""
+                    kind = "unauthenticated" if exc.status == 401 else "authentication-unavailable"
+                    return self._reply_problem(exchange, exc.status, exc.detail, kind, extra)
             exchange.subject = identity.subject
             if not identity.allows(service, request.method):
                 return self._reply_problem(exchange, 403, "The API key's scopes do not cover this request.", "insufficient-scope")
-            wait = await self._limiter.check(identity.rate_key)
+            wait = None if self._limiter.take_leased(identity.rate_key) else await self._limiter.check(identity.rate_key)
             if wait is not None:
                 return self._reply_problem(exchange, 429, "Too many requests; slow down.", "rate-limited",
                                            b"retry-after: %b\r\n" % retry_after_header(wait).encode())
@@ -208,8 +211,8 @@ class Proxy:
     async def _exchange(self, service: str, method: bytes, head: bytes, request: Request,
                         streaming: bool) -> tuple[Response, asyncio.Task | None]:
         """Send the request and await the response head, retrying where that is safe."""
-        loop = asyncio.get_running_loop()
         pool = self._pools[service]
+        loop = pool.loop
         deadline = loop.time() + self._timeout
         attempts = 1 + (self._retries if method in IDEMPOTENT else 0)
         for attempt in range(attempts):
@@ -217,7 +220,7 @@ class Proxy:
             if attempt:
                 await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(attempt, len(RETRY_BACKOFF_SECONDS)) - 1])
             try:
-                conn = await pool.acquire(deadline)
+                conn = pool.take_idle() or await pool.acquire(deadline)
             except UpstreamError as exc:
                 if exc.retryable and not last and loop.time() < deadline:
                     continue
@@ -373,14 +376,10 @@ class Proxy:
     def _finish(self, exchange: "_Call", upstream: str) -> None:
         elapsed = time.perf_counter() - exchange.started
         self._metrics.observe(upstream, exchange.status, elapsed)
-        if self._access_log:
+        if self._access_log is not None:
             request = exchange.request
-            log.info("request", extra={
-                "method": request.method.decode("latin-1"),
-                "path": request.url.partition(b"?")[0].decode("latin-1"),
-                "status": exchange.status, "upstream": upstream, "subject": exchange.subject,
-                "duration_ms": round(elapsed * 1000, 3),
-            })
+            self._access_log.record(exchange.rid, request.method, request.url.partition(b"?")[0], exchange.status,
+                                    upstream, exchange.subject, elapsed)
 
 
 class _Call:

@@ -68,6 +68,14 @@ class RateLimiter:
         self._leases: dict[str, _Lease] = {}
         self._redis_down_until = 0.0
 
+    def take_leased(self, principal: str) -> bool:
+        """Spend a token of the principal's current lease (the hot path); False if none is left."""
+        lease = self._leases.get(principal)
+        if lease is not None and lease.tokens > 0 and lease.expires > time.monotonic():
+            lease.tokens -= 1
+            return True
+        return False
+
     async def check(self, principal: str) -> float | None:
         """None if the request may pass, else seconds until it may be retried."""
         now = time.monotonic()

@@ -11,6 +11,7 @@ restarted; one that keeps dying at start-up ends the supervisor with an error.
 """
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -26,10 +27,11 @@ from servicekit.logging import configure_logging
 
 from gateway.app import Gateway
 from gateway.config import GatewaySettings
-from gateway.metrics import MULTIPROC_ENV
+from gateway.metrics import METRICS_DIR_ENV
 
 log = logging.getLogger("gateway.runner")
 
+GC_THRESHOLD = 20_000
 FAST_FAILURE_SECONDS = 3.0
 MAX_FAST_FAILURES = 3
 
@@ -47,6 +49,11 @@ def run(settings: GatewaySettings | None = None) -> int:
 async def _serve(settings: GatewaySettings, reuse_port: bool) -> None:
     gateway = Gateway(settings)
     await gateway.start(reuse_port=reuse_port)
+    # Everything allocated so far lives as long as the process: keep it out of the collector's
+    # scans, and collect young objects less often (per-request garbage is freed by refcounting;
+    # the default threshold of 700 made the cyclic collector a few per cent of proxy CPU).
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -77,7 +84,7 @@ def _check_port_free(host: str, port: int) -> None:
 def _supervise(settings: GatewaySettings) -> int:
     _check_port_free(settings.host, settings.port)
     metrics_dir = tempfile.mkdtemp(prefix="qm-gateway-metrics-")
-    os.environ[MULTIPROC_ENV] = metrics_dir
+    os.environ[METRICS_DIR_ENV] = metrics_dir
     # fork: the supervisor has no event loop or threads yet, and workers start in milliseconds.
     context = multiprocessing.get_context("fork")
     stopping = False

@@ -22,4 +22,5 @@ def traceparent(sent: bytes | None) -> tuple[bytes, bool]:
         match = _TRACEPARENT.fullmatch(sent)
         if match and match.group(1) != _ZERO_TRACE and match.group(2) != _ZERO_SPAN:
             return sent, True
-    return b"00-%b-%b-01" % (os.urandom(16).hex().encode(), os.urandom(8).hex().encode()), False
+    ids = os.urandom(24).hex().encode()  # trace id (16 bytes) and parent id (8), one syscall
+    return b"00-%b-%b-01" % (ids[:32], ids[32:]), False

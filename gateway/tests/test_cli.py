@@ -115,11 +115,18 @@ async def test_api_serves_with_several_workers_and_stops_on_sigterm(gw_cli_env, 
         for _ in range(6):  # new connections, so both workers likely serve some
             async with gw_http.get(url + "/goals/v1/x", headers={"X-API-Key": key, "Connection": "close"}) as r:
                 assert r.status == 200
-        status, body = await _get(gw_http, url + "/metrics", {})
-        assert status == 200
-        # Samples of all workers are added up, whichever worker answers the scrape.
-        line = next(l for l in body.decode().splitlines() if l.startswith('gateway_requests_total{status="200",upstream="goals"}'))
-        assert float(line.split()[-1]) == 6.0
+        # Samples of all workers are added up, whichever worker answers the scrape (the other
+        # worker's within a second).
+        for _ in range(30):
+            status, body = await _get(gw_http, url + "/metrics", {})
+            assert status == 200
+            line = next(line for line in body.decode().splitlines()
+                        if line.startswith('gateway_requests_total{status="200",upstream="goals"}'))
+            if float(line.split()[-1]) == 6.0:
+                break
+            await asyncio.sleep(0.2)
+        else:
+            raise AssertionError(f"metrics never added up to 6: {line}")
         second = gateway_cli(env, "api", check=False)  # the port is taken: refuse, do not share it
         assert second.returncode != 0 and "already in use" in second.stderr
     finally:
