@@ -43,6 +43,20 @@ def require_access(*, roles: Iterable[str] = (), key_scopes: Iterable[str] = ())
     return Depends(check)
 
 
+def _require_service_reader(request: Request, principal: CurrentPrincipal) -> Principal:
+    """Any staff role, or a key with ``<service>:read`` or ``:write`` for this service."""
+    service = request.app.state.settings.service_name
+    if principal.actor_kind == "staff" and principal.roles:
+        return principal
+    if principal.key_scopes & {f"{service}:read", f"{service}:write"}:
+        return principal
+    raise ProblemError(403, "Reading this needs a staff role or a read scope for this service.", kind="forbidden")
+
+
+# Dependency for what any authenticated caller of the service may read (e.g. the organisation tree).
+service_reader = Depends(_require_service_reader)
+
+
 def in_org_scope(principal: Principal, unit_and_ancestors: Iterable[str]) -> bool:
     """True when the principal may act on a unit whose id and ancestors' ids are given."""
     if principal.roles & CITY_WIDE_READ_ROLES:

@@ -57,10 +57,26 @@ def run_env(service_metadata: MetaData) -> None:
 
 def create_platform_tables(op) -> None:
     """Create outbox, processed_events and idempotency_records (call from a first migration)."""
-    bind = op.get_bind()
-    Base.metadata.create_all(bind)
+    install_platform_tables(op.get_bind())
 
 
 def drop_platform_tables(op) -> None:
-    bind = op.get_bind()
-    Base.metadata.drop_all(bind)
+    connection = op.get_bind()
+    connection.exec_driver_sql("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
+    connection.exec_driver_sql("DROP FUNCTION IF EXISTS outbox_notify()")
+    Base.metadata.drop_all(connection)
+
+
+def install_platform_tables(connection) -> None:
+    """The platform tables and the outbox's NOTIFY trigger, on a synchronous connection."""
+    from servicekit.events.outbox import NOTIFY_CHANNEL
+
+    Base.metadata.create_all(connection)
+    # Wakes the relay at commit; one notification per statement (and PostgreSQL folds repeats).
+    connection.exec_driver_sql(
+        "CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN NOTIFY {NOTIFY_CHANNEL}; RETURN NULL; END $$"
+    )
+    connection.exec_driver_sql(
+        "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()"
+    )

@@ -11,7 +11,8 @@ from sample_service import Base as SampleBase
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from servicekit.db import Base, async_url
+from servicekit.db import async_url
+from servicekit.migrations import install_platform_tables
 from servicekit.testing.harness import open_harness, service_env
 from servicekit.service import ServiceDefinition
 
@@ -32,7 +33,7 @@ def sample_db(qm_postgres, qm_redis, qm_run_id):
     async def create_tables() -> None:
         engine = create_async_engine(async_url(url), poolclass=pool.NullPool)
         async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
+            await connection.run_sync(install_platform_tables)
             await connection.run_sync(SampleBase.metadata.create_all)
         await engine.dispose()
 

@@ -49,7 +49,8 @@ async def test_relay_publishes_committed_events_and_none_from_rollbacks(sessions
         async with session.begin():
             await publisher.record(session, type="sample.note.created", subject="2", data=NoteCreated(id=2, title="lost"))
             await session.rollback()
-    relay = OutboxRelay(database_url=sample_db, redis=redis_client, stream=stream, poll_seconds=0.2)
+    # A poll interval far beyond the wait below: only the commit's NOTIFY can wake the relay in time.
+    relay = OutboxRelay(database_url=sample_db, redis=redis_client, stream=stream, poll_seconds=60)
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
     try:
@@ -57,7 +58,7 @@ async def test_relay_publishes_committed_events_and_none_from_rollbacks(sessions
         # A commit after the relay is idle is published promptly (NOTIFY), in order.
         async with sessions() as session, session.begin():
             await publisher.record(session, type="sample.note.created", subject="3", data=NoteCreated(id=3, title="later"))
-        await wait_for(lambda: _stream_len(redis_client, stream, 2))
+        await wait_for(lambda: _stream_len(redis_client, stream, 2), timeout=5)
     finally:
         stop.set()
         await task

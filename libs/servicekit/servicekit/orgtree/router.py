@@ -5,10 +5,9 @@ from datetime import date
 from typing import Annotated
 
 from contracts.organisation import OrganisationUnitType
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from servicekit.assertion import Principal
-from servicekit.auth import CurrentPrincipal
+from servicekit.auth import service_reader
 from servicekit.concurrency import etag_for
 from servicekit.db import Session, TransactionalRoute
 from servicekit.orgtree import queries
@@ -20,17 +19,8 @@ from servicekit.problems import ProblemError
 MAX_SUBTREE_DEPTH = 20
 
 
-def _require_reader(request: Request, principal: CurrentPrincipal) -> Principal:
-    """The tree is not secret: any staff role, or a key with ``<service>:read`` (or ``:write``)."""
-    service = request.app.state.settings.service_name
-    if principal.actor_kind == "staff" and principal.roles:
-        return principal
-    if principal.key_scopes & {f"{service}:read", f"{service}:write"}:
-        return principal
-    raise ProblemError(403, "Reading the organisation tree needs a staff role or a read scope.", kind="forbidden")
-
-
-read_access = Depends(_require_reader)
+# The tree is not secret: any staff role, or a key with <service>:read (or :write).
+read_access = service_reader
 
 AsOf = Annotated[
     date | None,

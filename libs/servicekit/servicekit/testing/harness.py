@@ -33,14 +33,26 @@ class ServiceHarness:
 
     def client(self, *, roles=("admin",), org=(), actor: str = "staff", scopes=(), subject: str = "tester") -> httpx.AsyncClient:
         """An HTTP client acting as the given principal (as the gateway would assert it)."""
-        headers = assertion_headers(self.service.name, roles=roles, org=org, actor=actor, scopes=scopes, subject=subject)
         return httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.app, raise_app_exceptions=False),
-            base_url="http://test", headers=headers,
+            base_url="http://test",
+            auth=_AssertionAuth(self.service.name, roles=roles, org=org, actor=actor, scopes=scopes, subject=subject),
         )
 
     def anonymous_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://test")
+
+
+class _AssertionAuth(httpx.Auth):
+    """A fresh assertion per request, as the gateway mints one: a long test outlives one."""
+
+    def __init__(self, audience: str, **principal) -> None:
+        self.audience = audience
+        self.principal = principal
+
+    def auth_flow(self, request: httpx.Request):
+        request.headers.update(assertion_headers(self.audience, **self.principal))
+        yield request
 
 
 def service_env(service: ServiceDefinition, database_url: str, redis_url: str, stream_prefix: str) -> dict[str, str]:
