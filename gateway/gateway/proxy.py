@@ -31,14 +31,15 @@ log = logging.getLogger("gateway.proxy")
 IDEMPOTENT = frozenset({b"GET", b"HEAD", b"OPTIONS", b"PUT", b"DELETE"})
 RETRY_BACKOFF_SECONDS = (0.05, 0.2, 0.5)
 
-# Headers the proxy reads; their slot in the ``captured`` list.
+# Headers the proxy reads; their slot in the ``captured`` list. Slots from _ORIGIN on are also
+# forwarded, the others not.
 _API_KEY, _AUTHORIZATION, _REQUEST_ID, _TRACEPARENT, _TRACESTATE, _CONNECTION, _EXPECT, _ORIGIN, _HOST = range(9)
 _CAPTURE = {
     b"x-api-key": _API_KEY, b"authorization": _AUTHORIZATION, b"x-request-id": _REQUEST_ID,
     b"traceparent": _TRACEPARENT, b"tracestate": _TRACESTATE, b"connection": _CONNECTION, b"expect": _EXPECT,
+    b"origin": _ORIGIN, b"host": _HOST,
 }
-# Captured and forwarded as well.
-_CAPTURE_AND_FORWARD = {b"origin": _ORIGIN, b"host": _HOST}
+_FORWARD, _DISCARD = -1, -2
 
 # Identity a client could try to assert; only the gateway's signed assertion speaks for a caller.
 _DROP = HOP_BY_HOP | {
@@ -52,6 +53,26 @@ _DROP_PREFIXES = (b"x-principal", b"x-user", b"x-auth", b"x-internal-", b"x-remo
 # Upstream response headers we replace with our own.
 _RESPONSE_DROP = HOP_BY_HOP | {b"x-request-id", b"date"}
 _RESPONSE_DROP_PREFIXES = (b"access-control-",)
+
+# What to do with a header, by name, decided once per distinct name (the rules above cost several
+# comparisons per header; a dict lookup is one). Bounded: names are client-chosen.
+_REQUEST_ACTIONS: dict[bytes, int] = dict(_CAPTURE)
+_RESPONSE_KEEP: dict[bytes, bool] = {}
+_ACTION_CACHE_LIMIT = 4096
+
+
+def _request_action(name: bytes) -> int:
+    action = _DISCARD if name in _DROP or name.startswith(_DROP_PREFIXES) else _FORWARD
+    if len(_REQUEST_ACTIONS) < _ACTION_CACHE_LIMIT:
+        _REQUEST_ACTIONS[name] = action
+    return action
+
+
+def _response_keep(name: bytes) -> bool:
+    keep = not (name in _RESPONSE_DROP or name.startswith(_RESPONSE_DROP_PREFIXES))
+    if len(_RESPONSE_KEEP) < _ACTION_CACHE_LIMIT:
+        _RESPONSE_KEEP[name] = keep
+    return keep
 
 _LOCAL_JSON = b"application/json"
 _NO_BODY_STATUSES = frozenset({204, 304})
@@ -85,19 +106,17 @@ class Proxy:
         started = time.perf_counter()
         captured: list[bytes | None] = [None] * 9
         forwarded: list[tuple[bytes, bytes]] = []
-        capture, capture_forward, drop = _CAPTURE, _CAPTURE_AND_FORWARD, _DROP
+        actions = _REQUEST_ACTIONS
         for header in request.headers:
-            name = header[0]
-            slot = capture.get(name)
-            if slot is not None:
-                captured[slot] = header[1]
-                continue
-            if name in drop or name.startswith(_DROP_PREFIXES):
-                continue
-            slot = capture_forward.get(name)
-            if slot is not None:
-                captured[slot] = header[1]
-            forwarded.append(header)
+            action = actions.get(header[0])
+            if action is None:
+                action = _request_action(header[0])
+            if action == _FORWARD:
+                forwarded.append(header)
+            elif action >= 0:
+                captured[action] = header[1]
+                if action >= _ORIGIN:
+                    forwarded.append(header)
         if captured[_CONNECTION] is not None:
             listed = connection_tokens(captured[_CONNECTION]) - {b"close", b"keep-alive"}  # type: ignore[arg-type]
             if listed:
@@ -109,8 +128,6 @@ class Proxy:
         path = request.url.partition(b"?")[0]
         label = "gateway"  # the upstream label of metrics and logs
         try:
-            if request.error is not None:
-                return self._reply_problem(exchange, request.error.status, request.error.detail)
             if request.method == b"OPTIONS" and captured[_ORIGIN] is not None and self._is_preflight(request):
                 return self._preflight(exchange, captured[_ORIGIN])
             local = self._local.get(path)
@@ -271,13 +288,16 @@ class Proxy:
         head_only = request.method == b"HEAD" or status in _NO_BODY_STATUSES
         parts = [status_line(status)]
         length = None
+        keep_headers = _RESPONSE_KEEP
         for header in response.headers:
             name = header[0]
-            if name in _RESPONSE_DROP or name.startswith(_RESPONSE_DROP_PREFIXES):
-                if name == b"content-length":
-                    length = header[1]
-                continue
-            parts += (name, b": ", header[1], b"\r\n")
+            keep = keep_headers.get(name)
+            if keep is None:
+                keep = _response_keep(name)
+            if keep:
+                parts += (name, b": ", header[1], b"\r\n")
+            elif name == b"content-length":
+                length = header[1]
         parts += (b"x-request-id: ", exchange.rid.encode(), b"\r\ndate: ", HttpDate.get(), b"\r\n")
         if exchange.origin is not None:
             parts.append(self._cors.response_headers(exchange.origin))

@@ -11,6 +11,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 import httptools
 
@@ -24,17 +25,21 @@ MAX_PIPELINED = 16
 HEADER_TIMEOUT_SECONDS = 10.0
 
 
-class BadRequest(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
+class _HeadTooLarge(Exception):
+    pass
+
+
+class BadRequest(NamedTuple):
+    """Why the byte stream from a client cannot be served."""
+
+    status: int
+    detail: str
 
 
 class Request:
     __slots__ = (
         "conn", "method", "url", "version", "headers", "keep_alive", "body", "content_length",
-        "chunked", "started", "error",
+        "chunked", "started",
     )
 
     def __init__(self, conn: "HTTPProtocol", method: bytes, url: bytes, version: str,
@@ -51,8 +56,6 @@ class Request:
         self.chunked = False
         # True once the handler wrote the response head: an error after it can only close.
         self.started = False
-        # Set when the request is malformed in a way the handler must answer (too large...).
-        self.error: BadRequest | None = None
 
     @property
     def peer(self) -> str:
@@ -163,8 +166,6 @@ class HTTPProtocol(asyncio.Protocol):
         if self._upgraded:
             return
         self._last_activity = time.monotonic()
-        if self._parsing is None and self._head_started is None:
-            self._head_started = self._last_activity
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -175,8 +176,9 @@ class HTTPProtocol(asyncio.Protocol):
                 self._parsing.body.end()
                 self._parsing = None
         except httptools.HttpParserCallbackError as exc:
-            cause = exc.__context__
-            self._protocol_error(cause if isinstance(cause, BadRequest) else BadRequest(400, "Malformed request."))
+            too_large = isinstance(exc.__context__, _HeadTooLarge)
+            self._protocol_error(BadRequest(431, "The request head is too large.") if too_large
+                                 else BadRequest(400, "Malformed request."))
         except httptools.HttpParserError:
             self._protocol_error(BadRequest(400, "Malformed HTTP request."))
 
@@ -192,7 +194,6 @@ class HTTPProtocol(asyncio.Protocol):
     def on_message_begin(self) -> None:
         self._url = b""
         self._headers = []
-        self._header_bytes = 0
         if self._head_started is None:
             self._head_started = time.monotonic()
 
@@ -200,12 +201,13 @@ class HTTPProtocol(asyncio.Protocol):
         self._url += url
         self._header_bytes += len(url)
         if self._header_bytes > MAX_HEADER_BYTES:
-            raise BadRequest(414, "The request target is too long.")
+            raise _HeadTooLarge()
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        # llhttp sets no limit on a head's size; this bounds the memory a client can make us hold.
         self._header_bytes += len(name) + len(value)
         if self._header_bytes > MAX_HEADER_BYTES:
-            raise BadRequest(431, "The request headers are too large.")
+            raise _HeadTooLarge()
         self._headers.append((name.lower(), value))
 
     def on_headers_complete(self) -> None:
@@ -213,6 +215,7 @@ class HTTPProtocol(asyncio.Protocol):
         request = Request(self, parser.get_method(), self._url, parser.get_http_version(),
                           self._headers, parser.should_keep_alive())
         self._head_started = None
+        self._header_bytes = 0
         for name, value in self._headers:
             if name == b"content-length":
                 request.content_length = int(value)  # llhttp has validated it

@@ -99,6 +99,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._response: Response | None = None
         self._headers: list[tuple[bytes, bytes]] = []
         self._informational = False
+        self._framed = False
         self._until_close = False
         self._in_exchange = False
         self._got_bytes = False
@@ -203,9 +204,13 @@ class UpstreamConnection(asyncio.Protocol):
 
     def on_message_begin(self) -> None:
         self._headers = []
+        self._framed = False
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._headers.append((name.lower(), value))
+        name = name.lower()
+        if name == b"content-length" or name == b"transfer-encoding":
+            self._framed = True
+        self._headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         status = self._parser.get_status_code()
@@ -217,10 +222,8 @@ class UpstreamConnection(asyncio.Protocol):
         has_body = not self._head_only and status not in (204, 304)
         response = Response(self, status, self._headers, has_body)
         self._response = response
-        self._until_close = False
-        if has_body:
-            framed = any(name in (b"content-length", b"transfer-encoding") for name, _ in self._headers)
-            self._until_close = not framed
+        # Neither Content-Length nor chunked: the body runs until the service closes.
+        self._until_close = has_body and not self._framed
         head = self._head
         if head is not None and not head.done():
             head.set_result(response)

@@ -90,3 +90,10 @@ async def test_malformed_request_is_400_problem(gw_url, gw_raw):
     status, headers, _ = await gw_raw(gw_url, b"GET /goals/v1/x HTTP/1.1\r\nBad Header Line\r\n\r\n")
     assert status == 400
     assert headers["content-type"] == "application/problem+json"
+
+
+async def test_oversized_request_head_is_431(gw_url, gw_raw):
+    head = b"GET /goals/v1/x HTTP/1.1\r\n" + b"X-Filler: " + b"a" * 70_000 + b"\r\n\r\n"
+    status, headers, _ = await gw_raw(gw_url, head)
+    assert status == 431
+    assert headers["connection"] == "close"
