@@ -75,6 +75,7 @@ class Gateway:
         self._pools = {
             name: UpstreamPool(upstream, max_connections=settings.upstream_max_connections,
                                connect_timeout=settings.upstream_connect_timeout_seconds,
+                               read_timeout=settings.upstream_timeout_seconds,
                                idle_seconds=settings.upstream_idle_seconds)
             for name, upstream in settings.upstreams().items()
         }

@@ -112,8 +112,9 @@ class UpstreamConnection(asyncio.Protocol):
     def begin(self, head_only: bool, deadline: float) -> asyncio.Future:
         """Start an exchange; returns the future of the response head.
 
-        The deadline (``loop.time()`` based) is enforced by the pool's periodic check rather than
-        a timer per request (a timer costs ~3 µs to arm and cancel; the check, nothing per request).
+        The deadline (``loop.time()`` based) bounds the wait for the response head; after it, each
+        pause in the body may last the pool's ``read_timeout``. Both are enforced by the pool's
+        periodic check rather than a timer per request (a timer costs ~3 µs to arm and cancel).
         """
         self._in_exchange = True
         self._head_only = head_only
@@ -122,7 +123,7 @@ class UpstreamConnection(asyncio.Protocol):
         self.request_complete = True
         self._head = self._loop.create_future()
         self.deadline = deadline
-        self._pool.awaiting_head.add(self)
+        self._pool.in_flight.add(self)
         return self._head
 
     def write(self, data: bytes) -> None:
@@ -178,6 +179,7 @@ class UpstreamConnection(asyncio.Protocol):
         else:
             response.body.fail(ConnectionResetError("the service closed the connection mid-body"))
             self._in_exchange = False
+            self._pool.in_flight.discard(self)
             self._pool.release(self, reuse=False)
 
     def data_received(self, data: bytes) -> None:
@@ -218,7 +220,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._informational = 100 <= status < 200
         if self._informational or not self._in_exchange:
             return
-        self._pool.awaiting_head.discard(self)
+        self.deadline = self._loop.time() + self._pool.read_timeout
         has_body = not self._head_only and status not in (204, 304)
         response = Response(self, status, self._headers, has_body)
         self._response = response
@@ -236,6 +238,7 @@ class UpstreamConnection(asyncio.Protocol):
 
     def on_body(self, body: bytes) -> None:
         if self._response is not None and self._in_exchange:
+            self.deadline = self._loop.time() + self._pool.read_timeout
             self._response.body.feed(body)
 
     def on_message_complete(self) -> None:
@@ -252,6 +255,7 @@ class UpstreamConnection(asyncio.Protocol):
 
     def _message_done(self, reuse: bool) -> None:
         self._in_exchange = False
+        self._pool.in_flight.discard(self)
         response = self._response
         if response is not None:
             response.keep_alive = reuse
@@ -263,11 +267,14 @@ class UpstreamConnection(asyncio.Protocol):
         return self.transport is not None and not self.transport.is_reading() and not self.closed
 
     def timed_out(self) -> None:
-        self._fail(UpstreamTimeout("the service did not answer in time"))
+        if self._response is None:
+            self._fail(UpstreamTimeout("the service did not answer in time"))
+        else:
+            self._response.body.fail(UpstreamTimeout("the service stopped sending its answer"))
         self.abort()
 
     def _fail(self, error: UpstreamError) -> None:
-        self._pool.awaiting_head.discard(self)
+        self._pool.in_flight.discard(self)
         head = self._head
         if head is not None and not head.done():
             head.set_exception(error)
@@ -281,9 +288,11 @@ class UpstreamConnection(asyncio.Protocol):
 class UpstreamPool:
     """Keep-alive connections to one upstream, bounded in number, reused most-recent first."""
 
-    def __init__(self, upstream: Upstream, *, max_connections: int, connect_timeout: float,
+    def __init__(self, upstream: Upstream, *, max_connections: int, connect_timeout: float, read_timeout: float,
                  idle_seconds: float) -> None:
         self.upstream = upstream
+        # The longest pause allowed within a response body.
+        self.read_timeout = read_timeout
         self._max = max_connections
         self._connect_timeout = connect_timeout
         self._idle_seconds = idle_seconds
@@ -292,8 +301,8 @@ class UpstreamPool:
         self._idle: list[UpstreamConnection] = []
         self._open = 0
         self._waiters: list[asyncio.Future] = []
-        # Connections whose exchange waits for the response head, checked against their deadline.
-        self.awaiting_head: set[UpstreamConnection] = set()
+        # Connections with an exchange in progress, checked against their deadline.
+        self.in_flight: set[UpstreamConnection] = set()
         # The Host header for requests the gateway makes itself (health, OpenAPI).
         self.host_header = f"{upstream.host}:{upstream.port}".encode()
 
@@ -400,8 +409,8 @@ class UpstreamPool:
 
     def check_deadlines(self, now: float) -> None:
         """Time out exchanges past their deadline (called by the worker's housekeeping tick)."""
-        if self.awaiting_head:
-            for conn in [conn for conn in self.awaiting_head if conn.deadline <= now]:
+        if self.in_flight:
+            for conn in [conn for conn in self.in_flight if conn.deadline <= now]:
                 conn.timed_out()
 
     def sweep(self) -> None:

@@ -175,6 +175,7 @@ class FakeUpstream:
             return web.json_response({"status": "as asked"}, status=int(path.rsplit("/", 1)[1]))
         if path.endswith("/big"):
             size = int(request.query.get("size", "1000000"))
+            stall = float(request.query.get("stall", "0"))  # pause after the first block
             response = web.StreamResponse()
             response.enable_chunked_encoding()
             await response.prepare(request)
@@ -184,7 +185,17 @@ class FakeUpstream:
                 part = block[: min(len(block), size - sent)]
                 await response.write(part)
                 sent += len(part)
+                if stall:
+                    await asyncio.sleep(stall)
+                    stall = 0
             await response.write_eof()
+            return response
+        if path.endswith("/stall"):  # a small body that stops halfway
+            response = web.StreamResponse(headers={"Content-Length": "10", "Content-Type": "text/plain"})
+            await response.prepare(request)
+            await response.write(b"12345")
+            await asyncio.sleep(float(request.query.get("seconds", "2")))
+            await response.write(b"67890")
             return response
         return web.json_response({
             "service": self.name, "method": request.method, "path": path, "query": request.query_string,

@@ -79,3 +79,24 @@ async def test_upstream_5xx_is_relayed_and_does_not_trip_the_circuit(gw_launch, 
         status, _, _ = await _call(gw_http, "GET", url + "/goals/v1/status/500", key)
         assert status == 500
     assert (await _call(gw_http, "GET", url + "/goals/v1/x", key))[0] == 200
+
+
+async def test_small_body_that_stalls_is_504_before_anything_is_sent(gw_launch, gw_keys, gw_http):
+    url = await gw_launch(upstream_timeout_seconds=0.3)
+    _, key = await gw_keys(["goals:read"])
+    status, headers, body = await _call(gw_http, "GET", url + "/goals/v1/stall?seconds=1.5", key)
+    assert status == 504
+    assert json.loads(body)["type"].endswith("/upstream-timeout")
+
+
+async def test_streamed_body_that_stalls_cuts_the_connection(gw_launch, gw_keys, gw_http):
+    import aiohttp
+
+    url = await gw_launch(upstream_timeout_seconds=0.3)
+    _, key = await gw_keys(["goals:read"])
+    async with gw_http.get(url + "/goals/v1/big?size=500000&stall=1.5", headers={"X-API-Key": key}) as response:
+        assert response.status == 200
+        with pytest.raises(aiohttp.ClientPayloadError):
+            await response.read()
+    # The gateway still serves.
+    assert (await _call(gw_http, "GET", url + "/goals/v1/x", key))[0] == 200
