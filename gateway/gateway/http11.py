@@ -114,18 +114,6 @@ class BodyBuffer:
         self._maybe_resume()
         return data
 
-    async def read_all(self) -> bytes:
-        """The whole body, once complete (for bodies known to be small)."""
-        while not self.complete:
-            if self._error is not None:
-                raise self._error
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
-        return self.buffered()
-
     async def read(self) -> bytes:
         """The next chunk; ``b""`` at the end of the body."""
         while not self._chunks:

@@ -76,8 +76,6 @@ def _response_keep(name: bytes) -> bool:
 
 _LOCAL_JSON = b"application/json"
 _NO_BODY_STATUSES = frozenset({204, 304})
-# Bodies up to this size are collected and sent in one piece (see _relay_response).
-COALESCE_BYTES = 64 * 1024
 # Why a request-body pump stopped early.
 _TOO_LARGE, _CLIENT_GONE = "too-large", "client-gone"
 
@@ -304,13 +302,6 @@ class Proxy:
         if exchange.origin is not None:
             parts.append(self._cors.response_headers(exchange.origin))
         body = response.body
-        if not body.complete and length is not None and int(length) <= COALESCE_BYTES:
-            # Services write the head and the body separately; for a small body, wait for it and
-            # answer in one write instead of streaming (two writes, a wake-up per chunk).
-            try:
-                await body.read_all()
-            except (ConnectionError, UpstreamError) as exc:
-                return self._broken_stream(exchange, response, exc, started=False)
         if head_only:
             if length is not None:
                 parts += (b"content-length: ", length, b"\r\n")
@@ -342,25 +333,15 @@ class Proxy:
             if chunked:
                 request.send(LAST_CHUNK)
         except (ConnectionError, UpstreamError) as exc:
-            self._broken_stream(exchange, response, exc, started=True)
-
-    def _broken_stream(self, exchange: "_Call", response: Response, exc: Exception, started: bool) -> None:
-        """The body could not be relayed. Before the head went out that is a 502/504 to the
-        client; after it nothing can be reported in-band, so both connections are cut."""
-        response.abandon()
-        request = exchange.request
-        if request.client_gone:
-            exchange.status = 499
-            return
-        detail = getattr(exc, "detail", None) or str(exc) or type(exc).__name__
-        log.warning("response body broken off", extra={"error": detail})
-        if not started:
-            status = exc.status if isinstance(exc, UpstreamError) else 502
-            kind = "upstream-timeout" if status == 504 else "bad-gateway"
-            return self._reply_problem(exchange, status, f"The service's answer broke off: {detail}.", kind)
-        request.keep_alive = False
-        if request.conn.transport is not None:
-            request.conn.transport.abort()
+            # Past the head nothing can be reported in-band: cut both connections.
+            response.abandon()
+            if request.client_gone:
+                exchange.status = 499
+                return
+            log.warning("response body broken off", extra={"error": getattr(exc, "detail", None) or str(exc)})
+            request.keep_alive = False
+            if request.conn.transport is not None:
+                request.conn.transport.abort()
 
     # --- local answers ------------------------------------------------------------------------
 

@@ -19,6 +19,10 @@ from gateway.http11 import EMPTY_BODY, BodyBuffer
 log = logging.getLogger("gateway.upstream")
 
 
+# A response body up to this size is delivered together with its head (see on_headers_complete).
+SMALL_BODY_BYTES = 64 * 1024
+
+
 class UpstreamError(Exception):
     """The exchange failed; ``status`` is what the gateway answers (502 or 504)."""
 
@@ -100,6 +104,8 @@ class UpstreamConnection(asyncio.Protocol):
         self._headers: list[tuple[bytes, bytes]] = []
         self._informational = False
         self._framed = False
+        self._length: int | None = None
+        self._deliver_at_end = False
         self._until_close = False
         self._in_exchange = False
         self._got_bytes = False
@@ -166,7 +172,7 @@ class UpstreamConnection(asyncio.Protocol):
             self._pool.forget(self)
             return
         response = self._response
-        if response is None:
+        if self._head_pending():
             if not self._got_bytes:
                 self._fail(NoResponse("the service closed the connection without answering"))
             else:
@@ -207,10 +213,14 @@ class UpstreamConnection(asyncio.Protocol):
     def on_message_begin(self) -> None:
         self._headers = []
         self._framed = False
+        self._length = None
 
     def on_header(self, name: bytes, value: bytes) -> None:
         name = name.lower()
-        if name == b"content-length" or name == b"transfer-encoding":
+        if name == b"content-length":
+            self._framed = True
+            self._length = int(value)  # llhttp has validated it
+        elif name == b"transfer-encoding":
             self._framed = True
         self._headers.append((name, value))
 
@@ -226,9 +236,11 @@ class UpstreamConnection(asyncio.Protocol):
         self._response = response
         # Neither Content-Length nor chunked: the body runs until the service closes.
         self._until_close = has_body and not self._framed
-        head = self._head
-        if head is not None and not head.done():
-            head.set_result(response)
+        # Services write the head and a small body separately: deliver both together, so the
+        # caller wakes once and answers in one write instead of streaming.
+        self._deliver_at_end = has_body and self._length is not None and self._length <= SMALL_BODY_BYTES
+        if not self._deliver_at_end:
+            self._deliver()
         if self._head_only:
             # llhttp would wait for the Content-Length body a HEAD answer never has; a fresh parser
             # takes the next response on this connection.
@@ -249,9 +261,19 @@ class UpstreamConnection(asyncio.Protocol):
             return
         if self._response.body is not EMPTY_BODY:
             self._response.body.end()
+        if self._deliver_at_end:
+            self._deliver()
         self._message_done(reuse=self._parser.should_keep_alive() and not self._until_close)
 
     # --- internals --------------------------------------------------------------------------------
+
+    def _deliver(self) -> None:
+        head = self._head
+        if head is not None and not head.done():
+            head.set_result(self._response)
+
+    def _head_pending(self) -> bool:
+        return self._head is not None and not self._head.done()
 
     def _message_done(self, reuse: bool) -> None:
         self._in_exchange = False
@@ -267,7 +289,7 @@ class UpstreamConnection(asyncio.Protocol):
         return self.transport is not None and not self.transport.is_reading() and not self.closed
 
     def timed_out(self) -> None:
-        if self._response is None:
+        if self._head_pending():
             self._fail(UpstreamTimeout("the service did not answer in time"))
         else:
             self._response.body.fail(UpstreamTimeout("the service stopped sending its answer"))
