@@ -70,6 +70,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from gateway.migrate import upgrade
 
         upgrade(settings.database_url)
+        print("gateway database migrated to head")
         return 0
     if args.command == "downgrade":
         from gateway.migrate import downgrade

@@ -24,7 +24,7 @@ from gateway.metrics import Metrics
 from gateway.ratelimit import RateLimiter, retry_after_header
 from gateway.server import Request
 from gateway.tracing import request_id, traceparent
-from gateway.upstream import Response, UpstreamError, UpstreamPool
+from gateway.upstream import Response, UpstreamConnection, UpstreamError, UpstreamPool
 
 log = logging.getLogger("gateway.proxy")
 
@@ -74,10 +74,8 @@ def _response_keep(name: bytes) -> bool:
         _RESPONSE_KEEP[name] = keep
     return keep
 
-_LOCAL_JSON = b"application/json"
+
 _NO_BODY_STATUSES = frozenset({204, 304})
-# Why a request-body pump stopped early.
-_TOO_LARGE, _CLIENT_GONE = "too-large", "client-gone"
 
 
 class Proxy:
@@ -124,23 +122,23 @@ class Proxy:
 
         rid = request_id(captured[_REQUEST_ID])
         request_id_var.set(rid)
-        exchange = _Call(request, rid, captured[_ORIGIN], started)
+        call = _Call(request, rid, captured[_ORIGIN], started)
         path = request.url.partition(b"?")[0]
         label = "gateway"  # the upstream label of metrics and logs
         try:
             if request.method == b"OPTIONS" and captured[_ORIGIN] is not None and self._is_preflight(request):
-                return self._preflight(exchange, captured[_ORIGIN])
+                return self._preflight(call, captured[_ORIGIN])
             local = self._local.get(path)
             if local is not None:
-                return await self._serve_local(exchange, local)
+                return await self._serve_local(call, local)
             service = self._route(path)
             if service is None:
-                return self._reply_problem(exchange, 404, "No service answers this path.", "no-route")
+                return self._reply_problem(call, 404, "No service answers this path.", "no-route")
             label = service
             if not path.startswith(b"/") or b"/." in path or (b"%" in path and _encoded_separator(path)):
-                return self._reply_problem(exchange, 400, "The path must not contain dot segments or encoded separators.", "bad-path")
-            if request.content_length is not None and request.content_length > self._max_body:
-                return self._reply_problem(exchange, 413, f"The body exceeds {self._max_body} bytes.")
+                return self._reply_problem(call, 400, "The path must not contain dot segments or encoded separators.", "bad-path")
+            if (request.content_length or 0) > self._max_body or request.body.received > self._max_body:
+                return self._reply_problem(call, 413, f"The body exceeds {self._max_body} bytes.")
             identity = self._auth.cached(captured[_API_KEY], captured[_AUTHORIZATION])
             if identity is None:
                 try:
@@ -148,29 +146,29 @@ class Proxy:
                 except AuthError as exc:
                     extra = b"www-authenticate: %b\r\n" % exc.challenge.encode() if exc.challenge else b""
                     kind = "unauthenticated" if exc.status == 401 else "authentication-unavailable"
-                    return self._reply_problem(exchange, exc.status, exc.detail, kind, extra)
-            exchange.subject = identity.subject
+                    return self._reply_problem(call, exc.status, exc.detail, kind, extra)
+            call.subject = identity.subject
             if not identity.allows(service, request.method):
-                return self._reply_problem(exchange, 403, "The API key's scopes do not cover this request.", "insufficient-scope")
+                return self._reply_problem(call, 403, "The API key's scopes do not cover this request.", "insufficient-scope")
             wait = None if self._limiter.take_leased(identity.rate_key) else await self._limiter.check(identity.rate_key)
             if wait is not None:
-                return self._reply_problem(exchange, 429, "Too many requests; slow down.", "rate-limited",
+                return self._reply_problem(call, 429, "Too many requests; slow down.", "rate-limited",
                                            b"retry-after: %b\r\n" % retry_after_header(wait).encode())
             breaker = self._breakers[service]
             wait = breaker.allow()
             if wait is not None:
-                return self._reply_problem(exchange, 503, f"The {service} service is unavailable; retry later.",
+                return self._reply_problem(call, 503, f"The {service} service is unavailable; retry later.",
                                            "upstream-unavailable", b"retry-after: %b\r\n" % retry_after_header(wait).encode())
             assertion = identity.assertion_for(self._minter, service)
-            await self._forward(exchange, service, breaker, forwarded, captured, assertion)
+            await self._forward(call, service, breaker, forwarded, captured, assertion)
         finally:
-            self._finish(exchange, label)
+            self._finish(call, label)
 
     # --- forwarding ---------------------------------------------------------------------------
 
-    async def _forward(self, exchange: "_Call", service: str, breaker: CircuitBreaker,
+    async def _forward(self, call: "_Call", service: str, breaker: CircuitBreaker,
                        forwarded: list[tuple[bytes, bytes]], captured: list, assertion: str) -> None:
-        request = exchange.request
+        request = call.request
         method = request.method
         trace, client_trace = traceparent(captured[_TRACEPARENT])
         parts = [method, b" ", request.url, b" HTTP/1.1\r\n"]
@@ -178,7 +176,7 @@ class Proxy:
             parts += (name, b": ", value, b"\r\n")
         if captured[_HOST] is None:
             parts += (b"host: ", self._pools[service].host_header, b"\r\n")
-        parts += (b"x-internal-assertion: ", assertion.encode(), b"\r\nx-request-id: ", exchange.rid.encode(),
+        parts += (b"x-internal-assertion: ", assertion.encode(), b"\r\nx-request-id: ", call.rid.encode(),
                   b"\r\ntraceparent: ", trace, b"\r\nx-forwarded-for: ", request.peer.encode(), b"\r\n")
         if client_trace and captured[_TRACESTATE] is not None:
             parts += (b"tracestate: ", captured[_TRACESTATE], b"\r\n")
@@ -195,8 +193,6 @@ class Proxy:
                 request.started = False  # an interim answer; the real response is still to come
         else:
             data = body.buffered()
-            if len(data) > self._max_body:
-                return self._reply_problem(exchange, 413, f"The body exceeds {self._max_body} bytes.")
             if data or request.content_length is not None or request.chunked:
                 parts += (b"content-length: %d\r\n\r\n" % len(data), data)
             else:
@@ -207,20 +203,20 @@ class Proxy:
             response, pump = await self._exchange(service, method, head, request, streaming)
         except _BodyTooLarge:
             breaker.release_probe()
-            return self._reply_problem(exchange, 413, f"The body exceeds {self._max_body} bytes.")
+            return self._reply_problem(call, 413, f"The body exceeds {self._max_body} bytes.")
         except UpstreamError as exc:
             if request.client_gone:
                 breaker.release_probe()
-                exchange.status = 499  # nginx's "client closed request", for logs and metrics only
+                call.status = 499  # nginx's "client closed request", for logs and metrics only
                 return
             breaker.failure()
             kind = "upstream-timeout" if exc.status == 504 else "bad-gateway"
             self._metrics.upstream_error(service, type(exc).__name__)
             log.warning("upstream exchange failed", extra={"upstream": service, "error": exc.detail})
-            return self._reply_problem(exchange, exc.status, f"The {service} service: {exc.detail}.", kind)
+            return self._reply_problem(call, exc.status, f"The {service} service: {exc.detail}.", kind)
         breaker.success()
         try:
-            await self._relay_response(exchange, response)
+            await self._relay_response(call, response)
         finally:
             if pump is not None and not pump.done():
                 pump.cancel()  # the service answered without reading our whole body
@@ -252,7 +248,7 @@ class Proxy:
                 return await head_future, pump
             except UpstreamError as exc:
                 if pump is not None:
-                    if pump.done() and pump.result() == _TOO_LARGE:
+                    if pump.done() and pump.result():
                         raise _BodyTooLarge() from None
                     pump.cancel()
                 # Nothing came back (typically a kept-alive connection the service closed as we
@@ -262,29 +258,29 @@ class Proxy:
                 raise
         raise AssertionError("unreachable")
 
-    async def _pump(self, request: Request, conn) -> str | None:
-        """Stream the rest of the request body to the service; the reason if it stopped early."""
+    async def _pump(self, request: Request, conn: UpstreamConnection) -> bool:
+        """Stream the rest of the request body to the service; True if it was too large."""
         body = request.body
         chunked = request.content_length is None
         try:
             while data := await body.read():
                 if body.received > self._max_body:
                     conn.abort()
-                    return _TOO_LARGE
+                    return True
                 conn.write(chunk(data) if chunked else data)
                 await conn.drain()
-        except ConnectionError:
+        except ConnectionError:  # the client left mid-upload; the exchange fails with it
             conn.abort()
-            return _CLIENT_GONE
+            return False
         if chunked:
             conn.write(LAST_CHUNK)
         conn.request_complete = True
-        return None
+        return False
 
-    async def _relay_response(self, exchange: "_Call", response: Response) -> None:
-        request = exchange.request
+    async def _relay_response(self, call: "_Call", response: Response) -> None:
+        request = call.request
         status = response.status
-        exchange.status = status
+        call.status = status
         head_only = request.method == b"HEAD" or status in _NO_BODY_STATUSES
         parts = [status_line(status)]
         length = None
@@ -298,9 +294,9 @@ class Proxy:
                 parts += (name, b": ", header[1], b"\r\n")
             elif name == b"content-length":
                 length = header[1]
-        parts += (b"x-request-id: ", exchange.rid.encode(), b"\r\ndate: ", HttpDate.get(), b"\r\n")
-        if exchange.origin is not None:
-            parts.append(self._cors.response_headers(exchange.origin))
+        parts += (b"x-request-id: ", call.rid.encode(), b"\r\ndate: ", HttpDate.get(), b"\r\n")
+        if call.origin is not None:
+            parts.append(self._cors.response_headers(call.origin))
         body = response.body
         if head_only:
             if length is not None:
@@ -336,7 +332,7 @@ class Proxy:
             # Past the head nothing can be reported in-band: cut both connections.
             response.abandon()
             if request.client_gone:
-                exchange.status = 499
+                call.status = 499
                 return
             log.warning("response body broken off", extra={"error": getattr(exc, "detail", None) or str(exc)})
             request.keep_alive = False
@@ -356,50 +352,50 @@ class Proxy:
     def _is_preflight(request: Request) -> bool:
         return any(name == b"access-control-request-method" for name, _ in request.headers)
 
-    def _preflight(self, exchange: "_Call", origin: bytes) -> None:
-        requested = next((v for n, v in exchange.request.headers if n == b"access-control-request-headers"), None)
+    def _preflight(self, call: "_Call", origin: bytes) -> None:
+        requested = next((v for n, v in call.request.headers if n == b"access-control-request-headers"), None)
         headers = self._cors.preflight_headers(origin, requested)
         if headers is None:
-            return self._reply_problem(exchange, 403, "This origin may not call the API.", "cors-origin")
-        self._reply(exchange, 204, None, b"", headers, cors=False)
+            return self._reply_problem(call, 403, "This origin may not call the API.", "cors-origin")
+        self._reply(call, 204, None, b"", headers, cors=False)
 
-    async def _serve_local(self, exchange: "_Call", endpoint) -> None:
-        if exchange.request.method not in (b"GET", b"HEAD"):
-            return self._reply_problem(exchange, 405, "Only GET and HEAD are allowed here.",
+    async def _serve_local(self, call: "_Call", endpoint) -> None:
+        if call.request.method not in (b"GET", b"HEAD"):
+            return self._reply_problem(call, 405, "Only GET and HEAD are allowed here.",
                                        extra=b"allow: GET, HEAD\r\n")
         status, content_type, body, extra = await endpoint()
-        self._reply(exchange, status, content_type, body, extra)
+        self._reply(call, status, content_type, body, extra)
 
-    def _reply_problem(self, exchange: "_Call", status: int, detail: str, kind: str | None = None,
+    def _reply_problem(self, call: "_Call", status: int, detail: str, kind: str | None = None,
                        extra: bytes = b"") -> None:
-        instance = exchange.request.url.partition(b"?")[0].decode("latin-1")
+        instance = call.request.url.partition(b"?")[0].decode("latin-1")
         body = problem_body(status, detail, kind=kind, instance=instance)
-        self._reply(exchange, status, PROBLEM_MEDIA_TYPE.encode(), body, extra)
+        self._reply(call, status, PROBLEM_MEDIA_TYPE.encode(), body, extra)
 
-    def _reply(self, exchange: "_Call", status: int, content_type: bytes | None, body: bytes,
+    def _reply(self, call: "_Call", status: int, content_type: bytes | None, body: bytes,
                extra: bytes = b"", cors: bool = True) -> None:
-        request = exchange.request
-        exchange.status = status
+        request = call.request
+        call.status = status
         if request.client_gone:
             return
-        parts = [status_line(status), b"x-request-id: ", exchange.rid.encode(), b"\r\ndate: ", HttpDate.get(), b"\r\n"]
+        parts = [status_line(status), b"x-request-id: ", call.rid.encode(), b"\r\ndate: ", HttpDate.get(), b"\r\n"]
         if content_type is not None:
             parts += (b"content-type: ", content_type, b"\r\n")
         parts += (extra, b"content-length: %d\r\n" % len(body))
-        if cors and exchange.origin is not None:
-            parts.append(self._cors.response_headers(exchange.origin))
+        if cors and call.origin is not None:
+            parts.append(self._cors.response_headers(call.origin))
         parts += (request.connection_header(), b"\r\n")
         if request.method != b"HEAD":
             parts.append(body)
         request.send(b"".join(parts))
 
-    def _finish(self, exchange: "_Call", upstream: str) -> None:
-        elapsed = time.perf_counter() - exchange.started
-        self._metrics.observe(upstream, exchange.status, elapsed)
+    def _finish(self, call: "_Call", upstream: str) -> None:
+        elapsed = time.perf_counter() - call.started
+        self._metrics.observe(upstream, call.status, elapsed)
         if self._access_log is not None:
-            request = exchange.request
-            self._access_log.record(exchange.rid, request.method, request.url.partition(b"?")[0], exchange.status,
-                                    upstream, exchange.subject, elapsed)
+            request = call.request
+            self._access_log.record(call.rid, request.method, request.url.partition(b"?")[0], call.status,
+                                    upstream, call.subject, elapsed)
 
 
 class _Call:

@@ -168,3 +168,38 @@ async def test_token_signed_by_a_rotated_in_key_verifies_by_kid(gw_launch, gw_ke
     for token in (_token(gw_keyset, roles=["admin"]), _token(gw_keyset, roles=["admin"], key=new_key)):
         status, _, _ = await _get(gw_http, url + "/goals/v1/units", headers={"Authorization": f"Bearer {token}"})
         assert status == 200
+
+
+async def test_oidc_issuer_tokens_verify_against_its_fetched_jwks(gw_launch, gw_keyset, gw_http, gw_port):
+    from aiohttp import web
+
+    from gateway.tokens import mint_staff_token
+
+    idp_key = ed25519.Ed25519PrivateKey.generate()
+    fetches = []
+
+    async def jwks(request):
+        fetches.append(request.path)
+        return web.json_response({"keys": [public_jwk(idp_key.public_key())]})
+
+    app = web.Application()
+    app.router.add_get("/jwks", jwks)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", gw_port).start()
+    try:
+        url = await gw_launch(oidc_jwks_url=f"http://127.0.0.1:{gw_port}/jwks", oidc_issuer="https://idp.example")
+        token = mint_staff_token(idp_key, subject="oidc-user", roles=["jury"], org=[], issuer="https://idp.example",
+                                 ttl_seconds=300)
+        status, _, body = await _get(gw_http, url + "/goals/v1/x", headers={"Authorization": f"Bearer {token}"})
+        assert status == 200
+        assert json.loads(body)["principal"]["roles"] == ["jury"]
+        # Our own dev tokens still verify against the JWKS file, and a token from the IdP's key
+        # claiming another issuer does not.
+        assert (await _get(gw_http, url + "/goals/v1/x",
+                           headers={"Authorization": f"Bearer {_token(gw_keyset, roles=['admin'])}"}))[0] == 200
+        forged = mint_staff_token(idp_key, subject="x", roles=["admin"], org=[], issuer="qm-dev", ttl_seconds=300)
+        assert (await _get(gw_http, url + "/goals/v1/x", headers={"Authorization": f"Bearer {forged}"}))[0] == 401
+        assert fetches == ["/jwks"]  # fetched once, then cached
+    finally:
+        await runner.cleanup()
