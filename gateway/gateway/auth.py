@@ -22,7 +22,7 @@ log = logging.getLogger("gateway.auth")
 
 READ_METHODS = frozenset({b"GET", b"HEAD", b"OPTIONS"})
 CACHE_MAX_ENTRIES = 10_000
-CHALLENGE = 'Bearer realm="qm", ApiKey realm="qm" header="X-API-Key"'
+CHALLENGE = 'Bearer realm="qm", ApiKey realm="qm", header="X-API-Key"'
 
 
 class AuthError(Exception):

@@ -2,8 +2,9 @@
 
 Each connection has one task that runs the handler for its requests in order (keep-alive and
 pipelining), created at its first request and parked on a future between requests: a task per
-request would cost ~10 µs each, a wake-up costs a fraction of that. Request bodies stream through a ``BodyBuffer`` (never held whole), responses are
-written by the handler through ``Request.send``/``drain``.
+request would cost ~10 µs each, a wake-up costs a fraction of that. Request bodies stream
+through a ``BodyBuffer`` (never held whole); the handler writes responses with
+``Request.send``/``drain``.
 """
 
 import asyncio

@@ -152,6 +152,8 @@ class UpstreamConnection(asyncio.Protocol):
         if not self._in_exchange:
             return
         self._fail(BadResponse("the exchange was abandoned"))
+        if self._response is not None:  # a reader of the body must not wait for more
+            self._response.body.fail(ConnectionAbortedError("the exchange was abandoned"))
         self._in_exchange = False
         self._pool.release(self, reuse=False)
         if self.transport is not None:
@@ -194,8 +196,6 @@ class UpstreamConnection(asyncio.Protocol):
             self._parser.feed_data(data)
         except httptools.HttpParserError as exc:
             self._fail(BadResponse(f"malformed response from the service: {exc}"))
-            if self._response is not None:
-                self._response.body.fail(ConnectionResetError("malformed response body"))
             if self._in_exchange:
                 self.abort()
             elif self.transport is not None:
