@@ -28,10 +28,11 @@ class GatewaySettings(ServiceSettings):
     upstream_feedback: str = "http://127.0.0.1:8002"
     upstream_audit: str = "http://127.0.0.1:8003"
     upstream_awards: str = "http://127.0.0.1:8004"
-    # Whole exchange up to the response head; a streaming body afterwards is not cut short.
+    # The wait for the response head, and the longest pause within a response body.
     upstream_timeout_seconds: float = 30.0
     upstream_connect_timeout_seconds: float = 2.0
-    # Extra attempts after a connect error, idempotent methods only.
+    # Extra attempts when nothing came back (connect error, connection closed before any answer),
+    # idempotent methods only.
     upstream_retries: int = 2
     # Per upstream and worker; waiting for a free connection counts against the timeout.
     upstream_max_connections: int = 256

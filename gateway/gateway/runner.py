@@ -64,7 +64,9 @@ async def _serve(settings: GatewaySettings, reuse_port: bool) -> None:
 
 
 def _worker(settings: GatewaySettings) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # the loop installs its own handlers
+    # Forked with the supervisor's handlers; until the loop installs its own, signals end us.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     configure_logging("gateway", settings.log_level)
     uvloop.run(_serve(settings, reuse_port=True))
 
