@@ -1,15 +1,14 @@
 """Gateway test harness: a per-run database and Redis prefix, fake upstreams, in-process gateways.
 
-Real PostgreSQL and Redis (``GATEWAY_TEST_POSTGRES_URL``, ``GATEWAY_TEST_REDIS_URL``; default the
-local servers). Upstreams are small aiohttp apps on free ports that verify the gateway's
-assertion with servicekit's verifier and echo what they received. Everything runs in one
-session-wide event loop so servers start once.
+Real PostgreSQL and Redis from servicekit's session fixtures ``qm_postgres``/``qm_redis`` (explicit
+settings, else the local servers, else embedded ones). Upstreams are small aiohttp apps on free
+ports that verify the gateway's assertion with servicekit's verifier and echo what they received.
+Everything runs in one session-wide event loop so servers start once.
 """
 
 import asyncio
 import hashlib
 import importlib
-import os
 import secrets
 import socket
 import sys
@@ -37,8 +36,6 @@ from gateway.keys import KeyRepository
 from gateway.migrate import upgrade
 from gateway.tokens import generate_dev_keys
 
-ADMIN_URL = os.environ.get("GATEWAY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def gw_free_port() -> int:
@@ -47,48 +44,31 @@ def gw_free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url(name: str) -> str:
-    base, _, _ = ADMIN_URL.rpartition("/")
-    return f"{base}/{name}"
-
-
 @pytest.fixture(scope="session")
 def gw_run_id() -> str:
     return secrets.token_hex(4)
 
 
 @pytest.fixture(scope="session")
-def gw_admin_url() -> str:
-    return ADMIN_URL
-
-
-@pytest.fixture(scope="session")
-def gw_empty_database(gw_run_id):
+def gw_empty_database(qm_postgres, gw_run_id):
     """A fresh, empty database URL (for migration tests); dropped at the end."""
-    yield from _temporary_database(f"qm_gateway_empty_{gw_run_id}")
+    yield from _temporary_database(qm_postgres, f"qm_gateway_empty_{gw_run_id}")
 
 
 @pytest.fixture(scope="session")
-def gw_database_url(gw_run_id):
+def gw_database_url(qm_postgres, gw_run_id):
     """The gateway's key database for this run, migrated to head."""
-    for url in _temporary_database(f"qm_gateway_test_{gw_run_id}"):
+    for url in _temporary_database(qm_postgres, f"qm_gateway_test_{gw_run_id}"):
         upgrade(url)
         yield url
 
 
-def _temporary_database(name: str):
-    async def admin(statement: str) -> None:
-        connection = await asyncpg.connect(ADMIN_URL)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+def _temporary_database(server, name: str):
+    server.create_database(name)
     try:
-        yield _database_url(name)
+        yield server.url_for(name)
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -99,12 +79,17 @@ def gw_keyset(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def gw_redis_prefix(gw_run_id):
+def gw_redis_url(qm_redis) -> str:
+    return qm_redis.url
+
+
+@pytest.fixture(scope="session")
+def gw_redis_prefix(gw_redis_url, gw_run_id):
     prefix = f"qmtest:{gw_run_id}:"
     yield prefix
 
     async def cleanup() -> None:
-        client = aioredis.Redis.from_url(REDIS_URL)
+        client = aioredis.Redis.from_url(gw_redis_url)
         try:
             keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
             if keys:
@@ -282,14 +267,14 @@ async def gw_drop_server():
 
 
 @pytest.fixture(scope="session")
-def gw_settings(gw_database_url, gw_keyset, gw_redis_prefix, gw_upstreams):
+def gw_settings(gw_database_url, gw_keyset, gw_redis_url, gw_redis_prefix, gw_upstreams):
     """Settings factory: the test environment plus per-scenario overrides."""
     # Awards is down in every scenario: nothing listens on this port.
     down_port = gw_free_port()
 
     def make(**overrides) -> GatewaySettings:
         values = dict(
-            database_url=gw_database_url, redis_url=REDIS_URL, stream_prefix=gw_redis_prefix,
+            database_url=gw_database_url, redis_url=gw_redis_url, stream_prefix=gw_redis_prefix,
             host="127.0.0.1", port=0, workers=1,
             assertion_private_key_file=str(gw_keyset / "assertion_private.pem"),
             token_jwks_file=str(gw_keyset / "token_jwks.json"),
