@@ -24,6 +24,8 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_PIPELINED = 16
 # A client must finish its request head within this long (slow-loris protection).
 HEADER_TIMEOUT_SECONDS = 10.0
+# How long a closing connection keeps draining a body the client is still sending.
+LINGER_SECONDS = 2.0
 
 
 class _HeadTooLarge(Exception):
@@ -135,7 +137,7 @@ class HTTPProtocol(asyncio.Protocol):
         self._busy = False
         self._head_started: float | None = None
         self._last_activity = time.monotonic()
-        self._upgraded = False
+        self._ignore_input = False
         self._reading_paused = False
         self._pipeline_paused = False
         self._write_paused = False
@@ -164,14 +166,14 @@ class HTTPProtocol(asyncio.Protocol):
         self._wake_idle()
 
     def data_received(self, data: bytes) -> None:
-        if self._upgraded:
+        if self._ignore_input:
             return
         self._last_activity = time.monotonic()
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             # Upgrades (WebSocket, h2c) are not offered: serve the request as plain HTTP, then close.
-            self._upgraded = True
+            self._ignore_input = True
             if self._parsing is not None:
                 self._parsing.keep_alive = False
                 self._parsing.body.end()
@@ -274,7 +276,7 @@ class HTTPProtocol(asyncio.Protocol):
                     self.state.on_error(request, self, 500, "An unexpected error occurred; it has been logged.")
             if not request.keep_alive or self.closing:
                 self._busy = False
-                self._close()
+                self._close(linger=not request.body.complete)
                 return
 
     def _wake_idle(self) -> None:
@@ -286,7 +288,7 @@ class HTTPProtocol(asyncio.Protocol):
 
     def _protocol_error(self, error: BadRequest) -> None:
         """The byte stream cannot be parsed further: answer if nothing is in progress, then close."""
-        self._upgraded = True  # ignore whatever else arrives
+        self._ignore_input = True  # ignore whatever else arrives
         if self._parsing is not None:
             self._parsing.body.fail(ConnectionAbortedError(error.detail))
         if not self._busy and not self._pending and not self.closing:
@@ -322,10 +324,24 @@ class HTTPProtocol(asyncio.Protocol):
             self._reading_paused = False
             self.transport.resume_reading()
 
-    def _close(self) -> None:
+    def _close(self, linger: bool = False) -> None:
+        """Close after what is buffered has been sent.
+
+        ``linger``: the client may still be sending a body we did not read. Closing a socket with
+        unread input makes the kernel send a reset, which can destroy our response before the
+        client reads it; so we send FIN after the response and drain input for a moment first.
+        """
         self.closing = True
-        if self.transport is not None:
-            self.transport.close()  # flushes what is buffered first
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if not linger or not transport.can_write_eof():
+            transport.close()
+            return
+        self._ignore_input = True
+        self.resume_reading()
+        transport.write_eof()
+        self._loop.call_later(LINGER_SECONDS, transport.close)
 
     # --- housekeeping -------------------------------------------------------------------------
 

@@ -97,3 +97,14 @@ async def test_oversized_request_head_is_431(gw_url, gw_raw):
     status, headers, _ = await gw_raw(gw_url, head)
     assert status == 431
     assert headers["connection"] == "close"
+
+
+async def test_early_refusal_of_a_large_upload_reaches_the_client(gw_url, gw_http):
+    # Refused before the body is read: the gateway must not reset the connection under the
+    # client's feet (which could destroy the answer) but close it gracefully.
+    payload = os.urandom(8 * 1024 * 1024)
+    for _ in range(3):
+        async with gw_http.post(gw_url + "/goals/v1/attachments", data=payload) as r:
+            assert r.status == 401
+            assert r.headers["Connection"] == "close"
+            assert (await r.json(content_type=None))["status"] == 401
