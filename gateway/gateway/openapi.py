@@ -43,7 +43,10 @@ def merge(documents: dict[str, dict[str, Any]], unavailable: dict[str, str], ver
     components: dict[str, dict[str, Any]] = {}
     tags: dict[str, Any] = {}
     for service, document in documents.items():
-        document = _rewrite_refs(document, renames.get(service, {}))
+        renamed = renames.get(service, {})
+        document = _rewrite_refs(document, {
+            f"#/components/{section}/{name}": f"#/components/{section}/{new}" for (section, name), new in renamed.items()
+        })
         for path, item in (document.get("paths") or {}).items():
             if path in paths:
                 log.warning("path published by two services; keeping the first", extra={"path": path, "service": service})
@@ -54,7 +57,7 @@ def merge(documents: dict[str, dict[str, Any]], unavailable: dict[str, str], ver
                 continue
             target = components.setdefault(section, {})
             for name, definition in entries.items():
-                target[renames.get(service, {}).get(f"#/components/{section}/{name}", name).rsplit("/", 1)[-1]] = definition
+                target[renamed.get((section, name), name)] = definition
         for tag in document.get("tags") or []:
             tags.setdefault(tag.get("name"), tag)
 
@@ -80,8 +83,8 @@ def merge(documents: dict[str, dict[str, Any]], unavailable: dict[str, str], ver
     return merged
 
 
-def _clashing_names(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
-    """service -> {old ref: new ref} for component names defined differently by several services."""
+def _clashing_names(documents: dict[str, dict[str, Any]]) -> dict[str, dict[tuple[str, str], str]]:
+    """service -> {(section, name): new name} for names that services define differently."""
     seen: dict[tuple[str, str], dict[str, bytes]] = {}
     for service, document in documents.items():
         for section, entries in (document.get("components") or {}).items():
@@ -93,7 +96,7 @@ def _clashing_names(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str,
     for (section, name), definitions in seen.items():
         if len(set(definitions.values())) > 1:
             for service in definitions:
-                renames.setdefault(service, {})[f"#/components/{section}/{name}"] = f"#/components/{section}/{service}.{name}"
+                renames.setdefault(service, {})[(section, name)] = f"{service}.{name}"
     return renames
 
 
@@ -112,7 +115,7 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
 
 def _public_path_item(item: dict[str, Any]) -> dict[str, Any]:
     """The path item without service-level security and without the internal assertion header."""
-    item = {key: value for key, value in item.items()}
+    item = dict(item)
     if "parameters" in item:
         item["parameters"] = _public_parameters(item["parameters"])
     for method in _HTTP_METHODS:
