@@ -6,7 +6,6 @@ the pool as soon as the response is complete, even while the caller still reads 
 """
 
 import asyncio
-import logging
 import socket
 import ssl
 import time
@@ -15,9 +14,6 @@ import httptools
 
 from gateway.config import Upstream
 from gateway.http11 import EMPTY_BODY, BodyBuffer
-
-log = logging.getLogger("gateway.upstream")
-
 
 # A response body up to this size is delivered together with its head (see on_headers_complete).
 SMALL_BODY_BYTES = 64 * 1024
