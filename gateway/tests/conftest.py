@@ -37,7 +37,6 @@ from gateway.migrate import upgrade
 from gateway.tokens import generate_dev_keys
 
 
-
 def gw_free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -221,23 +220,8 @@ class DropServer:
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def gw_upstreams(gw_keyset):
-    public_pem = (gw_keyset / "assertion_public.pem").read_text()
-    upstreams = {
-        "goals": FakeUpstream("goals", public_pem, ("goals/v1",)),
-        "feedback": FakeUpstream("feedback", public_pem, ("feedback/v1", "open311/v2")),
-        "audit": FakeUpstream("audit", public_pem, ("audit/v1",)),
-    }
-    for upstream in upstreams.values():
-        await upstream.start()
-    yield upstreams
-    for upstream in upstreams.values():
-        await upstream.stop()
-
-
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def gw_spawn_upstream(gw_keyset):
-    """Start another fake upstream: ``await gw_spawn_upstream(name, prefixes, port=None)``."""
+    """Start a fake upstream: ``await gw_spawn_upstream(name, prefixes, port=None)``."""
     public_pem = (gw_keyset / "assertion_public.pem").read_text()
     spawned: list[FakeUpstream] = []
 
@@ -250,6 +234,16 @@ async def gw_spawn_upstream(gw_keyset):
     yield spawn
     for upstream in spawned:
         await upstream.stop()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def gw_upstreams(gw_spawn_upstream) -> dict[str, FakeUpstream]:
+    """goals, feedback (with open311) and audit; awards stays down."""
+    return {
+        "goals": await gw_spawn_upstream("goals", ("goals/v1",)),
+        "feedback": await gw_spawn_upstream("feedback", ("feedback/v1", "open311/v2")),
+        "audit": await gw_spawn_upstream("audit", ("audit/v1",)),
+    }
 
 
 @pytest.fixture
