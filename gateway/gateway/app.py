@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import asyncpg
 import redis.asyncio as aioredis
-from servicekit.problems import PROBLEM_MEDIA_TYPE, problem_body
+from servicekit.problemdoc import PROBLEM_MEDIA_TYPE, problem_body
 
 from gateway.accesslog import AccessLog
 from gateway.auth import AssertionMinter, Authenticator

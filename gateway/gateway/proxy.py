@@ -12,7 +12,7 @@ import logging
 import time
 
 from servicekit.logging import request_id_var
-from servicekit.problems import PROBLEM_MEDIA_TYPE, problem_body
+from servicekit.problemdoc import PROBLEM_MEDIA_TYPE, problem_body
 
 from gateway.accesslog import AccessLog
 from gateway.auth import AssertionMinter, Authenticator, AuthError

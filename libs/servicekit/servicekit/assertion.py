@@ -9,6 +9,7 @@ Services hold only the public key, so no service can mint one. Claims:
 - ``iat``/``exp`` with a lifetime of at most 60 seconds
 """
 
+import time
 from dataclasses import dataclass, field
 
 import jwt
@@ -42,13 +43,39 @@ class Principal:
 
 
 class AssertionVerifier:
+    """Verifies assertions, remembering verified ones until they expire.
+
+    The gateway reuses an assertion per principal for a few seconds, and a signature check costs
+    far more than the rest of a small request, so a verified token is kept (by its exact bytes,
+    which the signature covers) until its ``exp``. The cache is bounded and pruned of expired
+    entries when full.
+    """
+
+    CACHE_SIZE = 4096
+
     def __init__(self, public_key_pem: str, audience: str) -> None:
         if not public_key_pem:
             raise ValueError("no assertion public key configured")
         self._key = _load_public_key(public_key_pem)
         self._audience = audience
+        self._verified: dict[str, tuple[float, Principal]] = {}
 
     def verify(self, token: str) -> Principal:
+        now = time.time()
+        cached = self._verified.get(token)
+        if cached is not None:
+            if now < cached[0]:
+                return cached[1]
+            del self._verified[token]
+        expires, principal = self._verify_signature(token)
+        if len(self._verified) >= self.CACHE_SIZE:
+            self._verified = {t: entry for t, entry in self._verified.items() if entry[0] > now}
+            if len(self._verified) >= self.CACHE_SIZE:
+                self._verified.clear()
+        self._verified[token] = (expires, principal)
+        return principal
+
+    def _verify_signature(self, token: str) -> tuple[float, Principal]:
         try:
             claims = jwt.decode(
                 token,
@@ -63,7 +90,7 @@ class AssertionVerifier:
             raise AssertionError_(str(exc)) from exc
         if claims["exp"] - claims["iat"] > MAX_LIFETIME_SECONDS:
             raise AssertionError_("assertion lifetime exceeds 60 seconds")
-        return Principal(
+        return claims["exp"], Principal(
             subject=str(claims["sub"]),
             actor_kind=str(claims.get("act", "system")),
             roles=frozenset(claims.get("roles") or ()),
@@ -93,8 +120,6 @@ def mint_assertion(
     now: float | None = None,
 ) -> str:
     """Sign an assertion. Only the gateway (and test fixtures) hold the private key."""
-    import time
-
     issued = int(now if now is not None else time.time())
     claims = {
         "iss": ISSUER,

@@ -13,7 +13,7 @@ from prometheus_client import Counter, Histogram
 
 from servicekit.assertion import ASSERTION_HEADER, AssertionError_, AssertionVerifier
 from servicekit.logging import request_id_var
-from servicekit.problems import PROBLEM_MEDIA_TYPE, problem_body
+from servicekit.problemdoc import PROBLEM_MEDIA_TYPE, problem_body
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")

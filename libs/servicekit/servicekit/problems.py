@@ -4,16 +4,14 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from servicekit.logging import request_id_var
+from servicekit.problemdoc import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, problem_body
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_BASE = "https://qm.stockholm.se/problems/"
+__all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "ProblemError", "install_problem_handlers", "problem_body", "problem_response"]
 log = logging.getLogger("servicekit.problems")
 
 
@@ -41,32 +39,6 @@ class ProblemError(Exception):
         self.title = title or HTTPStatus(status).phrase
         self.headers = headers or {}
         self.extensions = extensions
-
-
-def problem_body(
-    status: int,
-    detail: str | None = None,
-    *,
-    kind: str | None = None,
-    title: str | None = None,
-    instance: str | None = None,
-    **extensions: Any,
-) -> bytes:
-    """Serialise a problem document; usable by non-FastAPI code (the gateway) too."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + kind if kind else "about:blank",
-        "title": title or HTTPStatus(status).phrase,
-        "status": status,
-    }
-    if detail:
-        body["detail"] = detail
-    if instance:
-        body["instance"] = instance
-    request_id = request_id_var.get()
-    if request_id:
-        body["request_id"] = request_id
-    body.update(extensions)
-    return orjson.dumps(body, default=str)
 
 
 def problem_response(
