@@ -103,6 +103,7 @@ class Gateway:
             local_routes={
                 b"/healthz": health.healthz, b"/readyz": health.readyz, b"/metrics": metrics_endpoint,
                 b"/openapi.json": openapi.document, b"/docs": openapi.docs_page,
+                b"/docs/swagger-ui-bundle.js": openapi.docs_script, b"/docs/swagger-ui.css": openapi.docs_stylesheet,
             },
             timeout=settings.upstream_timeout_seconds, retries=settings.upstream_retries,
             max_body_bytes=settings.max_body_bytes,

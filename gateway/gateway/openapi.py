@@ -9,6 +9,7 @@ the internal assertion, which is removed from the documented parameters.
 """
 
 import asyncio
+import functools
 import logging
 import time
 from typing import Any
@@ -27,6 +28,9 @@ CACHE_SECONDS = 60.0
 PARTIAL_CACHE_SECONDS = 5.0
 JSON = b"application/json"
 HTML = b"text/html; charset=utf-8"
+JAVASCRIPT = b"text/javascript; charset=utf-8"
+CSS = b"text/css; charset=utf-8"
+ASSET_CACHE = b"cache-control: public, max-age=86400\r\n"
 SECURITY_SCHEMES = {
     "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                "description": "A key issued to a calling system or portal: qm_<key id>_<secret>."},
@@ -153,6 +157,12 @@ class OpenApiAggregator:
     async def docs_page(self) -> tuple:
         return 200, HTML, DOCS_HTML, b""
 
+    async def docs_script(self) -> tuple:
+        return 200, JAVASCRIPT, _swagger_asset("swagger-ui-bundle.js"), ASSET_CACHE
+
+    async def docs_stylesheet(self) -> tuple:
+        return 200, CSS, _swagger_asset("swagger-ui.css"), ASSET_CACHE
+
     async def _build(self) -> tuple[float, bytes]:
         services = list(self._pools)
         results = await asyncio.gather(*(self._fetch(service) for service in services))
@@ -195,14 +205,23 @@ DOCS_HTML = b"""<!doctype html>
   <meta charset="utf-8">
   <title>City of Stockholm quality management API</title>
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js" crossorigin="anonymous"></script>
+  <script src="/docs/swagger-ui-bundle.js"></script>
   <script>
     window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true});
   </script>
 </body>
 </html>
 """
+
+
+@functools.cache
+def _swagger_asset(name: str) -> bytes:
+    """Swagger UI's files from the pinned swagger-ui-bundle-v2 package: the docs page works
+    without internet access (city networks, this project's machines), and the version is pinned."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    return (swagger_ui_path / name).read_bytes()

@@ -68,3 +68,13 @@ async def test_docs_page(gw_url, gw_http):
     status, headers, body = await _get(gw_http, gw_url + "/docs")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert b"/openapi.json" in body
+
+
+async def test_docs_page_serves_swagger_ui_itself(gw_url, gw_http):
+    """No CDN: the page must work on a network without internet access."""
+    _, _, page = await _get(gw_http, gw_url + "/docs")
+    assert b"https://" not in page
+    script = await _get(gw_http, gw_url + "/docs/swagger-ui-bundle.js")
+    style = await _get(gw_http, gw_url + "/docs/swagger-ui.css")
+    assert script[0] == 200 and script[1]["Content-Type"].startswith("text/javascript") and b"SwaggerUIBundle" in script[2]
+    assert style[0] == 200 and style[1]["Content-Type"].startswith("text/css") and len(style[2]) > 10_000
