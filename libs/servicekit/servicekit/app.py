@@ -12,6 +12,7 @@ from servicekit.health import router as health_router
 from servicekit.idempotency import IdempotentReplay, replay_response
 from servicekit.logging import configure_logging
 from servicekit.middleware import ServiceMiddleware
+from servicekit.openapi import install_problem_openapi
 from servicekit.problems import install_problem_handlers
 from servicekit.settings import ServiceSettings
 
@@ -62,6 +63,7 @@ def create_service_app(
     app.include_router(health_router)
     for router in routers:
         app.include_router(router, prefix=api_prefix)
+    install_problem_openapi(app)
     verifier = AssertionVerifier(settings.public_key_pem(), audience=settings.service_name)
     app.add_middleware(ServiceMiddleware, verifier=verifier)
     return app

@@ -151,3 +151,13 @@ async def test_roles_and_key_scopes_decide_access(harness):
     assert denied.status_code == 403
     assert allowed_read.status_code == 200
     assert denied_write.status_code == 403
+
+
+async def test_openapi_document_describes_errors_as_problem_documents(harness):
+    async with harness.client() as client:
+        document = (await client.get("/sample/v1/openapi.json")).json()
+    create = document["paths"]["/sample/v1/notes"]["post"]["responses"]
+    assert create["422"]["content"]["application/problem+json"]["schema"]["$ref"] == "#/components/schemas/ValidationProblem"
+    assert create["default"]["content"]["application/problem+json"]["schema"]["$ref"] == "#/components/schemas/Problem"
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    assert "errors" in document["components"]["schemas"]["ValidationProblem"]["properties"]
