@@ -10,6 +10,7 @@ the server (or in this generator) shows up in the latency instead of silently lo
 
 import asyncio
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -69,6 +70,8 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
     """Send GET ``url`` at ``rate``/s for ``warmup`` + ``duration`` s; only the last ``duration`` counts."""
     result = OpenLoopResult(label=label, url=url, rate=rate, duration_s=duration)
     loop = asyncio.get_running_loop()
+    # Not loop.time(): uvloop's clock is libuv's cached millisecond clock.
+    now = time.perf_counter
     latencies: list[float] = []
     lags: list[float] = []
     statuses: Counter[str] = Counter()
@@ -80,7 +83,7 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
 
         async def fire(scheduled: float, counted: bool) -> None:
             if counted:
-                lags.append(loop.time() - scheduled)
+                lags.append(now() - scheduled)
             try:
                 async with session.get(url) as response:
                     await response.read()
@@ -90,16 +93,16 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
                     errors[type(exc).__name__] += 1
                 return
             if counted:
-                latencies.append(loop.time() - scheduled)
+                latencies.append(now() - scheduled)
                 statuses[str(status)] += 1
 
         total = int((warmup + duration) * rate)
         first_counted = int(warmup * rate)
-        start = loop.time() + 0.05
+        start = now() + 0.05
         tasks: set[asyncio.Task] = set()
         for i in range(total):
             scheduled = start + i / rate
-            delay = scheduled - loop.time()
+            delay = scheduled - now()
             if delay > 0:
                 await asyncio.sleep(delay)
             task = loop.create_task(fire(scheduled, i >= first_counted))

@@ -1,6 +1,6 @@
 """The results as Markdown (pasteable into bench/README.md or a PR)."""
 
-CPU_COLUMNS = ("gateway", "goals-api", "postgres", "load generator", "other")
+CPU_COLUMNS = ("gateway", "goals-api", "postgres", "load generator", "kernel irq", "other", "steal")
 
 
 def _f(value, digits: int = 2) -> str:
@@ -40,19 +40,20 @@ def markdown(results: dict) -> str:
 
     throughput = results.get("throughput") or []
     if throughput:
-        out.append(f"### Closed loop (wrk: {s.get('connections')} connections, {s.get('threads')} threads, "
-                   f"{_f(s.get('duration_s'), 0)} s after {_f(s.get('warmup_s'), 0)} s warm-up)")
+        out.append(f"### Closed loop (wrk: {s.get('connections')} connections, {s.get('threads')} threads; per target "
+                   f"{_f(s.get('warmup_s'), 0)} s warm-up, then {_f(s.get('duration_s'), 0)} s in {s.get('rounds', 1)} "
+                   "segments interleaved with the other targets)")
         out.append("")
         rows = []
         for r in throughput:
             sock = sum(r["socket_errors"].values())
-            via = r["via"] + (" ²" if r.get("attempts", 1) > 1 else "")
+            via = r["via"] + (" ²" if r.get("repeated_segments") else "")
             rows.append([r["endpoint"], via, _f(r["rps"], 0), _f(r["latency_ms"].get("p50")),
                          _f(r["latency_ms"].get("p99")), str(r["non_2xx"]), str(sock)])
         out += _table(["endpoint", "via", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors"], rows)
-        if any(r.get("attempts", 1) > 1 for r in throughput):
+        if any(r.get("repeated_segments") for r in throughput):
             out.append("")
-            out.append("² measured twice because other processes disturbed the first attempt; the less disturbed one is shown.")
+            out.append("² a segment was measured twice because other processes disturbed it; the less disturbed attempt counts.")
         out.append("")
     ratios = results.get("ratios") or []
     if ratios:
@@ -76,7 +77,8 @@ def markdown(results: dict) -> str:
                        "gateway share", "service cores direct / gateway", "ratio per service core"], rows)
         out.append("")
     if throughput and any(r.get("cpu") for r in throughput):
-        out.append("CPU per request (µs, all processes of each component; `other` = anything else on the machine):")
+        out.append("CPU per request (µs, all processes of each component; `kernel irq` = interrupt handling, mostly "
+                   "loopback networking; `other` = any other process on the machine; `steal` = taken by the hypervisor):")
         out.append("")
         rows = []
         for r in throughput:
