@@ -23,19 +23,20 @@ def _busy(times) -> float:
     return times.user + times.nice + times.system + getattr(times, "irq", 0.0) + getattr(times, "softirq", 0.0) + getattr(times, "steal", 0.0)
 
 
-def _proc_cpu(proc: psutil.Process) -> float | None:
+def _proc_cpu(proc: psutil.Process) -> tuple[float, float] | None:
+    """(own CPU seconds, CPU seconds of its children that it has reaped)."""
     try:
         times = proc.cpu_times()
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return None
-    return times.user + times.system
+    return times.user + times.system, getattr(times, "children_user", 0.0) + getattr(times, "children_system", 0.0)
 
 
 @dataclass
 class Snapshot:
     wall: float
     machine: object  # psutil.cpu_times()
-    per_pid: dict[int, tuple[str, float]]
+    per_pid: dict[int, tuple[str, float, float]]  # pid -> (component, own CPU, reaped children's CPU)
     children: float
     self_cpu: float
 
@@ -63,11 +64,14 @@ class CpuMeter:
         return owner
 
     def snapshot(self) -> Snapshot:
-        per_pid: dict[int, tuple[str, float]] = {}
+        per_pid: dict[int, tuple[str, float, float]] = {}
         for pid, name in self._processes().items():
-            cpu = _proc_cpu(psutil.Process(pid)) if psutil.pid_exists(pid) else None
+            try:
+                cpu = _proc_cpu(psutil.Process(pid))
+            except psutil.NoSuchProcess:
+                cpu = None
             if cpu is not None:
-                per_pid[pid] = (name, cpu)
+                per_pid[pid] = (name, *cpu)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         me = resource.getrusage(resource.RUSAGE_SELF)
         return Snapshot(
@@ -79,9 +83,17 @@ class CpuMeter:
         """CPU seconds per component since ``before`` (and wall seconds, machine busy seconds)."""
         after = self.snapshot()
         used: dict[str, float] = {}
-        for pid, (name, cpu) in after.per_pid.items():
-            start = before.per_pid.get(pid, (name, 0.0))[1]
+        for pid, (name, cpu, reaped) in after.per_pid.items():
+            _, start, start_reaped = before.per_pid.get(pid, (name, 0.0, 0.0))
             used[name] = used.get(name, 0.0) + max(0.0, cpu - start)
+            if name in _SHARED:
+                # PostgreSQL backends that ended during the window (a connection pool's churn) are
+                # only visible as the postmaster's reaped children; their CPU before the window
+                # was in ``before`` and is taken off again below.
+                used[name] += max(0.0, reaped - start_reaped)
+        for pid, (name, cpu, _reaped) in before.per_pid.items():
+            if name in _SHARED and pid not in after.per_pid:
+                used[name] = max(0.0, used.get(name, 0.0) - cpu)
         # Reaped children (wrk) and this process (the Python generators, pollers).
         used["load generator"] = max(0.0, after.children - before.children) + max(0.0, after.self_cpu - before.self_cpu)
         a, b = after.machine, before.machine
