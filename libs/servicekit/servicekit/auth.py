@@ -17,7 +17,9 @@ from servicekit.problems import ProblemError
 CITY_WIDE_READ_ROLES = frozenset({"admin", "city_controller"})
 
 
-def get_principal(request: Request) -> Principal:
+# Dependencies here are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in a
+# worker thread, a hand-off that cost more than the whole of a small request.
+async def get_principal(request: Request) -> Principal:
     principal = getattr(request.state, "principal", None)
     if principal is None:  # only reachable on the open paths, which never ask for it
         raise ProblemError(401, "Not authenticated.", kind="unauthenticated")
@@ -32,7 +34,7 @@ def require_access(*, roles: Iterable[str] = (), key_scopes: Iterable[str] = ())
     allowed_roles = frozenset(roles) | {"admin"}
     allowed_scopes = frozenset(key_scopes)
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if principal.actor_kind == "staff":
             if principal.roles & allowed_roles:
                 return principal
@@ -43,7 +45,7 @@ def require_access(*, roles: Iterable[str] = (), key_scopes: Iterable[str] = ())
     return Depends(check)
 
 
-def _require_service_reader(request: Request, principal: CurrentPrincipal) -> Principal:
+async def _require_service_reader(request: Request, principal: CurrentPrincipal) -> Principal:
     """Any staff role, or a key with ``<service>:read`` or ``:write`` for this service."""
     service = request.app.state.settings.service_name
     if principal.actor_kind == "staff" and principal.roles:

@@ -93,7 +93,7 @@ class TransactionalRoute(APIRoute):
         return transactional_handler
 
 
-def get_session(request: Request) -> AsyncSession:
+async def get_session(request: Request) -> AsyncSession:
     try:
         return request.state.db_session
     except AttributeError:  # pragma: no cover - a programming error, not user input

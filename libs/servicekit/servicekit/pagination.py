@@ -40,7 +40,7 @@ class PageParams(BaseModel):
     cursor: dict[str, Any] | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–500).")] = 50,
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor.")] = None,
 ) -> PageParams:
