@@ -48,8 +48,11 @@ def plain_url(url: str) -> str:
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    # No overflow: overflow connections are closed on check-in, so a burst above the pool size
+    # opened and closed a PostgreSQL backend per request (measured in bench/ as pool churn).
+    # Above ``pool_size`` concurrent transactions a request waits for a connection instead.
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False,
+        async_url(url), pool_size=pool_size, max_overflow=0, pool_timeout=10, pool_pre_ping=False,
         pool_recycle=1800,
     )
 
