@@ -16,11 +16,11 @@ def mint(**overrides) -> str:
 
 def test_a_verified_assertion_is_served_from_the_cache_until_it_expires():
     verifier = AssertionVerifier(public_key_pem_for_tests(), audience="goals")
-    token = mint(lifetime_seconds=1)
+    token = mint(lifetime_seconds=2)  # iat is whole seconds: at least one second of validity left
     first = verifier.verify(token)
     assert verifier.verify(token) is first  # no second signature check
     assert (first.subject, first.roles, first.org_scope) == ("alice", frozenset({"controller"}), frozenset({"u1"}))
-    time.sleep(1.1)
+    time.sleep(2.1)
     assert verifier.verify(token) is not first  # expired from the cache: checked again
 
 
