@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import psutil
 
 _SHARED = {"postgres": ("postgres",), "redis": ("redis-server",)}
+_FOREIGN = "postgres (other databases)"  # folded into "other"
 
 
 def _busy(times) -> float:
@@ -42,9 +43,15 @@ class Snapshot:
 
 
 class CpuMeter:
-    def __init__(self, roots: dict[str, list[int]]) -> None:
-        """``roots``: component name -> pids whose whole process trees belong to it."""
+    def __init__(self, roots: dict[str, list[int]], databases: tuple[str, ...] = ()) -> None:
+        """``roots``: component name -> pids whose whole process trees belong to it.
+
+        ``databases``: this stack's database names. A PostgreSQL backend serving another database
+        (someone else's tests on the shared server) counts as "other"; the server's own
+        processes and backends that ended during the window count as "postgres".
+        """
         self.roots = roots
+        self.databases = tuple(databases)
 
     def _processes(self) -> dict[int, str]:
         owner: dict[int, str] = {}
@@ -57,11 +64,20 @@ class CpuMeter:
                         owner[child.pid] = name
                 except psutil.NoSuchProcess:
                     continue
-        for proc in psutil.process_iter(["name"]):
+        for proc in psutil.process_iter(["name", "cmdline"]):
             for name, names in _SHARED.items():
                 if proc.info["name"] in names:
+                    if name == "postgres" and self.databases and not self._ours(proc.info["cmdline"]):
+                        name = _FOREIGN
                     owner.setdefault(proc.pid, name)
         return owner
+
+    def _ours(self, cmdline: list[str] | None) -> bool:
+        """A PostgreSQL server process, or a backend of one of our databases ("postgres: 15/main: user db host")."""
+        title = " ".join(cmdline or ())
+        if "(" not in title and "[local]" not in title:  # postmaster, checkpointer, walwriter ...
+            return True
+        return any(f" {db} " in f" {title} " for db in self.databases)
 
     def snapshot(self) -> Snapshot:
         per_pid: dict[int, tuple[str, float, float]] = {}
@@ -89,11 +105,13 @@ class CpuMeter:
             if name in _SHARED:
                 # PostgreSQL backends that ended during the window (a connection pool's churn) are
                 # only visible as the postmaster's reaped children; their CPU before the window
-                # was in ``before`` and is taken off again below.
+                # was in ``before`` and is taken off again below. (Those of other databases land
+                # here too: they cannot be told apart once gone.)
                 used[name] += max(0.0, reaped - start_reaped)
         for pid, (name, cpu, _reaped) in before.per_pid.items():
-            if name in _SHARED and pid not in after.per_pid:
-                used[name] = max(0.0, used.get(name, 0.0) - cpu)
+            if pid not in after.per_pid and name in (*_SHARED, _FOREIGN):
+                server = "postgres" if name == _FOREIGN else name
+                used[server] = max(0.0, used.get(server, 0.0) - cpu)
         # Reaped children (wrk) and this process (the Python generators, pollers).
         used["load generator"] = max(0.0, after.children - before.children) + max(0.0, after.self_cpu - before.self_cpu)
         a, b = after.machine, before.machine
@@ -104,6 +122,7 @@ class CpuMeter:
         used["kernel irq"] = max(0.0, (getattr(a, "irq", 0.0) + getattr(a, "softirq", 0.0))
                                  - (getattr(b, "irq", 0.0) + getattr(b, "softirq", 0.0)))
         used["steal"] = max(0.0, getattr(a, "steal", 0.0) - getattr(b, "steal", 0.0))
+        used.pop(_FOREIGN, None)  # someone else's database work: part of "other"
         accounted = sum(v for k, v in used.items() if k not in ("kernel irq", "steal"))
         used["other"] = max(0.0, processes - accounted)
         return {"wall_s": after.wall - before.wall, "machine_busy_s": machine, "cores": os.cpu_count(), "seconds": used}

@@ -63,7 +63,7 @@ def cpu_meter(stack: Stack) -> CpuMeter:
             continue
         component = "gateway" if name == "gateway" else name  # goals-api, goals-worker, ...
         roots.setdefault(component, []).append(proc.pid)
-    return CpuMeter(roots)
+    return CpuMeter(roots, databases=tuple(stack.databases.values()))
 
 
 def dsn(stack: Stack, component: str) -> str:
