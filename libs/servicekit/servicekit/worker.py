@@ -29,11 +29,13 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
 
     engine = create_engine(settings.database_url, pool_size=2)
     redis = aioredis.from_url(settings.redis_url)
-    tasks = [asyncio.create_task(_housekeeping(engine, settings.outbox_retention_days, stop))]
+    stream = stream_name(settings.stream_prefix, service.name)
+    tasks = [asyncio.create_task(_housekeeping(
+        engine, redis, stream if relay else None, settings.outbox_retention_days, stop,
+    ))]
     if relay:
         tasks.append(asyncio.create_task(OutboxRelay(
-            database_url=settings.database_url, redis=redis,
-            stream=stream_name(settings.stream_prefix, service.name),
+            database_url=settings.database_url, redis=redis, stream=stream,
             batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds,
         ).run(stop)))
     if consumers and service.subscriptions:
@@ -66,21 +68,29 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
         raise SystemExit(1)
 
 
-async def _housekeeping(engine, retention_days: int, stop: asyncio.Event) -> None:
-    """Prune what has outlived its purpose: old published outbox rows, inbox ids, idempotency replies."""
+async def _housekeeping(engine, redis, stream: str | None, retention_days: int, stop: asyncio.Event) -> None:
     factory = sessionmaker(engine)
     while not stop.is_set():
-        cutoff = datetime.now(UTC) - timedelta(days=retention_days)
         try:
-            async with factory() as session, session.begin():
-                await session.execute(
-                    delete(OutboxEvent).where(OutboxEvent.published_at.is_not(None), OutboxEvent.created_at < cutoff)
-                )
-                await session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff))
-                await prune_idempotency_records(session)
+            await housekeep(factory, redis, stream, cutoff=datetime.now(UTC) - timedelta(days=retention_days))
         except Exception:  # housekeeping must never take the worker down
             log.exception("housekeeping failed")
         try:
             await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL_SECONDS)
         except TimeoutError:
             pass
+
+
+async def housekeep(factory, redis, stream: str | None, *, cutoff: datetime) -> None:
+    """Prune what has outlived its purpose: published outbox rows, inbox ids, idempotency replies,
+    and stream entries older than the outbox keeps (``replay`` covers the same period, so a
+    consumer further behind than that is rebuilt from a replay, not from the stream)."""
+    if stream is not None:
+        # Stream ids start with their millisecond timestamp; "~" lets Redis drop whole nodes only.
+        await redis.xtrim(stream, minid=f"{int(cutoff.timestamp() * 1000)}-0", approximate=True)
+    async with factory() as session, session.begin():
+        await session.execute(
+            delete(OutboxEvent).where(OutboxEvent.published_at.is_not(None), OutboxEvent.created_at < cutoff)
+        )
+        await session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff))
+        await prune_idempotency_records(session)

@@ -2,17 +2,21 @@
 
 import asyncio
 import secrets
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
 
 import pytest
 from sample_service import Note, NoteCreated
 from sqlalchemy import delete, func, select
 
-from servicekit.db import create_engine, sessionmaker
+from servicekit.db import create_engine, plain_url, sessionmaker
 from servicekit.events.consumer import EventConsumer
 from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
 from servicekit.events.outbox import EventPublisher
 from servicekit.events.relay import OutboxRelay, replay
 from servicekit.tables import OutboxEvent
+from servicekit.worker import housekeep
 
 publisher = EventPublisher("sample")
 
@@ -179,3 +183,27 @@ async def test_consumer_recreates_its_group_when_redis_lost_the_stream(sessions,
 
 async def _count_is(sessions, n) -> bool:
     return await note_count(sessions) == n
+
+
+async def test_housekeeping_prunes_published_history_but_keeps_what_is_unpublished(sessions, sample_db, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    async with sessions() as session, session.begin():
+        for i in range(3):
+            await publisher.record(session, type="sample.note.created", subject=str(i), data=NoteCreated(id=i, title="old"))
+    relay = OutboxRelay(database_url=sample_db, redis=redis_client, stream=stream)
+    connection = await asyncpg.connect(plain_url(sample_db))
+    try:
+        await relay.publish_batch(connection)
+    finally:
+        await connection.close()
+    async with sessions() as session, session.begin():
+        await publisher.record(session, type="sample.note.created", subject="9", data=NoteCreated(id=9, title="pending"))
+    assert await redis_client.xlen(stream) == 3
+
+    # Everything so far is older than a cutoff just ahead of now.
+    await housekeep(sessions, redis_client, stream, cutoff=datetime.now(UTC) + timedelta(seconds=5))
+
+    async with sessions() as session:
+        left = (await session.scalars(select(OutboxEvent.subject))).all()
+    assert left == ["9"], "published rows pruned, the unpublished one kept for the relay"
+    assert await redis_client.xlen(stream) == 0
