@@ -112,7 +112,3 @@ class Upstream:
             raise ValueError(f"upstream {name}: {url!r} must not carry a path; paths are forwarded unchanged")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         return cls(name, parts.scheme, parts.hostname, port)
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}"

@@ -37,15 +37,6 @@ class ApiKey:
     def revoked(self, now: datetime) -> bool:
         return self.revoked_at is not None and self.revoked_at <= now
 
-    def public(self) -> dict:
-        return {
-            "key_id": self.key_id, "name": self.name, "scopes": list(self.scopes),
-            "actor_kind": self.actor_kind, "org_scope": list(self.org_scope),
-            "created_at": self.created_at.isoformat(),
-            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
-            "rotated_from": self.rotated_from,
-        }
-
 
 def split_key(presented: str) -> tuple[str, str] | None:
     """(key id, secret) of a well-formed key, else None."""

@@ -35,12 +35,6 @@ class Principal:
     key_scopes: frozenset[str] = field(default_factory=frozenset)
     request_id: str | None = None
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
-    def has_scope(self, scope: str) -> bool:
-        return scope in self.key_scopes
-
 
 class AssertionVerifier:
     """Verifies assertions, remembering verified ones until they expire.

@@ -6,7 +6,6 @@ commit becomes an error response instead of following a 201 the client already s
 Endpoints get the session with ``Depends(get_session)`` and never commit themselves.
 """
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -59,10 +58,6 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
-
-
-# Hooks run inside the transaction just before commit (e.g. storing an idempotent reply).
-BeforeCommit = Callable[[Request, Response, AsyncSession], Awaitable[None]]
 
 
 class TransactionalRoute(APIRoute):

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from servicekit.tables import OutboxEvent
 from servicekit.testing.harness import service_fixtures
-from servicekit.testing.keys import assertion_headers
 
 from goals.definition import SERVICE
 from goals.demo import CITY_CODE, DemoTree, UnitSpec, load_units, seed_committee
@@ -61,21 +60,9 @@ class OrgApi:
         return response.json()["items"]
 
 
-class FreshAssertion(httpx.Auth):
-    """Mints the gateway's assertion per request: it lives 30 s, less than a long test."""
-
-    def __init__(self, **claims) -> None:
-        self.claims = claims
-
-    def auth_flow(self, request: httpx.Request):
-        request.headers.update(assertion_headers(SERVICE.name, **self.claims))
-        yield request
-
-
 @pytest.fixture
 async def admin(harness):
-    async with harness.client() as client:
-        client.auth = FreshAssertion(roles=("admin",), subject="admin-1")
+    async with harness.client(roles=("admin",), subject="admin-1") as client:
         yield client
 
 
