@@ -40,7 +40,8 @@ import pytest
 import redis.asyncio as aioredis
 from contracts.organisation import OrganisationUnitState, OrganisationUnitVersion
 
-from servicekit.db import create_engine, plain_url, sessionmaker
+from servicekit.db import create_engine, sessionmaker
+from servicekit.dburl import plain_url
 from servicekit.events.envelope import ENVELOPE_FIELD, dead_letter_stream, stream_name
 from servicekit.events.outbox import EventPublisher
 from servicekit.events.relay import RELAY_LOCK_KEY

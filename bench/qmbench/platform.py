@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from devstack import config
 from devstack.stack import Stack
 from servicekit.assertion import mint_assertion
-from servicekit.db import plain_url
+from servicekit.dburl import plain_url
 
 from qmbench.cpu import CpuMeter
 

@@ -4,16 +4,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from servicekit.dburl import async_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-
-def async_url(database_url: str) -> str:
-    """SQLAlchemy URL (asyncpg driver) for a plain ``postgresql://`` URL."""
-    for scheme in ("postgresql://", "postgres://"):
-        if database_url.startswith(scheme):
-            return "postgresql+asyncpg://" + database_url[len(scheme):]
-    return database_url
 
 
 def alembic_config(database_url: str) -> Config:

@@ -74,7 +74,7 @@ async def _check(settings) -> int:
     import asyncpg
     import redis.asyncio as aioredis
 
-    from servicekit.db import plain_url
+    from servicekit.dburl import plain_url
 
     try:
         connection = await asyncpg.connect(plain_url(settings.database_url), timeout=3)

@@ -14,6 +14,9 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+from servicekit.dburl import async_url
+
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -31,19 +34,6 @@ class Base(DeclarativeBase):
     """Declarative base for tables every service has (outbox, inbox, idempotency)."""
 
     metadata = new_metadata()
-
-
-def async_url(url: str) -> str:
-    """Accept plain ``postgresql://`` URLs in settings and pick the asyncpg driver."""
-    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix):]
-    return url
-
-
-def plain_url(url: str) -> str:
-    """The libpq form of a URL (for asyncpg.connect and tools)."""
-    return "postgresql://" + async_url(url)[len("postgresql+asyncpg://"):]
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:

@@ -8,7 +8,8 @@ from alembic.config import Config
 from sqlalchemy import MetaData, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from servicekit.db import Base, async_url
+from servicekit.db import Base
+from servicekit.dburl import async_url
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:

@@ -11,7 +11,7 @@ from sample_service import Base as SampleBase
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from servicekit.db import async_url
+from servicekit.dburl import async_url
 from servicekit.migrations import install_platform_tables
 from servicekit.testing.harness import open_harness, service_env
 from servicekit.service import ServiceDefinition

@@ -1,6 +1,5 @@
 """A tiny service built only from servicekit, to test the plumbing the real services share."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response

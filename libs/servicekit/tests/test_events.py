@@ -10,7 +10,8 @@ import pytest
 from sample_service import Note, NoteCreated
 from sqlalchemy import delete, func, select
 
-from servicekit.db import create_engine, plain_url, sessionmaker
+from servicekit.db import create_engine, sessionmaker
+from servicekit.dburl import plain_url
 from servicekit.events.consumer import EventConsumer
 from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
 from servicekit.events.outbox import EventPublisher

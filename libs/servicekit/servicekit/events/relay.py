@@ -18,7 +18,7 @@ import asyncpg
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from servicekit.db import plain_url
+from servicekit.dburl import plain_url
 from servicekit.events.envelope import ENVELOPE_FIELD
 from servicekit.events.outbox import NOTIFY_CHANNEL
 

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from servicekit.db import async_url
+from servicekit.dburl import async_url
 from servicekit.migrations import downgrade, target_metadata, upgrade
 from servicekit.service import ServiceDefinition
 
