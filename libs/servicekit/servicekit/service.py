@@ -19,3 +19,7 @@ class ServiceDefinition:
     migrations_dir: Path
     # Producing service → {event type → handler}; the handler runs in the consumer's transaction.
     subscriptions: dict[str, dict[str, Handler]] = field(default_factory=dict)
+    # First-start content (`python -m <name> demo`): import string of `async def load(api)`, where
+    # `api.client(roles=..., subject=..., org=..., actor=..., scopes=...)` returns an httpx client on
+    # the service's own app; the loader goes through the API and is idempotent. None: no demo.
+    demo: str | None = None
