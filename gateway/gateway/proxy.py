@@ -163,7 +163,7 @@ class Proxy:
                 return self._reply_problem(call, 413, f"The body exceeds {self._max_body} bytes.")
             api_key, authorization = captured[_API_KEY], captured[_AUTHORIZATION]
             url, body = request.url, None
-            if open311.under_prefix(path):
+            if path.startswith(open311.PREFIX) and open311.under_prefix(path):
                 credentials = await self._open311_credentials(call, captured)
                 if credentials is None:
                     return  # answered
