@@ -5,6 +5,7 @@ from servicekit.orgtree import org_read_router
 
 from goals.commitments.router import router as commitments_router
 from goals.config import GoalsSettings
+from goals.follow_ups.router import router as follow_ups_router
 from goals.models import org_tables
 from goals.organisation.router import router as organisation_router
 from goals.organisation.router import unit_types_router
@@ -27,6 +28,6 @@ def create_app() -> FastAPI:
         description=DESCRIPTION,
         api_prefix="/goals/v1",
         routers=[
-            org_read_router(org_tables), organisation_router, unit_types_router, structure_router, commitments_router,
+            org_read_router(org_tables), organisation_router, unit_types_router, structure_router, commitments_router, follow_ups_router,
         ],
     )
