@@ -233,7 +233,7 @@ async def load_demo(client: httpx.AsyncClient, *, effective_date: date = DEMO_ST
 
 
 async def load(api) -> None:
-    """First-start content of goals (`python -m goals demo`): a short sequence of per-area loaders.
+    """First-start content of goals (`python -m goals demo`, `make run`): a short sequence of per-area loaders.
 
     Each goes through the API and skips what exists, so the whole load can run again.
     """
