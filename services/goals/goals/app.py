@@ -3,6 +3,7 @@ from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.orgtree import org_read_router
 
+from goals.budget.router import router as budget_router
 from goals.config import GoalsSettings
 from goals.models import org_tables
 from goals.organisation.router import router as organisation_router
@@ -21,5 +22,5 @@ def create_app() -> FastAPI:
         title="goals",
         description=DESCRIPTION,
         api_prefix="/goals/v1",
-        routers=[org_read_router(org_tables), organisation_router, unit_types_router],
+        routers=[org_read_router(org_tables), organisation_router, unit_types_router, budget_router],
     )
