@@ -5,6 +5,7 @@ from servicekit.orgtree import org_read_router
 
 from goals.budget.router import router as budget_router
 from goals.config import GoalsSettings
+from goals.guarantees.router import router as guarantees_router
 from goals.models import org_tables
 from goals.organisation.router import router as organisation_router
 from goals.organisation.router import unit_types_router
@@ -22,5 +23,5 @@ def create_app() -> FastAPI:
         title="goals",
         description=DESCRIPTION,
         api_prefix="/goals/v1",
-        routers=[org_read_router(org_tables), organisation_router, unit_types_router, budget_router],
+        routers=[org_read_router(org_tables), organisation_router, unit_types_router, budget_router, guarantees_router],
     )
