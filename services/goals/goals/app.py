@@ -6,6 +6,7 @@ from servicekit.orgtree import org_read_router
 from goals.budget.router import router as budget_router
 from goals.config import GoalsSettings
 from goals.guarantees.router import router as guarantees_router
+from goals.indicators.router import router as indicators_router
 from goals.models import org_tables
 from goals.organisation.router import router as organisation_router
 from goals.organisation.router import unit_types_router
@@ -23,5 +24,5 @@ def create_app() -> FastAPI:
         title="goals",
         description=DESCRIPTION,
         api_prefix="/goals/v1",
-        routers=[org_read_router(org_tables), organisation_router, unit_types_router, budget_router, guarantees_router],
+        routers=[org_read_router(org_tables), organisation_router, unit_types_router, indicators_router, budget_router, guarantees_router],
     )

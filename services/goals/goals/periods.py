@@ -30,8 +30,6 @@ def parse_period(text: str) -> Period | None:
     if not _PERIOD.match(text):
         return None
     year = int(text[:4])
-    if year < FIRST_YEAR:
-        return None
     suffix = text[5:]
     start = date(year, 1, 1)
     if suffix in _TERTIAL_END_MONTH:
@@ -41,3 +39,10 @@ def parse_period(text: str) -> Period | None:
     month = int(suffix)
     end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return Period(text, year, date(year, month, 1), end)
+
+
+def in_range(period: Period, *, today: date, years_ahead: int = 0) -> bool:
+    """From FIRST_YEAR up to ``years_ahead`` years after today's (0: the period has begun by today)."""
+    if period.year < FIRST_YEAR:
+        return False
+    return period.start <= today if years_ahead == 0 else period.year <= today.year + years_ahead
