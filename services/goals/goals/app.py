@@ -4,16 +4,23 @@ from servicekit.app import create_service_app
 from servicekit.orgtree import org_read_router
 
 from goals.budget.router import router as budget_router
+from goals.commitments.router import router as commitments_router
 from goals.config import GoalsSettings
 from goals.guarantees.router import router as guarantees_router
 from goals.indicators.router import router as indicators_router
 from goals.models import org_tables
 from goals.organisation.router import router as organisation_router
 from goals.organisation.router import unit_types_router
+from goals.structure.router import router as structure_router
 
 DESCRIPTION = """\
-Mål och åtaganden: the organisation tree (organisationsträdet) with dated history, and — next —
-the ILS goal structure, commitments (åtaganden), follow-ups and quality guarantees.
+Mål och åtaganden: the organisation tree (organisationsträdet) with dated history; the ILS goal
+structure (vision → kommunfullmäktiges inriktningsmål → KF:s mål för verksamhetsområdet → nämndmål)
+and its line of sight (den röda tråden); business plans (verksamhetsplaner) with commitments
+(åtaganden), their credibility assessment (trovärdighetsbedömning), adoption and changes by decision;
+follow-ups per period (tertialrapport 1 and 2, verksamhetsberättelse).
+Indicators (indikatorer) with targets and versioned values imported from Kolada or CSV; budget
+figures (budget / utfall / avvikelse); quality guarantees (kvalitetsgarantier), published for portals.
 Every tree read accepts `as_of`; changes take an effective date and never rewrite history.
 """
 
@@ -24,5 +31,8 @@ def create_app() -> FastAPI:
         title="goals",
         description=DESCRIPTION,
         api_prefix="/goals/v1",
-        routers=[org_read_router(org_tables), organisation_router, unit_types_router, indicators_router, budget_router, guarantees_router],
+        routers=[
+            org_read_router(org_tables), organisation_router, unit_types_router, structure_router, commitments_router,
+            indicators_router, budget_router, guarantees_router,
+        ],
     )
