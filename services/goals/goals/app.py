@@ -1,8 +1,9 @@
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from servicekit.app import create_service_app
 from servicekit.orgtree import org_read_router
 
+from goals.access import refuse_portal
 from goals.budget.router import router as budget_router
 from goals.commitments.router import router as commitments_router
 from goals.config import GoalsSettings
@@ -25,6 +26,14 @@ Every tree read accepts `as_of`; changes take an effective date and never rewrit
 """
 
 
+def _tree_reads() -> APIRouter:
+    """servicekit's tree reads pass any key with a goals scope; in goals a portal reads published guarantees only."""
+    reads = APIRouter(dependencies=[Depends(refuse_portal)])
+    reads.include_router(org_read_router(org_tables))
+    reads.include_router(unit_types_router)
+    return reads
+
+
 def create_app() -> FastAPI:
     return create_service_app(
         GoalsSettings(),
@@ -32,7 +41,7 @@ def create_app() -> FastAPI:
         description=DESCRIPTION,
         api_prefix="/goals/v1",
         routers=[
-            org_read_router(org_tables), organisation_router, unit_types_router, structure_router, commitments_router,
+            _tree_reads(), organisation_router, structure_router, commitments_router,
             indicators_router, budget_router, guarantees_router,
         ],
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.problems import ProblemError
@@ -35,20 +35,6 @@ class EntryErrors:
                 422, f"{len(self.errors)} bad entries in the {what}; nothing from it was applied.",
                 kind="import-rejected", title="Import rejected", errors=self.errors,
             )
-
-
-async def units_in_effect(session: AsyncSession, *, unit_ids: set[uuid.UUID], start: date, end: date) -> set[uuid.UUID]:
-    """Which of ``unit_ids`` are in effect on some day of [start, end)."""
-    if not unit_ids:
-        return set()
-    rows = await session.scalars(
-        select(VERSIONS.c.unit_id).distinct().where(
-            VERSIONS.c.unit_id.in_(unit_ids),
-            VERSIONS.c.valid_from < end,
-            or_(VERSIONS.c.valid_to.is_(None), VERSIONS.c.valid_to > start),
-        )
-    )
-    return set(rows)
 
 
 async def unit_periods(session: AsyncSession, *, unit_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[date, date | None]]:
@@ -78,9 +64,7 @@ async def unit_ids_by_code(session: AsyncSession, *, codes: set[str]) -> dict[st
     if not codes:
         return {}
     rows = await session.execute(
-        select(VERSIONS.c.code, VERSIONS.c.unit_id, VERSIONS.c.valid_from, VERSIONS.c.valid_to).where(
-            and_(VERSIONS.c.code.in_(codes))
-        )
+        select(VERSIONS.c.code, VERSIONS.c.unit_id, VERSIONS.c.valid_from, VERSIONS.c.valid_to).where(VERSIONS.c.code.in_(codes))
     )
     found: dict[str, list[tuple[uuid.UUID, date, date | None]]] = {}
     for code, unit_id, valid_from, valid_to in rows:

@@ -124,7 +124,7 @@ async def test_who_imports_and_who_reads(harness, budget_key, units):
     async with harness.client(actor="system", roles=(), scopes=("goals:read",)) as reader:
         reader_import = await reader.post(IMPORTS, json={"items": [table(2015, SEED_2015)]})
         reader_list = await reader.get("/goals/v1/budget-figures", params={"year": 2014})
-    async with harness.client(actor="portal", roles=(), scopes=("feedback:submit",)) as portal:
+    async with harness.client(actor="portal", roles=(), scopes=("goals:read",)) as portal:
         portal_read = await portal.get(path)
 
     assert manager_import.status_code == reader_import.status_code == 403

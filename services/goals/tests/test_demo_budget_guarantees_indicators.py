@@ -45,7 +45,7 @@ async def test_the_demo_preschool_guarantee_is_published_once(harness, units):
     guarantee_id = await guarantee_demo.load(harness)
     assert await guarantee_demo.load(harness) == guarantee_id
 
-    async with harness.client(actor="portal", roles=(), scopes=("feedback:submit",), subject="key-portal") as portal:
+    async with harness.client(actor="portal", roles=(), scopes=("goals:read",), subject="key-portal") as portal:
         shown = (await portal.get("/goals/v1/published-quality-guarantees", params={"committee_id": str(units["SDN-SPT"])})).json()["items"]
     assert [(g["id"], g["unit_name"], g["year"]) for g in shown] == [(guarantee_id, "Förskolan Tenstaparken", 2015)]
     assert len(shown[0]["promises"]) == len(guarantee_demo.GUARANTEE["promises"])

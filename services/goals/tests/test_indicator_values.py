@@ -157,7 +157,7 @@ async def test_who_imports_and_who_reads_values(harness, importer, units, indica
         refused = await manager.post(CSV, content=b"indicator,unit_code,period,value\nAMI,SDF-SPT-STAB-VU,2015,99\n",
                                      headers={"content-type": "text/csv"})
         seen = await values(manager)
-    async with harness.client(actor="portal", roles=(), scopes=("feedback:submit",)) as portal:
+    async with harness.client(actor="portal", roles=(), scopes=("goals:read",)) as portal:
         portal_read = await portal.get(VALUES)
     async with harness.client(actor="system", roles=(), scopes=("goals:read",)) as reader:
         read_import = await reader.post(KOLADA, json=kolada_file(STOCKHOLM_2014))

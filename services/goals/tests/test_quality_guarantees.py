@@ -36,7 +36,7 @@ async def people(harness, tree):
     async with (
         harness.client(roles=("unit_manager",), org=(str(tree.ids[VU]),), subject="chef-vu") as manager,
         harness.client(roles=("committee",), org=(str(tree.ids["SDN-SPT"]),), subject="namndsekreterare") as committee,
-        harness.client(actor="portal", roles=(), scopes=("feedback:submit",), subject="key-portal") as portal,
+        harness.client(actor="portal", roles=(), scopes=("goals:read",), subject="key-portal") as portal,
     ):
         yield manager, committee, portal
 
@@ -175,13 +175,16 @@ async def test_rules_of_writing_and_adopting(harness, tree, people):
                             guarantee_id=guarantee["id"], expect=422)
     assert by_manager["type"].endswith("/forbidden")
     assert own["type"].endswith("/own-work")
-    assert wrong_body["type"].endswith("/decision-body-not-above-unit")
+    assert wrong_body["type"].endswith("/decision-body-outside")
     async with harness.client(roles=("unit_manager",), org=(str(tree.ids["SDF-SPT-IOF"]),), subject="chef-iof") as outsider:
         assert (await outsider.get(path)).status_code == 403
         assert (await outsider.post(GUARANTEES, json=guarantee_body(tree.ids[VU], year=2016))).status_code == 403
         assert (await outsider.get(GUARANTEES)).json()["items"] == []
+    # A portal key holds goals:read (the gateway asks for it) and still reads nothing but published guarantees.
     assert (await portal.get(path)).status_code == 403
     assert (await portal.get(GUARANTEES)).status_code == 403
+    assert (await portal.get("/goals/v1/organisation-units")).status_code == 403
+    assert (await portal.get("/goals/v1/unit-types")).status_code == 403
     assert (await portal.get(PUBLISHED)).status_code == 422
     assert (await portal.get(PUBLISHED, params={"committee_id": str(tree.ids[VU])})).json()["type"].endswith("/not-a-committee")
 

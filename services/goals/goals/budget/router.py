@@ -5,34 +5,37 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from servicekit.auth import CurrentPrincipal, require_access
+from servicekit.auth import CurrentPrincipal
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, page_params
-from servicekit.problems import PROBLEM_MEDIA_TYPE, ProblemError
+from servicekit.problems import ProblemError
 
-from goals.access import require_reader, require_unit_access, scope_filter
+from goals.access import require_reader, require_recorder, require_unit_access, scope_filter
 from goals.budget import service
 from goals.budget.repository import YEARS
 from goals.budget.schemas import BudgetImport, BudgetImportResult, BudgetYear
+from goals.problems import problems
 
 router = APIRouter(route_class=TransactionalRoute, tags=["budget figures"])
-_PROBLEM = {"content": {PROBLEM_MEDIA_TYPE: {}}}
-# Importing records data, which a system key may do; no person's judgement is involved.
-import_access = require_access(roles=("admin",), key_scopes=("goals:write",))
+
+
+async def import_access(principal: CurrentPrincipal) -> None:
+    """Importing records data, which a system key may do; no person's judgement is involved."""
+    require_recorder(principal)
 
 
 @router.post(
     "/budget-figures/imports",
     response_model=BudgetImportResult,
-    dependencies=[import_access, Depends(idempotency_key)],
+    dependencies=[Depends(import_access), Depends(idempotency_key)],
     summary="Import budget tables (budget / utfall / avvikelse)",
     description="Importera budgetuppföljning per enhet och år: intäkter, kostnader, varav löner, varav övrigt, netto. "
     "Avvikelse is computed as budget − utfall; a stated deviation that disagrees is reported per line in the reply "
     "and not stored as given. A table already stored as given is left unchanged. Any bad entry (unknown unit, year "
     "out of range, unit not in effect that year, a table twice) rejects the whole file with a 422 listing each entry's "
     "position. Admin or a key with goals:write. Accepts Idempotency-Key.",
-    responses={403: _PROBLEM | {"description": "Not admin nor goals:write."}, 422: _PROBLEM | {"description": "Bad entries; nothing applied."}},
+    responses=problems(403, 422),
 )
 async def import_budget_figures(body: BudgetImport, session: Session, principal: CurrentPrincipal) -> BudgetImportResult:
     return await service.import_budget(session, data=body, recorded_by=principal.subject)
@@ -44,7 +47,7 @@ async def import_budget_figures(body: BudgetImport, session: Session, principal:
     summary="Read a unit's budget table for a year",
     description="Budget, utfall och avvikelse för en enhet och ett år, with the lines whose stated deviation disagreed. "
     "Staff in whose organisation scope the unit lies, city-wide roles, or a goals key.",
-    responses={403: _PROBLEM, 404: _PROBLEM | {"description": "No figures for that unit and year."}},
+    responses=problems(403, 404),
 )
 async def get_budget_figures(unit_id: uuid.UUID, year: int, session: Session, principal: CurrentPrincipal) -> BudgetYear:
     await require_unit_access(session, principal, unit_id=unit_id, year=year, roles=None)
@@ -60,7 +63,7 @@ async def get_budget_figures(unit_id: uuid.UUID, year: int, session: Session, pr
     summary="List budget tables",
     description="Budgetuppföljning för enheterna i din organisationsomfattning, newest year first. Filter by year, "
     "unit_id, or within (a unit and everything below it).",
-    responses={403: _PROBLEM},
+    responses=problems(403),
 )
 async def list_budget_figures(
     session: Session,

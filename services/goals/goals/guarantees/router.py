@@ -11,29 +11,16 @@ from servicekit.concurrency import etag_for, require_if_match
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, page_params
-from servicekit.problems import PROBLEM_MEDIA_TYPE
 
 from goals.access import require_reader, scope_filter
 from goals.guarantees import service
 from goals.guarantees.repository import GUARANTEES
+from goals.problems import problems
 from goals.guarantees.schemas import (
     GuaranteeAdoption, GuaranteeChange, GuaranteeCreate, GuaranteeWithdrawal, PublishedQualityGuarantee,
 )
 
 router = APIRouter(route_class=TransactionalRoute, tags=["quality guarantees"])
-_DESCRIPTIONS = {
-    403: "Not allowed for this role, organisation scope or key; or you wrote what you try to adopt.",
-    404: "No such quality guarantee.",
-    412: "If-Match names an older revision.",
-    422: "Invalid input or a rule is broken; nothing was changed.",
-    428: "If-Match is missing.",
-}
-
-
-def _problems(*statuses: int) -> dict:
-    return {status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
-
-
 def _reply(response: Response, state: QualityGuaranteeState) -> QualityGuaranteeState:
     response.headers["etag"] = etag_for(state.revision)
     return state
@@ -49,7 +36,7 @@ def _reply(response: Response, state: QualityGuaranteeState) -> QualityGuarantee
     "on one of the unit's commitments), rutin för synpunkter och klagomål and the unit's official public contact channel. "
     "Version 1, a draft (utkast); it is adopted with the business plan. Unit manager or controller in scope. "
     "Accepts Idempotency-Key.",
-    responses=_problems(403, 422),
+    responses=problems(403, 422),
 )
 async def create_quality_guarantee(
     body: GuaranteeCreate, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
@@ -65,7 +52,7 @@ async def create_quality_guarantee(
     summary="List quality guarantees (newest version of each)",
     description="Kvalitetsgarantier för enheterna i din organisationsomfattning, newest year first; filter by unit, "
     "within (a unit and the units below it), year and status of the newest version.",
-    responses=_problems(403),
+    responses=problems(403),
 )
 async def list_quality_guarantees(
     session: Session,
@@ -93,7 +80,7 @@ async def list_quality_guarantees(
     response_model=QualityGuaranteeState,
     summary="Read a quality guarantee (its newest version)",
     description="Kvalitetsgarantins senaste version with its status; the ETag is the guarantee's revision.",
-    responses=_problems(403, 404),
+    responses=problems(403, 404),
 )
 async def get_quality_guarantee(guarantee_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> QualityGuaranteeState:
     versions = await service.load(session, principal, guarantee_id=guarantee_id, roles=None)
@@ -105,7 +92,7 @@ async def get_quality_guarantee(guarantee_id: uuid.UUID, session: Session, princ
     response_model=list[QualityGuaranteeState],
     summary="Every version of a quality guarantee",
     description="Alla versioner, oldest first; promise ids stay the same across them.",
-    responses=_problems(403, 404),
+    responses=problems(403, 404),
 )
 async def list_quality_guarantee_versions(guarantee_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> list[QualityGuaranteeState]:
     return await service.load(session, principal, guarantee_id=guarantee_id, roles=None)
@@ -118,7 +105,7 @@ async def list_quality_guarantee_versions(guarantee_id: uuid.UUID, session: Sess
     description="Ändra kvalitetsgarantin. A draft is edited in place; once adopted, a change starts a new version "
     "(a draft) and the earlier versions are kept; the published one stays public until a newer one is published. "
     "Keep a promise by sending its id. Requires If-Match. Unit manager or controller in scope.",
-    responses=_problems(403, 404, 412, 422, 428),
+    responses=problems(403, 404, 412, 422, 428),
 )
 async def change_quality_guarantee(
     guarantee_id: uuid.UUID, body: GuaranteeChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
@@ -135,7 +122,7 @@ async def change_quality_guarantee(
     description="Fastställ den senaste versionen genom beslut (e.g. a change after the business plan was adopted; the "
     "plan's own adoption adopts the guarantee with it). The deciding body is the unit's committee or a unit above it; "
     "never by whoever wrote the version. Requires If-Match. Committee role in scope.",
-    responses=_problems(403, 404, 412, 422, 428),
+    responses=problems(403, 404, 412, 422, 428),
 )
 async def adopt_quality_guarantee(
     guarantee_id: uuid.UUID, body: GuaranteeAdoption, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
@@ -151,7 +138,7 @@ async def adopt_quality_guarantee(
     summary="Publish the newest adopted version",
     description="Publicera kvalitetsgarantin för invånarna; the version published before is superseded (ersatt). "
     "Records goals.guarantee.published. Requires If-Match. Unit manager, controller or committee in scope.",
-    responses=_problems(403, 404, 412, 422, 428),
+    responses=problems(403, 404, 412, 422, 428),
 )
 async def publish_quality_guarantee(
     guarantee_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
@@ -167,7 +154,7 @@ async def publish_quality_guarantee(
     summary="Withdraw the published guarantee",
     description="Återkalla den publicerade kvalitetsgarantin; portals no longer show it. Records goals.guarantee.withdrawn. "
     "Requires If-Match. Unit manager, controller or committee in scope.",
-    responses=_problems(403, 404, 412, 422, 428),
+    responses=problems(403, 404, 412, 422, 428),
 )
 async def withdraw_quality_guarantee(
     guarantee_id: uuid.UUID, body: GuaranteeWithdrawal, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
@@ -191,7 +178,7 @@ async def require_public_reader(principal: CurrentPrincipal) -> None:
     summary="A unit's or a committee's published quality guarantees",
     description="Publicerade kvalitetsgarantier för en enhet (unit_id) eller alla enheter under en nämnd (committee_id), "
     "as residents read them. Portal keys may read these and nothing else in goals.",
-    responses=_problems(403, 422),
+    responses=problems(403, 422),
 )
 async def list_published_quality_guarantees(
     session: Session,
@@ -210,7 +197,7 @@ async def list_published_quality_guarantees(
     dependencies=[Depends(require_public_reader)],
     summary="Read one published quality guarantee",
     description="Den publicerade versionen av en kvalitetsgaranti; 404 when none is published.",
-    responses=_problems(403, 404),
+    responses=problems(403, 404),
 )
 async def get_published_quality_guarantee(guarantee_id: uuid.UUID, session: Session) -> PublishedQualityGuarantee:
     return await service.published_one(session, guarantee_id=guarantee_id)

@@ -7,6 +7,8 @@ from typing import Annotated
 from contracts.guarantees import ContactChannel, GuaranteePromise
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from goals.commitments.schemas import DecisionInput
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -76,18 +78,6 @@ class GuaranteeChange(BaseModel):
             if getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
-
-
-class DecisionInput(BaseModel):
-    """Beslut; who recorded it is taken from the token."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
-        description="Diarienummer or protocol paragraph, e.g. 'SDN 2015/12 § 7'."
-    )
-    decided_on: date = Field(description="Beslutsdatum.")
-    body_id: uuid.UUID = Field(description="The deciding body: the committee (nämnd) above the unit, or a unit above it.")
 
 
 class GuaranteeAdoption(BaseModel):

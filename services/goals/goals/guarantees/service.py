@@ -29,7 +29,8 @@ from servicekit.problems import ProblemError
 
 from goals.access import require_unit_access, unit_lineage, units_below
 from goals.guarantees import repository
-from goals.guarantees.schemas import DecisionInput, GuaranteeChange, GuaranteeCreate, PromiseInput, PublishedQualityGuarantee
+from goals.commitments.schemas import DecisionInput
+from goals.guarantees.schemas import GuaranteeChange, GuaranteeCreate, PromiseInput, PublishedQualityGuarantee
 from goals.models import commitments, org_tables
 
 events = EventPublisher("goals")
@@ -104,7 +105,8 @@ async def adopt(session: AsyncSession, principal: Principal, *, versions: list[Q
     lineage = await unit_lineage(session, unit_id=latest.unit_id, year=latest.year)
     if decision.body_id not in lineage:
         raise ProblemError(
-            422, "The deciding body must be the unit's committee or a unit above the unit.", kind="decision-body-not-above-unit",
+            422, "The deciding body must be the guarantee's unit or a unit above it (normally the committee, nämnden).",
+            kind="decision-body-outside",
         )
     ref = DecisionRef(**decision.model_dump(), recorded_by=principal.subject)
     adopted = await _adopt_latest(session, versions=versions, decision=ref, actor=principal.subject)

@@ -5,38 +5,36 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
-from servicekit.auth import CurrentPrincipal, require_access
+from servicekit.auth import CurrentPrincipal
 from servicekit.concurrency import etag_for, require_if_match
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.orgtree import get_unit_state
 from servicekit.pagination import Page, PageParams, build_page, page_params
-from servicekit.problems import PROBLEM_MEDIA_TYPE, ProblemError
+from servicekit.problems import ProblemError
 
-from goals.access import require_reader, scope_filter
+from goals.access import require_reader, require_recorder, scope_filter
 from goals.indicators import parsing, repository, service
 from goals.indicators.schemas import (
     ExternalIds, Gender, Indicator, IndicatorChange, IndicatorCreate, IndicatorValue, KoladaImport, Period, Target, TargetChange,
     TargetCreate, ValueImportResult,
 )
 from goals.models import org_tables
+from goals.problems import problems
 
 router = APIRouter(route_class=TransactionalRoute, tags=["indicators"])
-_DESCRIPTIONS = {
-    400: "The cursor is not one this API issued.",
-    403: "Not allowed for this role, organisation scope or key scope.",
-    404: "Not found.",
-    412: "If-Match names an older revision.",
-    422: "Invalid input or a rule is broken; nothing was changed. Imports list each bad entry with its position.",
-    428: "If-Match is missing.",
-}
-# Definitions are the city's catalogue; values are recorded from other systems' files.
-catalogue_access = require_access(roles=("city_controller",), key_scopes=("goals:write",))
-import_access = require_access(roles=(), key_scopes=("goals:write",))
 
 
-def _problems(*statuses: int) -> dict:
-    return {status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+async def catalogue_access(principal: CurrentPrincipal) -> None:
+    """Definitions are the city's catalogue: admin, city_controller, or a system key with goals:write."""
+    if principal.actor_kind == "staff" and "city_controller" in principal.roles:
+        return
+    require_recorder(principal)
+
+
+async def import_access(principal: CurrentPrincipal) -> None:
+    """Values and external ids are recorded from other systems: admin or a system key with goals:write."""
+    require_recorder(principal)
 
 
 def _cursor(params: PageParams, *fields: str) -> tuple | None:
@@ -58,12 +56,12 @@ def _uuid_cursor(value: str) -> uuid.UUID:
 # --- definitions -------------------------------------------------------------------------------
 
 @router.post(
-    "/indicators", status_code=201, response_model=Indicator, dependencies=[catalogue_access, Depends(idempotency_key)],
+    "/indicators", status_code=201, response_model=Indicator, dependencies=[Depends(catalogue_access), Depends(idempotency_key)],
     summary="Define an indicator",
     description="Definiera en indikator: kod, titel, måttenhet, om högre eller lägre är bättre, källa (e.g. a Kolada KPI id), "
     "könsuppdelad eller inte, antal decimaler, volymmått eller inte. Admin, city_controller or a goals:write key. "
     "Accepts Idempotency-Key.",
-    responses=_problems(403, 422),
+    responses=problems(403, 422),
 )
 async def create_indicator(body: IndicatorCreate, session: Session, request: Request, response: Response) -> Indicator:
     indicator = await service.create_indicator(session, data=body)
@@ -74,7 +72,7 @@ async def create_indicator(body: IndicatorCreate, session: Session, request: Req
 
 @router.get(
     "/indicators", response_model=Page[Indicator], summary="List indicators",
-    description="Indikatorer i kodordning; filter by source or Kolada KPI id.", responses=_problems(400, 403),
+    description="Indikatorer i kodordning; filter by source or Kolada KPI id.", responses=problems(403),
 )
 async def list_indicators(
     session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
@@ -94,7 +92,7 @@ async def list_indicators(
 
 @router.get(
     "/indicators/{indicator_id}", name="get_indicator", response_model=Indicator, summary="Read an indicator",
-    description="En indikators definition; the ETag is its revision.", responses=_problems(403, 404),
+    description="En indikators definition; the ETag is its revision.", responses=problems(403, 404),
 )
 async def get_indicator(indicator_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Indicator:
     require_reader(principal)
@@ -106,9 +104,9 @@ async def get_indicator(indicator_id: uuid.UUID, session: Session, principal: Cu
 
 
 @router.patch(
-    "/indicators/{indicator_id}", response_model=Indicator, dependencies=[catalogue_access], summary="Change an indicator",
+    "/indicators/{indicator_id}", response_model=Indicator, dependencies=[Depends(catalogue_access)], summary="Change an indicator",
     description="Ändra en indikators definition (the code and source stay). Requires If-Match.",
-    responses=_problems(403, 404, 412, 422, 428),
+    responses=problems(403, 404, 412, 422, 428),
 )
 async def change_indicator(indicator_id: uuid.UUID, body: IndicatorChange, session: Session, request: Request, response: Response) -> Indicator:
     row = await service.lock_indicator(session, indicator_id=indicator_id)
@@ -126,7 +124,7 @@ async def change_indicator(indicator_id: uuid.UUID, body: IndicatorChange, sessi
     description="Sätt ett målvärde för en indikator på ett mål eller ett åtagande för en period inom dess år. A committee "
     "goal's target by the committee or its controller; a commitment's by its unit manager or controller (in scope). "
     "Accepts Idempotency-Key.",
-    responses=_problems(403, 422),
+    responses=problems(403, 422),
 )
 async def create_indicator_target(body: TargetCreate, session: Session, principal: CurrentPrincipal, request: Request, response: Response) -> Target:
     target = await service.create_target(session, principal, data=body)
@@ -138,7 +136,7 @@ async def create_indicator_target(body: TargetCreate, session: Session, principa
 @router.get(
     "/indicator-targets", response_model=Page[Target], summary="List indicator targets",
     description="Målvärden i din organisationsomfattning; filter by indicator, goal, commitment, unit (within) and period.",
-    responses=_problems(400, 403),
+    responses=problems(403),
 )
 async def list_indicator_targets(
     session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
@@ -165,7 +163,7 @@ async def list_indicator_targets(
 
 @router.get(
     "/indicator-targets/{target_id}", name="get_indicator_target", response_model=Target, summary="Read an indicator target",
-    description="Ett målvärde; the ETag is its revision.", responses=_problems(403, 404),
+    description="Ett målvärde; the ETag is its revision.", responses=problems(403, 404),
 )
 async def get_indicator_target(target_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Target:
     row = await service.load_target(session, principal, target_id=target_id, write=False)
@@ -175,7 +173,7 @@ async def get_indicator_target(target_id: uuid.UUID, session: Session, principal
 
 @router.patch(
     "/indicator-targets/{target_id}", response_model=Target, summary="Change an indicator target",
-    description="Ändra målvärdet eller jämförelsen. Requires If-Match.", responses=_problems(403, 404, 412, 422, 428),
+    description="Ändra målvärdet eller jämförelsen. Requires If-Match.", responses=problems(403, 404, 412, 422, 428),
 )
 async def change_indicator_target(
     target_id: uuid.UUID, body: TargetChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
@@ -190,13 +188,13 @@ async def change_indicator_target(
 # --- values ------------------------------------------------------------------------------------
 
 @router.post(
-    "/indicator-values/imports/kolada", response_model=ValueImportResult, dependencies=[import_access, Depends(idempotency_key)],
+    "/indicator-values/imports/kolada", response_model=ValueImportResult, dependencies=[Depends(import_access), Depends(idempotency_key)],
     summary="Import indicator values in Kolada's shape",
     description="Importera utfall i Koladas svarsformat: `{\"count\": n, \"values\": [{\"kpi\", \"municipality\" | \"ou\", "
     "\"period\", \"values\": [{\"gender\", \"count\", \"status\", \"value\"}]}]}`. Indicators are found by their Kolada KPI "
     "id, units by their Kolada ids (see external-ids). The same file again changes nothing; a changed value becomes a new "
     "version. Any bad entry rejects the whole file (422 listing each entry's JSON pointer). Admin or a goals:write key.",
-    responses=_problems(403, 422),
+    responses=problems(403, 422),
 )
 async def import_kolada_values(request: Request, body: KoladaImport, session: Session, principal: CurrentPrincipal) -> ValueImportResult:
     raw = await request.body()
@@ -204,14 +202,14 @@ async def import_kolada_values(request: Request, body: KoladaImport, session: Se
 
 
 @router.post(
-    "/indicator-values/imports/csv", response_model=ValueImportResult, dependencies=[import_access, Depends(idempotency_key)],
+    "/indicator-values/imports/csv", response_model=ValueImportResult, dependencies=[Depends(import_access), Depends(idempotency_key)],
     summary="Import indicator values as CSV",
     description="Importera utfall som CSV (UTF-8, comma or semicolon; with semicolons decimal commas are read). Header: "
     "`indicator` (our code) or `kpi` (Kolada id); `unit_code`, `ou` or `municipality`; `period`; `value`; optional "
     "`gender` (T/K/M, default T), `count`, `status`. An empty value is skipped. Same rules as the Kolada import; "
     "positions are CSV line numbers (the header is line 1).",
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
-    responses=_problems(403, 422),
+    responses=problems(403, 422),
 )
 async def import_csv_values(request: Request, session: Session, principal: CurrentPrincipal) -> ValueImportResult:
     raw = await request.body()
@@ -245,7 +243,7 @@ async def _values_page(session, params: PageParams, where) -> Page[IndicatorValu
     "/indicator-values", response_model=Page[IndicatorValue], summary="List indicator values in force",
     description="Utfall i kraft (the newest version of each) för enheterna i din organisationsomfattning; filter by "
     "indicator, unit, within, period, year and gender.",
-    responses=_problems(400, 403),
+    responses=problems(403),
 )
 async def list_indicator_values(
     session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
@@ -261,7 +259,7 @@ async def list_indicator_values(
 @router.get(
     "/indicator-values/versions", response_model=Page[IndicatorValue], summary="Every version of indicator values",
     description="Alla versioner av utfallen, the earlier ones beside the one in force (current), oldest version first per value.",
-    responses=_problems(400, 403),
+    responses=problems(403),
 )
 async def list_indicator_value_versions(
     session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
@@ -286,7 +284,7 @@ async def _external_ids(session, unit_id: uuid.UUID, *, lock: bool):
     "/organisation-units/{unit_id}/external-ids", response_model=ExternalIds, summary="Read a unit's external ids",
     description="Externa id:n: Kolada's municipality and organisational-unit ids, by which imports find the unit. "
     "The ETag is \"0\" while none are set.",
-    responses=_problems(403, 404),
+    responses=problems(403, 404),
 )
 async def get_external_ids(unit_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> ExternalIds:
     require_reader(principal)
@@ -297,11 +295,11 @@ async def get_external_ids(unit_id: uuid.UUID, session: Session, principal: Curr
 
 @router.put(
     "/organisation-units/{unit_id}/external-ids", response_model=ExternalIds,
-    dependencies=[require_access(roles=(), key_scopes=("goals:write",))],
+    dependencies=[Depends(import_access)],
     summary="Set a unit's external ids",
     description="Sätt enhetens Kolada-id:n (the whole set; omit one to clear it). Each id names one unit. Requires If-Match "
     "(\"0\" the first time). Admin or a goals:write key.",
-    responses=_problems(403, 404, 412, 422, 428),
+    responses=problems(403, 404, 412, 422, 428),
 )
 async def put_external_ids(
     unit_id: uuid.UUID, body: Annotated[ExternalIds, Body()], session: Session, request: Request, response: Response,
