@@ -174,7 +174,7 @@ async def test_rules_of_writing_and_adopting(harness, tree, people):
     wrong_body = await post(committee, f"{path}/adoption", {"decision": {**decision(tree)["decision"], "body_id": str(tree.ids["SDF-SPT-IOF"])}},
                             guarantee_id=guarantee["id"], expect=422)
     assert by_manager["type"].endswith("/forbidden")
-    assert own["type"].endswith("/own-work")
+    assert own["type"].endswith("/own-submission")
     assert wrong_body["type"].endswith("/decision-body-outside")
     async with harness.client(roles=("unit_manager",), org=(str(tree.ids["SDF-SPT-IOF"]),), subject="chef-iof") as outsider:
         assert (await outsider.get(path)).status_code == 403

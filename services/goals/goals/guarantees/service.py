@@ -138,7 +138,7 @@ async def _adopt_latest(
         return None
     if actor in await repository.authors(session, guarantee_id=latest.id, version=latest.version):
         raise ProblemError(
-            403, "You wrote this version of the quality guarantee; someone else must adopt it.", kind="own-work",
+            403, "You wrote this version of the quality guarantee; someone else must adopt it.", kind="own-submission",
         )
     adopted = latest.model_copy(update={"status": GuaranteeStatus.adopted, "adopted_by": decision, "revision": latest.revision + 1})
     await repository.update_version(session, state=adopted)

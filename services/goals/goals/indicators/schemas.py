@@ -6,6 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
+from contracts.goals import Comparison
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from goals.numbers import JsonNumber
@@ -33,11 +34,6 @@ class Gender(StrEnum):
     total = "T"  # totalt
     women = "K"  # kvinnor
     men = "M"  # män
-
-
-class Comparison(StrEnum):
-    at_least = "at_least"  # minst
-    at_most = "at_most"  # högst
 
 
 class IndicatorCreate(BaseModel):
@@ -116,7 +112,7 @@ class TargetCreate(BaseModel):
     period: Period
     gender: Gender = Gender.total
     target_value: Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_nan=False)] = Field(description="Målvärde.")
-    comparison: Comparison | None = Field(None, description="Minst or högst; default from the indicator's polarity.")
+    comparison: Comparison | None = Field(None, description="Jämförelse (at_least ≥, more_than >, at_most ≤, less_than <); default ≥ or ≤ by the indicator's polarity.")
 
     @model_validator(mode="after")
     def _goal_or_commitment(self) -> "TargetCreate":

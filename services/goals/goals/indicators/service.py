@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from contracts.goals import Comparison
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +27,7 @@ from goals.imports import EntryErrors, exists_during, unit_holding_code, unit_id
 from goals.indicators import repository
 from goals.indicators.parsing import RawEntry
 from goals.indicators.schemas import (
-    Comparison, Indicator, IndicatorChange, IndicatorCreate, Polarity, Target, TargetChange, TargetCreate, ValueImportResult,
+    Indicator, IndicatorChange, IndicatorCreate, Polarity, Target, TargetChange, TargetCreate, ValueImportResult,
 )
 from goals.periods import in_range, parse_period
 
