@@ -201,3 +201,16 @@ async def test_adoption_with_the_business_plan_adopts_the_draft_once(harness, tr
     assert adopted.status == "adopted" and adopted.adopted_by == plan_decision
     assert again is None and none is None
     assert (await manager.get(f"{GUARANTEES}/{guarantee['id']}")).json()["status"] == "adopted"
+
+
+async def test_a_create_with_an_idempotency_key_is_replayed_not_repeated(tree, people):
+    manager, _, _ = people
+    headers = {"idempotency-key": "kg-vu-2015"}
+    first = await manager.post(GUARANTEES, json=guarantee_body(tree.ids[VU]), headers=headers)
+    again = await manager.post(GUARANTEES, json=guarantee_body(tree.ids[VU]), headers=headers)
+    other_body = await manager.post(GUARANTEES, json=guarantee_body(tree.ids[VU], year=2016), headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert other_body.status_code == 422
+    assert len((await manager.get(GUARANTEES, params={"unit_id": str(tree.ids[VU])})).json()["items"]) == 1

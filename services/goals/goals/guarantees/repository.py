@@ -109,12 +109,16 @@ async def _page(session, chosen, where, after, limit) -> list[QualityGuaranteeSt
 
 
 async def unit_names(session: AsyncSession, *, unit_ids: set[uuid.UUID], as_of: date) -> dict[uuid.UUID, tuple[str, str]]:
-    """Code and name of each unit as of a date, or of its last version when it is closed by then."""
+    """Code and name of each unit as of a date: its version then, its last one when closed, its first when not yet begun."""
     if not unit_ids:
         return {}
     rows = await session.execute(
-        select(ORG_VERSIONS.c.unit_id, ORG_VERSIONS.c.code, ORG_VERSIONS.c.name)
-        .where(ORG_VERSIONS.c.unit_id.in_(unit_ids), ORG_VERSIONS.c.valid_from <= as_of)
+        select(ORG_VERSIONS.c.unit_id, ORG_VERSIONS.c.valid_from, ORG_VERSIONS.c.code, ORG_VERSIONS.c.name)
+        .where(ORG_VERSIONS.c.unit_id.in_(unit_ids))
         .order_by(ORG_VERSIONS.c.unit_id, ORG_VERSIONS.c.valid_from)
     )
-    return {unit_id: (code, name) for unit_id, code, name in rows}  # the latest started version wins
+    names: dict[uuid.UUID, tuple[str, str]] = {}
+    for unit_id, valid_from, code, name in rows:
+        if unit_id not in names or valid_from <= as_of:
+            names[unit_id] = (code, name)
+    return names
