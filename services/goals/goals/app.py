@@ -7,6 +7,7 @@ from goals.access import refuse_portal
 from goals.budget.router import router as budget_router
 from goals.commitments.router import router as commitments_router
 from goals.config import GoalsSettings
+from goals.follow_ups.router import router as follow_ups_router
 from goals.guarantees.router import router as guarantees_router
 from goals.indicators.router import router as indicators_router
 from goals.models import org_tables
@@ -41,7 +42,7 @@ def create_app() -> FastAPI:
         description=DESCRIPTION,
         api_prefix="/goals/v1",
         routers=[
-            _tree_reads(), organisation_router, structure_router, commitments_router,
+            _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
             indicators_router, budget_router, guarantees_router,
         ],
     )

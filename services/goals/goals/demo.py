@@ -233,6 +233,17 @@ async def load_demo(client: httpx.AsyncClient, *, effective_date: date = DEMO_ST
 
 
 async def load(api) -> None:
-    """First-start content (``python -m goals demo``, ``make run``): the demo city, loaded as an admin."""
-    async with api.client(roles=("admin",), subject="demo-loader") as client:
-        await load_demo(client)
+    """First-start content of goals (`python -m goals demo`, `make run`): a short sequence of per-area loaders.
+
+    Each goes through the API and skips what exists, so the whole load can run again.
+    """
+    # The area loaders import this module's codes and errors, so they are imported here.
+    from goals.commitments import demo as commitments_demo
+    from goals.follow_ups import demo as follow_ups_demo
+    from goals.structure import demo as structure_demo
+
+    async with api.client(roles=("admin",), subject="demo-admin") as admin:
+        tree = await load_demo(admin)
+    committee_goals = await structure_demo.load(api, tree)
+    await commitments_demo.load(api, tree, committee_goals)
+    await follow_ups_demo.load(api, tree)

@@ -117,6 +117,8 @@ commitments = Table(
     Column("id", UUID(as_uuid=True), primary_key=True),
     Column("revision", Integer, nullable=False),
     Column("business_plan_id", UUID(as_uuid=True), ForeignKey(business_plans.c.id), nullable=False),
+    # The commitment's place in its plan (1, 2, ...): plans list commitments in the order written.
+    Column("position", Integer, nullable=False),
     Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
     Column("year", Integer, nullable=False),
     Column("status", String(20), nullable=False),
@@ -129,7 +131,7 @@ commitments = Table(
         "status IN ('draft', 'submitted', 'returned', 'approved', 'adopted', 'followed_up', 'closed')", name="status"
     ),
     Index("ix_commitments_unit_year", "unit_id", "year"),
-    Index("ix_commitments_business_plan_id", "business_plan_id"),
+    UniqueConstraint("business_plan_id", "position", name="uq_commitments_plan_position"),
 )
 
 commitment_versions = Table(

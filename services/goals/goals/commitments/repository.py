@@ -55,7 +55,7 @@ async def plan_commitments(session: AsyncSession, *, plan_id: uuid.UUID, lock: b
         select(COMMITMENTS, newest.c.title)
         .join(newest, newest.c.commitment_id == COMMITMENTS.c.id)
         .where(COMMITMENTS.c.business_plan_id == plan_id)
-        .order_by(COMMITMENTS.c.created_at, COMMITMENTS.c.id)
+        .order_by(COMMITMENTS.c.position)
     )
     return list(await session.execute(query.with_for_update(of=COMMITMENTS) if lock else query))
 
@@ -98,8 +98,15 @@ async def list_commitments(
 
 
 async def insert_commitment(session: AsyncSession, *, values: dict) -> bool:
-    """Insert; False when a commitment was already proposed from the same finding (concurrently too)."""
-    statement = insert(COMMITMENTS).values(**values).on_conflict_do_nothing(index_elements=["proposed_from_finding_id"])
+    """Insert last in its plan (whose row the caller locked); False when its finding was proposed already."""
+    position = (
+        select(func.coalesce(func.max(COMMITMENTS.c.position), 0) + 1)
+        .where(COMMITMENTS.c.business_plan_id == values["business_plan_id"])
+        .scalar_subquery()
+    )
+    statement = (
+        insert(COMMITMENTS).values(**values, position=position).on_conflict_do_nothing(index_elements=["proposed_from_finding_id"])
+    )
     return (await session.execute(statement.returning(COMMITMENTS.c.id))).first() is not None
 
 

@@ -587,7 +587,7 @@ async def line_of_sight(
         session, goal_ids=list({v.committee_goal_id for v in newest.values() if v.committee_goal_id})
     )
     sights = []
-    for row in sorted(rows, key=lambda r: (r.unit_id, newest[r.id].title)):
+    for row in sorted(rows, key=lambda r: (r.unit_id, r.position)):
         chain, goal_id = [], newest[row.id].committee_goal_id
         while goal_id is not None and goal_id in goals_by_id and len(chain) < len(goals_by_id):
             goal = goals_by_id[goal_id]

@@ -109,6 +109,7 @@ def upgrade() -> None:
     sa.Column('id', sa.UUID(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('business_plan_id', sa.UUID(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.UUID(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
@@ -121,9 +122,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['business_plan_id'], ['business_plans.id'], name=op.f('fk_commitments_business_plan_id_business_plans')),
     sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_commitments_unit_id_org_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_commitments')),
-    sa.UniqueConstraint('proposed_from_finding_id', name=op.f('uq_commitments_proposed_from_finding_id'))
+    sa.UniqueConstraint('proposed_from_finding_id', name=op.f('uq_commitments_proposed_from_finding_id')),
+    sa.UniqueConstraint('business_plan_id', 'position', name='uq_commitments_plan_position')
     )
-    op.create_index('ix_commitments_business_plan_id', 'commitments', ['business_plan_id'], unique=False)
     op.create_index('ix_commitments_unit_year', 'commitments', ['unit_id', 'year'], unique=False)
     op.create_table('commitment_versions',
     sa.Column('commitment_id', sa.UUID(), nullable=False),
@@ -191,7 +192,6 @@ def downgrade() -> None:
     op.drop_index('ix_commitment_versions_committee_goal_id', table_name='commitment_versions')
     op.drop_table('commitment_versions')
     op.drop_index('ix_commitments_unit_year', table_name='commitments')
-    op.drop_index('ix_commitments_business_plan_id', table_name='commitments')
     op.drop_table('commitments')
     op.drop_index('ix_goals_unit_years', table_name='goals')
     op.drop_index('ix_goals_parent_id', table_name='goals')
