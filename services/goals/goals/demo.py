@@ -238,8 +238,11 @@ async def load(api) -> None:
     Each goes through the API and skips what exists, so the whole load can run again.
     """
     # The area loaders import this module's codes and errors, so they are imported here.
+    from goals.budget import demo as budget_demo
     from goals.commitments import demo as commitments_demo
     from goals.follow_ups import demo as follow_ups_demo
+    from goals.guarantees import demo as guarantees_demo
+    from goals.indicators import demo as indicators_demo
     from goals.structure import demo as structure_demo
 
     async with api.client(roles=("admin",), subject="demo-admin") as admin:
@@ -247,3 +250,6 @@ async def load(api) -> None:
     committee_goals = await structure_demo.load(api, tree)
     await commitments_demo.load(api, tree, committee_goals)
     await follow_ups_demo.load(api, tree)
+    await indicators_demo.load(api)
+    await budget_demo.load(api)
+    await guarantees_demo.load(api)
