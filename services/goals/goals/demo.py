@@ -179,9 +179,14 @@ def _specialist(abbr: str, committee_name: str, admin_name: str, lines: tuple[st
     return specs
 
 
+# The seed names Spånga-Tensta's Förskola department but no preschool; the demo's published
+# quality guarantee (goals/guarantees/demo.py) needs one.
+SEED_PRESCHOOL = UnitSpec(f"{SEED_ADMINISTRATION_CODE}-FSK-01", "Förskolan Tenstaparken", T.unit, f"{SEED_ADMINISTRATION_CODE}-FSK")
+
+
 def demo_city() -> list[UnitSpec]:
     """Stockholms stad with the seed committee and the generated rest; parents come before children."""
-    specs = [UnitSpec(CITY_CODE, "Stockholms stad", T.city, None), *seed_committee(CITY_CODE)]
+    specs = [UnitSpec(CITY_CODE, "Stockholms stad", T.city, None), *seed_committee(CITY_CODE), SEED_PRESCHOOL]
     for abbr, district, places in DISTRICTS:
         specs.extend(_district(abbr, district, places, CITY_CODE))
     for abbr, committee, admin, lines in SPECIALISTS:

@@ -1,7 +1,8 @@
 """Demo content: a published quality guarantee (kvalitetsgaranti) of a preschool in Spånga-Tensta.
 
 Seed 004 names the administration's Förskola department but no single preschool, so the demo
-adds one under it. The guarantee follows the city's template (verksamhetsidé, promises,
+city has one under it (``goals.demo.SEED_PRESCHOOL``; created here too when only the seed's
+committee is loaded). The guarantee follows the city's template (verksamhetsidé, promises,
 routine for suggestions and complaints, the preschool's official contact channel), is written
 by its manager, adopted by the committee for 2015 and published; running the loader again
 continues from whatever step was reached and never adds a second guarantee.
@@ -9,11 +10,9 @@ continues from whatever step was reached and never adds a second guarantee.
 
 from datetime import date
 
-from contracts.organisation import OrganisationUnitType as T
+from goals.demo import SEED_PRESCHOOL as PRESCHOOL
+from goals.demo import DemoLoadError, existing_units, load_units
 
-from goals.demo import DemoLoadError, UnitSpec, existing_units, load_units
-
-PRESCHOOL = UnitSpec("SDF-SPT-FSK-01", "Förskolan Tenstaparken", T.unit, "SDF-SPT-FSK")
 COMMITTEE_CODE = "SDN-SPT"
 YEAR = 2015
 PATH = "/goals/v1/quality-guarantees"
