@@ -179,9 +179,14 @@ def _specialist(abbr: str, committee_name: str, admin_name: str, lines: tuple[st
     return specs
 
 
+# The seed names Spånga-Tensta's Förskola department but no preschool; the demo's published
+# quality guarantee (goals/guarantees/demo.py) needs one.
+SEED_PRESCHOOL = UnitSpec(f"{SEED_ADMINISTRATION_CODE}-FSK-01", "Förskolan Tenstaparken", T.unit, f"{SEED_ADMINISTRATION_CODE}-FSK")
+
+
 def demo_city() -> list[UnitSpec]:
     """Stockholms stad with the seed committee and the generated rest; parents come before children."""
-    specs = [UnitSpec(CITY_CODE, "Stockholms stad", T.city, None), *seed_committee(CITY_CODE)]
+    specs = [UnitSpec(CITY_CODE, "Stockholms stad", T.city, None), *seed_committee(CITY_CODE), SEED_PRESCHOOL]
     for abbr, district, places in DISTRICTS:
         specs.extend(_district(abbr, district, places, CITY_CODE))
     for abbr, committee, admin, lines in SPECIALISTS:
@@ -238,8 +243,11 @@ async def load(api) -> None:
     Each goes through the API and skips what exists, so the whole load can run again.
     """
     # The area loaders import this module's codes and errors, so they are imported here.
+    from goals.budget import demo as budget_demo
     from goals.commitments import demo as commitments_demo
     from goals.follow_ups import demo as follow_ups_demo
+    from goals.guarantees import demo as guarantees_demo
+    from goals.indicators import demo as indicators_demo
     from goals.structure import demo as structure_demo
 
     async with api.client(roles=("admin",), subject="demo-admin") as admin:
@@ -247,3 +255,6 @@ async def load(api) -> None:
     committee_goals = await structure_demo.load(api, tree)
     await commitments_demo.load(api, tree, committee_goals)
     await follow_ups_demo.load(api, tree)
+    await indicators_demo.load(api)
+    await budget_demo.load(api)
+    await guarantees_demo.load(api)

@@ -1,6 +1,8 @@
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +16,11 @@ from goals.definition import SERVICE
 from goals.demo import CITY_CODE, DemoTree, UnitSpec, load_units, seed_committee
 
 service_db, harness = service_fixtures(SERVICE)
+
+# Helper modules beside the tests (access_policy_indicators) import by plain name: with
+# --import-mode=importlib pytest does not put this folder on sys.path itself.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 UNITS = "/goals/v1/organisation-units"
 START = date(2015, 1, 1)
