@@ -4,6 +4,7 @@ from servicekit.orgtree import org_event_handlers
 from servicekit.service import ServiceDefinition
 
 from feedback.config import FeedbackSettings
+from feedback.jobs import JOBS
 from feedback.models import metadata, org_tables
 
 SERVICE = ServiceDefinition(
@@ -13,4 +14,6 @@ SERVICE = ServiceDefinition(
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
     subscriptions={"goals": org_event_handlers(org_tables)},
+    demo="feedback.demo:load",
+    jobs=JOBS,
 )
