@@ -38,8 +38,8 @@ class CaseCreate(BaseModel):
     guarantee_promise_id: uuid.UUID | None = Field(None, description="A promise of a quality guarantee the sender says was broken.")
     attributes: dict[str, str] = Field(default_factory=dict, max_length=20, description="Open311 attributes, as sent.")
     received_at: datetime | None = Field(
-        None, description="When a letter, call or visit arrived, if registered later (staff and systems only; "
-        "up to a year back). Deadlines count from this day. Default: now.",
+        None, description="When a letter, call or visit arrived, if registered later (staff and systems only). "
+        "Deadlines count from this day. Default: now.",
     )
 
 

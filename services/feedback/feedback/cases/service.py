@@ -7,7 +7,7 @@ records who/when/why in the history, and records the event, all in the request's
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from contracts.feedback import (
     CASE_ACKNOWLEDGED,
@@ -37,7 +37,7 @@ from feedback.deadlines.calendar import stockholm_date
 from feedback.deadlines.service import deadlines_for
 
 REDACTED = "[borttaget]"
-BACKDATING_LIMIT = timedelta(days=366)
+EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=UTC)
 S = CaseStatus
 
 
@@ -69,8 +69,8 @@ def _received_at(principal: Principal, data: CaseCreate, now: datetime) -> datet
         raise ProblemError(422, "Only staff and systems register a case as received earlier.", kind="invalid-received-at")
     if data.received_at.tzinfo is None:
         raise ProblemError(422, "received_at needs a time-zone offset.", kind="invalid-received-at")
-    if not now - BACKDATING_LIMIT <= data.received_at <= now:
-        raise ProblemError(422, "received_at must lie within the past year and not in the future.", kind="invalid-received-at")
+    if not EARLIEST_RECEIPT <= data.received_at <= now:
+        raise ProblemError(422, "received_at must not lie in the future (nor before 2000).", kind="invalid-received-at")
     return data.received_at
 
 
