@@ -10,10 +10,8 @@
 - The resident reads and rates their own case with its secret token, whoever forwards the call.
 """
 
-from collections.abc import Iterable
-
 from servicekit.assertion import Principal
-from servicekit.auth import CITY_WIDE_READ_ROLES
+from servicekit.auth import PUBLIC_ACTORS, in_org_scope, is_city_wide_reader
 from servicekit.problems import ProblemError
 
 HANDLER_ROLES = frozenset({"admin", "feedback_handler", "unit_manager"})
@@ -21,24 +19,14 @@ READER_ROLES = HANDLER_ROLES | {"controller", "committee", "city_controller"}
 CONFIGURER_ROLES = frozenset({"admin", "controller", "committee"})
 ESCALATION_READER_ROLES = frozenset({"admin", "unit_manager", "controller", "committee", "city_controller"})
 REGISTRAR_ROLES = HANDLER_ROLES | {"controller"}
-PUBLIC_ACTORS = frozenset({"portal", "anonymous"})
 
 
 def forbidden(detail: str = "Your role, key scope or organisation scope does not allow this.") -> ProblemError:
     return ProblemError(403, detail, kind="forbidden")
 
 
-def _in_scope(principal: Principal, lineage: Iterable[str]) -> bool:
-    """Roles × scope; a system key without organisation scope serves the whole city."""
-    if principal.roles & CITY_WIDE_READ_ROLES:
-        return True
-    if principal.actor_kind == "system" and not principal.org_scope:
-        return True
-    return not principal.org_scope.isdisjoint(lineage)
-
-
-def _ids(lineage) -> list[str]:
-    return [str(unit_id) for unit_id in lineage]
+def _in_scope(principal: Principal, lineage) -> bool:
+    return in_org_scope(principal, [str(unit_id) for unit_id in lineage])
 
 
 def can_register(principal: Principal) -> bool:
@@ -60,21 +48,21 @@ def can_read_case(principal: Principal, *, lineage, submitted_by: str) -> bool:
     if principal.actor_kind in PUBLIC_ACTORS:
         return principal.actor_kind == "portal" and submitted_by == principal.subject
     if principal.actor_kind == "staff":
-        return bool(principal.roles & READER_ROLES) and _in_scope(principal, _ids(lineage))
+        return bool(principal.roles & READER_ROLES) and _in_scope(principal, lineage)
     if principal.actor_kind == "system":
-        return bool(principal.key_scopes & {"feedback:read", "feedback:write"}) and _in_scope(principal, _ids(lineage))
+        return bool(principal.key_scopes & {"feedback:read", "feedback:write"}) and _in_scope(principal, lineage)
     return False
 
 
 def require_handle(principal: Principal, *, lineage) -> None:
     """Handling (transitions, transfers, answers, redaction) takes a person in the unit's scope."""
-    if principal.actor_kind != "staff" or not principal.roles & HANDLER_ROLES or not _in_scope(principal, _ids(lineage)):
+    if principal.actor_kind != "staff" or not principal.roles & HANDLER_ROLES or not _in_scope(principal, lineage):
         raise forbidden("Handling a case needs a feedback_handler or unit_manager role for its unit.")
 
 
 def require_legal_hold(principal: Principal, *, lineage) -> None:
     allowed = HANDLER_ROLES | CONFIGURER_ROLES
-    if principal.actor_kind != "staff" or not principal.roles & allowed or not _in_scope(principal, _ids(lineage)):
+    if principal.actor_kind != "staff" or not principal.roles & allowed or not _in_scope(principal, lineage):
         raise forbidden("A legal hold is set by the unit's handlers or managers, or the committee's controllers.")
 
 
@@ -82,7 +70,7 @@ def require_configure(principal: Principal, *, committee_lineage) -> None:
     """A committee's routing and deadlines: its controllers and the committee, or admin."""
     if principal.actor_kind != "staff" or not principal.roles & CONFIGURER_ROLES:
         raise forbidden("Configuring a committee's feedback needs the controller or committee role.")
-    if "admin" not in principal.roles and principal.org_scope.isdisjoint(_ids(committee_lineage)):
+    if "admin" not in principal.roles and principal.org_scope.isdisjoint(str(unit_id) for unit_id in committee_lineage):
         raise forbidden("The committee is outside your organisation scope.")
 
 
@@ -92,7 +80,7 @@ def require_admin(principal: Principal) -> None:
 
 
 def require_escalation_reader(principal: Principal, *, lineage) -> None:
-    if principal.actor_kind != "staff" or not principal.roles & ESCALATION_READER_ROLES or not _in_scope(principal, _ids(lineage)):
+    if principal.actor_kind != "staff" or not principal.roles & ESCALATION_READER_ROLES or not _in_scope(principal, lineage):
         raise forbidden("Escalations are listed for the unit's managers and the committee's controllers.")
 
 
@@ -101,9 +89,9 @@ def list_scope(principal: Principal) -> tuple[str, list[str] | None]:
     if principal.actor_kind == "portal" and principal.key_scopes & {"feedback:submit", "feedback:write"}:
         return "submitted", None
     if principal.actor_kind == "staff" and principal.roles & READER_ROLES:
-        if principal.roles & CITY_WIDE_READ_ROLES:
+        if is_city_wide_reader(principal):
             return "all", None
         return "org", sorted(principal.org_scope)
     if principal.actor_kind == "system" and principal.key_scopes & {"feedback:read", "feedback:write"}:
-        return ("all", None) if not principal.org_scope else ("org", sorted(principal.org_scope))
+        return ("all", None) if is_city_wide_reader(principal) else ("org", sorted(principal.org_scope))
     raise forbidden("Listing cases needs a feedback role or key.")

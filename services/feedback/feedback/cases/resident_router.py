@@ -9,14 +9,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from servicekit.auth import CurrentPrincipal
+from servicekit.auth import public
 from servicekit.db import Session, TransactionalRoute
 
 from feedback.cases import render, service
 from feedback.cases.schemas import RatingSet, ResidentCase
 from feedback.problems import problems
 
-router = APIRouter(route_class=TransactionalRoute, tags=["resident"])
+router = APIRouter(route_class=TransactionalRoute, tags=["resident"], dependencies=[public])
 Token = Annotated[str | None, Header(alias="Case-Token", description="The secret token handed out when the case was registered.")]
 
 
@@ -26,7 +26,7 @@ Token = Annotated[str | None, Header(alias="Case-Token", description="The secret
     "`Case-Token` header of the registration. Public: the token is the credential.",
     responses=problems(404),
 )
-async def read_my_case(session: Session, principal: CurrentPrincipal, case_token: Token = None) -> ResidentCase:
+async def read_my_case(session: Session, case_token: Token = None) -> ResidentCase:
     return render.resident(await service.resident_case(session, token=case_token))
 
 
@@ -36,6 +36,6 @@ async def read_my_case(session: Session, principal: CurrentPrincipal, case_token
     "Public: the token is the credential.",
     responses=problems(404, 422),
 )
-async def rate_my_case(body: RatingSet, session: Session, principal: CurrentPrincipal, case_token: Token = None) -> ResidentCase:
+async def rate_my_case(body: RatingSet, session: Session, case_token: Token = None) -> ResidentCase:
     row = await service.resident_case(session, token=case_token)
     return render.resident(await service.rate(session, row=row, change=body, now=datetime.now(UTC)))

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from servicekit.auth import CurrentPrincipal, service_reader
+from servicekit.auth import CurrentPrincipal, public, service_reader
 from servicekit.concurrency import etag_for, require_if_match
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
@@ -19,10 +19,10 @@ CategoryCode = Annotated[str, Path(pattern=CODE_PATTERN, description="Kategoriko
 
 
 @router.get(
-    "/categories", response_model=list[Category], summary="List categories",
+    "/categories", response_model=list[Category], dependencies=[public], summary="List categories",
     description="Kategorier för synpunkter, gemensamma för hela staden; each is an Open311 service. Public.",
 )
-async def list_categories(session: Session, principal: CurrentPrincipal) -> list[Category]:
+async def list_categories(session: Session) -> list[Category]:
     return await service.list_categories(session)
 
 
@@ -39,10 +39,10 @@ async def create_category(body: CategoryCreate, session: Session, principal: Cur
 
 
 @router.get(
-    "/categories/{code}", response_model=Category, name="get_category", summary="Read a category",
+    "/categories/{code}", response_model=Category, name="get_category", dependencies=[public], summary="Read a category",
     description="En kategori. Public.", responses=problems(404),
 )
-async def get_category(code: CategoryCode, session: Session, principal: CurrentPrincipal, response: Response) -> Category:
+async def get_category(code: CategoryCode, session: Session, response: Response) -> Category:
     category = service.render_category(await service.get_category(session, code=code))
     response.headers["etag"] = etag_for(category.revision)
     return category
