@@ -5,6 +5,7 @@ from fastapi import Request
 from servicekit.app import create_service_app
 from servicekit.idempotency import IdempotentReplay, replay_response
 from servicekit.orgtree import org_read_router
+from servicekit.prefixes import PrefixedApi
 
 from feedback.cases import resident_router
 from feedback.cases import router as cases_router
@@ -14,6 +15,8 @@ from feedback.categories import router as categories_router
 from feedback.config import FeedbackSettings
 from feedback.deadlines import router as deadlines_router
 from feedback.models import org_tables
+from feedback.open311 import render as open311_render
+from feedback.open311 import router as open311_router
 
 API_PREFIX = "/feedback/v1"
 DESCRIPTION = """Synpunkter och klagomål: suggestions, complaints, praise and questions from residents
@@ -32,6 +35,10 @@ def create_app():
             cases_router.router, resident_router.router, categories_router.router, deadlines_router.router,
             org_read_router(org_tables),
         ],
+        extra_prefixes={"/open311/v2": PrefixedApi(
+            routers=[open311_router.router], render_error=open311_render.render_error,
+            openapi_error_response=open311_render.ERROR_RESPONSE,
+        )},
     )
     app.state.intake = Intake.from_settings(settings)
 
