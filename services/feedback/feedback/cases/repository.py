@@ -15,8 +15,8 @@ async def next_number(session: AsyncSession) -> int:
     return await session.scalar(select(case_number_seq.next_value()))
 
 
-async def insert_case(session: AsyncSession, *, values: dict) -> None:
-    await session.execute(insert(cases).values(**values))
+async def insert_case(session: AsyncSession, *, values: dict) -> Row:
+    return (await session.execute(insert(cases).values(**values).returning(*cases.c))).one()
 
 
 async def get_case(session: AsyncSession, *, case_id: uuid.UUID, lock: bool = False) -> Row | None:

@@ -120,14 +120,13 @@ async def create_case(
         "resident_token_sha256": token_digest(token), "open311_token": secrets.token_hex(16),
         **{name: location.get(name) for name in ("lat", "long", "address", "address_id", "zipcode")},
     }
-    await repository.insert_case(session, values=values)
+    row = await repository.insert_case(session, values=values)
     if data.privacy != Privacy.anonymous:
         await contacts.store(session, cipher=intake.cipher, case_id=case_id, details=data.contact)
     await repository.record_event(
         session, case_id=case_id, action="created", to_status=S.received, to_unit_id=unit_id,
         by_subject=principal.subject, by_kind=principal.actor_kind, at=now, reason=None,
     )
-    row = await repository.get_case(session, case_id=case_id)
     await events.publish(session, CASE_RECEIVED, row, at=now)
     return row, token
 
