@@ -1,7 +1,10 @@
 """goals' tables. The organisation tree uses the shared layout plus the write model's invariants."""
 
-from sqlalchemy import ForeignKeyConstraint, func
-from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy import (
+    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, Numeric,
+    SmallInteger, String, Table, Text, UniqueConstraint, func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, ExcludeConstraint
 
 from servicekit.db import new_metadata
 from servicekit.orgtree import define_org_tables
@@ -20,4 +23,159 @@ _versions.append_constraint(
 # A unit has one version per day.
 _versions.append_constraint(
     ExcludeConstraint((_versions.c.unit_id, "="), (_period, "&&"), using="gist", name="ex_org_unit_versions_period")
+)
+
+# --- The ILS goal structure, indicator definitions, business plans, commitments, follow-ups ---
+# (g-commitments). Content that has a shape of its own (expected result, ways of working,
+# decisions) is JSONB validated by the service's schemas; what rules and queries need is a column.
+_units = org_tables.units.c.id
+
+
+def _timestamps() -> tuple[Column, Column]:
+    return (
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+goal_levels = Table(
+    "goal_levels",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    # 1 is the top; a goal's parent sits exactly one rank above, commitments hang on the lowest rank.
+    Column("rank", Integer, nullable=False, unique=True),
+    Column("name_sv", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("horizon", String(20), nullable=False),
+    Column("owner_unit_types", ARRAY(String(40)), nullable=False),
+    Column("writer_roles", ARRAY(String(40)), nullable=False),
+    *_timestamps(),
+    CheckConstraint("rank >= 1", name="rank_positive"),
+    CheckConstraint("horizon IN ('long', 'term', 'multi_year', 'year')", name="horizon"),
+)
+
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("level_code", String(40), ForeignKey(goal_levels.c.code, onupdate="CASCADE"), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
+    Column("from_year", Integer, nullable=False),
+    Column("to_year", Integer, nullable=False),
+    Column("parent_id", UUID(as_uuid=True), ForeignKey("goals.id"), nullable=True),
+    Column("title", String(500), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("status", String(20), nullable=False),
+    *_timestamps(),
+    CheckConstraint("to_year >= from_year", name="years"),
+    CheckConstraint("status IN ('active', 'withdrawn')", name="status"),
+    Index("ix_goals_unit_years", "unit_id", "from_year"),
+    Index("ix_goals_parent_id", "parent_id"),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("code", String(50), nullable=False, unique=True),
+    Column("title", String(500), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("unit_of_measure", String(50), nullable=False),
+    Column("polarity", String(20), nullable=False),
+    # Where values come from: 'kolada' (with its KPI id), 'internal', or another system's name.
+    Column("source", String(50), nullable=False),
+    Column("kolada_kpi_id", String(20), nullable=True, unique=True),
+    Column("by_gender", Boolean, nullable=False),
+    Column("decimals", SmallInteger, nullable=False),
+    Column("measures_volume", Boolean, nullable=False),
+    *_timestamps(),
+    CheckConstraint("polarity IN ('higher_is_better', 'lower_is_better')", name="polarity"),
+    CheckConstraint("decimals BETWEEN 0 AND 6", name="decimals"),
+)
+
+business_plans = Table(
+    "business_plans",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("decision", JSONB, nullable=True),
+    Column("adopted_at", DateTime(timezone=True), nullable=True),
+    *_timestamps(),
+    UniqueConstraint("unit_id", "year", name="uq_business_plans_unit_year"),
+    CheckConstraint("status IN ('draft', 'adopted')", name="status"),
+)
+
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("business_plan_id", UUID(as_uuid=True), ForeignKey(business_plans.c.id), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("proposed_from_finding_id", UUID(as_uuid=True), nullable=True, unique=True),
+    # Subjects who wrote the content: none of them may assess or adopt it.
+    Column("authors", ARRAY(String(200)), nullable=False),
+    Column("assessment", JSONB, nullable=True),
+    *_timestamps(),
+    CheckConstraint(
+        "status IN ('draft', 'submitted', 'returned', 'approved', 'adopted', 'followed_up', 'closed')", name="status"
+    ),
+    Index("ix_commitments_unit_year", "unit_id", "year"),
+    Index("ix_commitments_business_plan_id", "business_plan_id"),
+)
+
+commitment_versions = Table(
+    "commitment_versions",
+    metadata,
+    Column("commitment_id", UUID(as_uuid=True), ForeignKey(commitments.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    # NULL until adopted; then the adopting or changing decision's date (gäller från).
+    Column("effective_from", Date, nullable=True),
+    Column("decision", JSONB, nullable=True),
+    Column("title", String(500), nullable=False),
+    Column("committee_goal_id", UUID(as_uuid=True), ForeignKey(goals.c.id), nullable=True),
+    Column("indicator_id", UUID(as_uuid=True), ForeignKey(indicators.c.id), nullable=True),
+    Column("responsible_subject", String(200), nullable=True),
+    Column("responsible_unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=True),
+    # description, expected_result, ways_of_working, resource_use, follow_up_plan.
+    Column("content", JSONB, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_commitment_versions_committee_goal_id", "committee_goal_id"),
+)
+
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("commitment_id", UUID(as_uuid=True), ForeignKey(commitments.c.id), nullable=False),
+    Column("commitment_version", Integer, nullable=False),
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("outcome_value", Numeric, nullable=True),
+    Column("reached_item_ids", ARRAY(String(100)), nullable=True),
+    Column("result", Text, nullable=True),
+    Column("suggested_assessment", String(20), nullable=True),
+    # What the suggestion was computed from (target, comparison, band, share reached), as shown.
+    Column("suggestion_basis", JSONB, nullable=True),
+    Column("assessment", String(20), nullable=False),
+    Column("analysis", Text, nullable=True),
+    Column("next_steps", Text, nullable=True),
+    Column("deadline", Date, nullable=False),
+    Column("reported_on", Date, nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("reported_by", String(200), nullable=False),
+    *_timestamps(),
+    UniqueConstraint("commitment_id", "period", name="uq_follow_ups_commitment_period"),
+    Index("ix_follow_ups_unit_period", "unit_id", "period"),
 )
