@@ -155,19 +155,22 @@ def _body(org) -> dict:
 
 async def test_the_resident_reads_and_rates_their_own_case_with_the_token(api, org):
     created = await api.create(unit_id=str(org["FSK-UGGLAN"]))
-    token = created.headers["case-token"]
+    other = (await api.create(unit_id=str(org["FSK-UGGLAN"]))).json()["registration_number"]
+    token, number = created.headers["case-token"], created.json()["registration_number"]
+    mine_path = f"/feedback/v1/my-cases/{number}"
     async with api.anonymous() as anyone:
-        mine = await anyone.get("/feedback/v1/my-case", headers={"Case-Token": token})
-        wrong = await anyone.get("/feedback/v1/my-case", headers={"Case-Token": token[:-2] + "xx"})
-        none = await anyone.get("/feedback/v1/my-case")
-        early = await anyone.post("/feedback/v1/my-case/rating", json={"rating": 4}, headers={"Case-Token": token})
+        mine = await anyone.get(mine_path, headers={"Case-Token": token})
+        wrong = await anyone.get(mine_path, headers={"Case-Token": token[:-2] + "xx"})
+        none = await anyone.get(mine_path)
+        not_that_one = await anyone.get(f"/feedback/v1/my-cases/{other}", headers={"Case-Token": token})
+        early = await anyone.post(f"{mine_path}/rating", json={"rating": 4}, headers={"Case-Token": token})
     assert mine.status_code == 200 and mine.json()["status_sv"] == "Mottagen"
-    assert wrong.status_code == 404 and none.status_code == 404
+    assert wrong.status_code == none.status_code == not_that_one.status_code == 404
     assert early.status_code == 422
     await api.walk(created.json()["id"], "acknowledged", "assigned", "in_progress", "answered")
     async with api.anonymous() as anyone:
-        rated = await anyone.post("/feedback/v1/my-case/rating", json={"rating": 4, "comment": "Snabbt"}, headers={"Case-Token": token})
-        bad = await anyone.post("/feedback/v1/my-case/rating", json={"rating": 9}, headers={"Case-Token": token})
+        rated = await anyone.post(f"{mine_path}/rating", json={"rating": 4, "comment": "Snabbt"}, headers={"Case-Token": token})
+        bad = await anyone.post(f"{mine_path}/rating", json={"rating": 9}, headers={"Case-Token": token})
     assert rated.status_code == 200 and rated.json()["rating"] == 4 and rated.json()["answer"] == "Vi har lagat grinden."
     assert bad.status_code == 422
 

@@ -72,7 +72,7 @@ async def test_a_planted_contact_detail_is_found_nowhere_but_in_its_sealed_row(a
         public = [
             await anyone.get("/open311/v2/requests.json"), await anyone.get("/open311/v2/requests.xml"),
             await anyone.get(f"/open311/v2/requests/{created.json()['registration_number']}.xml"),
-            await anyone.get("/feedback/v1/my-case", headers={"Case-Token": token}),
+            await anyone.get(f"/feedback/v1/my-cases/{created.json()['registration_number']}", headers={"Case-Token": token}),
         ]
     async with api.staff("SDN-SPT", roles=["controller"]) as controller:
         staff_views = [await controller.get(f"{CASES}/{case_id}"), await controller.get(CASES)]

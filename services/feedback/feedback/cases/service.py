@@ -288,14 +288,15 @@ async def read_contact(
     return view
 
 
-async def resident_case(session: AsyncSession, *, token: str | None) -> Row:
+async def resident_case(session: AsyncSession, *, registration_number: str, token: str | None) -> Row:
+    """The case the token opens, if it is the one named (404 alike for every mismatch: nothing to probe)."""
+    missing = ProblemError(404, "No such case for that token.", kind="case-not-found")
     if not token or len(token) > 100:
-        raise ProblemError(404, "No case for that token.", kind="case-not-found")
+        raise missing
     found = await repository.find_case(session, resident_token_sha256=token_digest(token))
-    row = found and await repository.get_case(session, case_id=found.id, lock=True)
-    if row is None:
-        raise ProblemError(404, "No case for that token.", kind="case-not-found")
-    return row
+    if found is None or found.registration_number != registration_number:
+        raise missing
+    return await repository.get_case(session, case_id=found.id, lock=True)
 
 
 async def rate(session: AsyncSession, *, row: Row, change: RatingSet, now: datetime) -> Row:

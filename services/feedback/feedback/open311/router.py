@@ -10,7 +10,7 @@ from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.problems import ProblemError
 
-from feedback import organisation
+from feedback import access, organisation
 from feedback.cases import repository as case_repository
 from feedback.cases import service as cases
 from feedback.cases.router import IntakeDep
@@ -83,8 +83,18 @@ async def service_definition(
     return respond(format, root="service_definition", record={"service_code": row.code, "attributes": mapping.ATTRIBUTES})
 
 
+FORM_BODY = {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "required": ["service_code"],
+    "properties": {name: {"type": "string"} for name in (
+        "jurisdiction_id", "service_code", "lat", "long", "address_string", "address_id", "service_object_type",
+        "service_object_id", "email", "device_id", "account_id", "first_name", "last_name", "phone", "description",
+        "media_url", "attribute[kind]", "attribute[confidential]", "api_key",
+    )},
+}}}}}
+
+
 @router.post(
-    "/requests.{format}", status_code=201, dependencies=[Depends(idempotency_key)],
+    "/requests.{format}", status_code=201, dependencies=[Depends(idempotency_key)], openapi_extra=FORM_BODY,
     summary="Open311: create a service request (register a case)",
     description="Lämna en synpunkt via Open311, form-encoded: service_code, a location (lat+long, address_string, "
     "address_id or the 6Aika service_object_id naming a unit), description, optional contact details "
@@ -92,6 +102,7 @@ async def service_definition(
     "(api_key in the form or query, read by the gateway). Accepts Idempotency-Key.",
 )
 async def create_request(format: Format, request: Request, session: Session, principal: CurrentPrincipal, intake: IntakeDep):
+    access.require_register(principal)  # who may post before what was posted
     form = await read_form(request)
     _check_jurisdiction(request, form.get("jurisdiction_id") or None)
     row, _ = await cases.create_case(session, principal=principal, data=case_from_form(form), intake=intake, now=datetime.now(UTC))
