@@ -11,7 +11,7 @@ import uvicorn
 from georeport import GeoReport
 from sqlalchemy import func, select
 
-from servicekit.testing.keys import assertion_headers
+from servicekit.testing.keys import signer_for_tests
 
 from feedback.models import cases
 
@@ -169,7 +169,7 @@ async def served_anonymously(harness):
 
     async def with_assertion(scope, receive, send):
         if scope["type"] == "http":
-            header = assertion_headers("feedback", roles=(), actor="anonymous", scopes=(), subject="anonymous")
+            header = signer_for_tests().headers("feedback", roles=(), org=(), actor="anonymous", scopes=(), subject="anonymous")
             scope = {**scope, "headers": [*scope["headers"], *((k.encode(), v.encode()) for k, v in header.items())]}
         await app(scope, receive, send)
 
