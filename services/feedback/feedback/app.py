@@ -14,6 +14,7 @@ from feedback.cases.tokens import TOKEN_HEADER, derive_token
 from feedback.categories import router as categories_router
 from feedback.config import FeedbackSettings
 from feedback.deadlines import router as deadlines_router
+from feedback.guarantees import router as guarantees_router
 from feedback.models import org_tables
 from feedback.open311 import render as open311_render
 from feedback.open311 import router as open311_router
@@ -33,6 +34,7 @@ def create_app():
         settings, title="Feedback (synpunkter och klagomål)", description=DESCRIPTION, api_prefix=API_PREFIX,
         routers=[
             cases_router.router, resident_router.router, categories_router.router, deadlines_router.router,
+            guarantees_router.router,
             org_read_router(org_tables),
         ],
         extra_prefixes={"/open311/v2": PrefixedApi(

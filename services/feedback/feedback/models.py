@@ -184,3 +184,30 @@ escalations = Table(
     UniqueConstraint("case_id", "deadline", name="uq_escalations_case_deadline"),
     Index("ix_escalations_unit", "unit_id", "escalated_at"),
 )
+
+# Read model of goals' published quality guarantees (kvalitetsgarantier): per guarantee the
+# version with the highest revision; its promises by their stable ids.
+guarantees = Table(
+    "guarantees",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("business_idea", Text, nullable=False),
+    Column("feedback_routine", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Index("ix_guarantees_unit", "unit_id", "year"),
+)
+
+guarantee_promises = Table(
+    "guarantee_promises",
+    metadata,
+    Column("guarantee_id", UUID(as_uuid=True), ForeignKey(guarantees.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("promise_id", UUID(as_uuid=True), primary_key=True),
+    Column("position", SmallInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_guarantee_promises_promise", "promise_id"),
+)

@@ -55,6 +55,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "create_category": in_and_out("admin"), "change_category": in_and_out("admin"),
         "list_category_routes": readers, "list_deadline_rules": readers,
         "set_category_route": configurers, "delete_category_route": configurers, "set_deadline_rule": configurers,
+        "list_unit_guarantees": everyone,
         "list_escalations": in_and_out("admin", "city_controller") | {"unit_manager:in", "controller:in", "committee:in"},
         "list_organisation_units": readers, "get_organisation_unit": readers, "get_organisation_subtree": readers,
         "discovery": everyone, "list_services": everyone, "service_definition": everyone,
@@ -100,5 +101,5 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
 async def test_public_operations_are_marked_as_needing_no_credentials(harness):
     document = harness.app.openapi()
     public = {_short(op["operationId"]) for item in document["paths"].values() for op in item.values() if op.get("security") == []}
-    assert public == {"read_my_case", "rate_my_case", "list_categories", "get_category", "discovery", "list_services",
+    assert public == {"read_my_case", "rate_my_case", "list_categories", "get_category", "list_unit_guarantees", "discovery", "list_services",
                       "service_definition", "list_requests", "get_request", "get_token"}
