@@ -5,6 +5,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from servicekit.tables import OutboxEvent
+
 from feedback.models import cases
 
 CASES = "/feedback/v1/cases"
@@ -56,7 +58,7 @@ async def test_registration_numbers_rise_within_the_year_of_receipt(api, org):
     assert letter.startswith("SYN-2025-")
 
 
-async def test_the_lifecycle_records_who_when_and_why_and_keeps_the_answer(api, org):
+async def test_the_lifecycle_records_who_when_and_why_and_keeps_the_answer(api, org, harness):
     case_id = (await api.create(unit_id=str(org["FSK-UGGLAN"]))).json()["id"]
     async with api.staff("FSK-UGGLAN", subject="handler-7") as handler:
         await api.move(case_id, "acknowledged", client=handler, reason="Mottagen av enheten")
@@ -79,6 +81,17 @@ async def test_the_lifecycle_records_who_when_and_why_and_keeps_the_answer(api, 
 
     reopened = (await api.move(case_id, "reopened", reason="Grinden gick sönder igen")).json()
     assert reopened["status"] == "reopened" and reopened["closed_at"] is None
+
+    published = (await harness.session.execute(
+        select(OutboxEvent.type, OutboxEvent.envelope).where(OutboxEvent.subject == case_id).order_by(OutboxEvent.position)
+    )).all()
+    assert [event_type for event_type, _ in published] == [
+        "feedback.case.received", "feedback.case.acknowledged", "feedback.case.answered", "feedback.case.closed",
+        "feedback.case.reopened",
+    ]
+    last = published[-1].envelope["data"]["case"]
+    assert (last["status"], last["revision"], last["unit_id"]) == ("reopened", 7, str(org["FSK-UGGLAN"]))
+    assert "Grinden" not in str([envelope for _, envelope in published])  # neither the resident's words nor the answer
 
 
 async def test_invalid_transitions_and_stale_etags_change_nothing(api, org):
@@ -185,10 +198,11 @@ async def test_bad_input_is_a_problem_and_changes_nothing(api, org, harness):
             await admin.post(CASES, json={**_body(org), "channel": "phone", "privacy": "named"}),
             await admin.post(CASES, json={**_body(org), "channel": "phone", "contact": {"email": "a@b.se"}}),
             await admin.post(CASES, json={**_body(org), "channel": "phone", "received_at": "2031-01-01T00:00:00+01:00"}),
+            await admin.post(CASES, json={**_body(org), "channel": "phone", "attributes": {"kind": "x" * 201}}),
             await admin.get(f"{CASES}?cursor=garbage"),
             await admin.get(f"{CASES}/not-a-uuid"),
         ]
-    assert [r.status_code for r in responses] == [422, 422, 422, 422, 422, 422, 422, 400, 422]
+    assert [r.status_code for r in responses] == [422, 422, 422, 422, 422, 422, 422, 422, 400, 422]
     assert all(r.headers["content-type"] == "application/problem+json" for r in responses)
     assert await harness.session.scalar(select(func.count()).select_from(cases)) == 0
 

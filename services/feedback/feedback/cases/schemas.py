@@ -1,11 +1,15 @@
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from contracts.feedback import CaseChannel, CaseKind, CaseStatus
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from feedback.contacts.schemas import ContactDetails, Privacy
 from feedback.models import ANSWER_LENGTH, DESCRIPTION_LENGTH, REASON_LENGTH
+
+AttributeCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+AttributeValue = Annotated[str, StringConstraints(max_length=200)]
 
 
 class Location(BaseModel):
@@ -36,7 +40,9 @@ class CaseCreate(BaseModel):
     )
     contact: ContactDetails | None = Field(None, description="Kontaktuppgifter; required unless anonymous, refused if anonymous.")
     guarantee_promise_id: uuid.UUID | None = Field(None, description="A promise of a quality guarantee the sender says was broken.")
-    attributes: dict[str, str] = Field(default_factory=dict, max_length=20, description="Open311 attributes, as sent.")
+    attributes: dict[AttributeCode, AttributeValue] = Field(
+        default_factory=dict, max_length=20, description="Open311 attributes, as sent (at most 20, short values).",
+    )
     received_at: datetime | None = Field(
         None, description="When a letter, call or visit arrived, if registered later (staff and systems only). "
         "Deadlines count from this day. Default: now.",
