@@ -1,13 +1,27 @@
 """What a service declares about itself, so the shared command line can run it."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData
 
 from servicekit.events.consumer import Handler
 from servicekit.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work the worker runs every ``interval_seconds(settings)``: ``run(settings, sessions, now)``.
+
+    ``sessions`` is an ``async_sessionmaker``; the job owns its transactions. ``now`` is the
+    worker's clock, passed in so that tests can run the same job at any moment.
+    """
+
+    name: str
+    run: Callable[[ServiceSettings, object, datetime], Awaitable[object]]
+    interval_seconds: Callable[[ServiceSettings], float] = lambda settings: 300.0
 
 
 @dataclass(frozen=True)
@@ -23,3 +37,5 @@ class ServiceDefinition:
     # `api.client(roles=..., subject=..., org=..., actor=..., scopes=...)` returns an httpx client on
     # the service's own app; the loader goes through the API and is idempotent. None: no demo.
     demo: str | None = None
+    # Domain jobs the worker runs periodically beside housekeeping (deadlines, retention ...).
+    jobs: tuple[PeriodicJob, ...] = ()

@@ -13,7 +13,7 @@ from servicekit.events.consumer import EventConsumer
 from servicekit.events.envelope import dead_letter_stream, stream_name
 from servicekit.events.relay import OutboxRelay
 from servicekit.idempotency import prune_idempotency_records
-from servicekit.service import ServiceDefinition
+from servicekit.service import PeriodicJob, ServiceDefinition
 from servicekit.tables import OutboxEvent, ProcessedEvent
 
 log = logging.getLogger("servicekit.worker")
@@ -33,6 +33,8 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
     tasks = [asyncio.create_task(_housekeeping(
         engine, redis, stream if relay else None, settings.outbox_retention_days, stop,
     ))]
+    sessions = sessionmaker(engine)
+    tasks += [asyncio.create_task(_periodic(job, settings, sessions, stop)) for job in service.jobs]
     if relay:
         tasks.append(asyncio.create_task(OutboxRelay(
             database_url=settings.database_url, redis=redis, stream=stream,
@@ -77,6 +79,18 @@ async def _housekeeping(engine, redis, stream: str | None, retention_days: int, 
             log.exception("housekeeping failed")
         try:
             await asyncio.wait_for(stop.wait(), HOUSEKEEPING_INTERVAL_SECONDS)
+        except TimeoutError:
+            pass
+
+
+async def _periodic(job: PeriodicJob, settings, sessions, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await job.run(settings, sessions, datetime.now(UTC))
+        except Exception:  # a failing job is logged and retried next round; the worker lives on
+            log.exception("job failed", extra={"job": job.name})
+        try:
+            await asyncio.wait_for(stop.wait(), job.interval_seconds(settings))
         except TimeoutError:
             pass
 

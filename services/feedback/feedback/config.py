@@ -1,4 +1,13 @@
+import logging
+
 from servicekit.settings import ServiceSettings, service_config
+
+log = logging.getLogger("feedback.config")
+
+# Used only when no key is configured (development and tests on one machine). Production sets
+# FEEDBACK_CONTACT_KEYS and FEEDBACK_RESIDENT_TOKEN_KEY; a warning is logged otherwise.
+DEVELOPMENT_CONTACT_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZC11c2U="
+DEVELOPMENT_TOKEN_KEY = "development-token-key-not-for-production"
 
 
 class FeedbackSettings(ServiceSettings):
@@ -6,3 +15,28 @@ class FeedbackSettings(ServiceSettings):
 
     model_config = service_config("FEEDBACK_")
     service_name: str = "feedback"
+    # Fernet keys (urlsafe base64 of 32 bytes), comma-separated, newest first: the first seals new
+    # contact details, every key opens old ones, and the worker re-seals rows under older keys.
+    contact_keys: str = ""
+    # HMAC key deriving a resident's token from the case id (so a replayed create can hand the
+    # same token out again without the token ever being stored).
+    resident_token_key: str = ""
+    # Contact details are erased this many days after a case is closed, unless on legal hold.
+    contact_retention_days: int = 365
+    # Working days to acknowledge and to answer where no committee rule says otherwise.
+    default_acknowledge_days: int = 2
+    default_answer_days: int = 10
+    # The jurisdiction_id Open311 clients send (one service list for the whole city).
+    open311_jurisdiction_id: str = "stockholm.se"
+    # How often the worker looks for overdue cases, expired contact details and old keys.
+    jobs_interval_seconds: float = 300.0
+
+    def contact_key_list(self) -> list[str]:
+        keys = [key.strip() for key in self.contact_keys.split(",") if key.strip()]
+        if not keys:
+            log.warning("FEEDBACK_CONTACT_KEYS is not set; contact details are sealed with the development key")
+            keys = [DEVELOPMENT_CONTACT_KEY]
+        return keys
+
+    def token_key(self) -> bytes:
+        return (self.resident_token_key or DEVELOPMENT_TOKEN_KEY).encode()

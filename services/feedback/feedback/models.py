@@ -1,7 +1,213 @@
-"""Feedback's tables. So far only the local read model of the organisation tree."""
+"""Feedback's tables: categories and their routing, cases and their history, contacts apart.
+
+Contact details (kontaktuppgifter) live only in ``case_contacts``, encrypted; no other table
+holds them in any form. The resident's secret token is stored as its SHA-256 only.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    Sequence,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from servicekit.db import new_metadata
 from servicekit.orgtree import define_org_tables
 
 metadata = new_metadata()
 org_tables = define_org_tables(metadata)
+
+CODE_LENGTH = 40
+DESCRIPTION_LENGTH = 4000
+ANSWER_LENGTH = 8000
+REASON_LENGTH = 1000
+
+# One sequence for every year: numbers rise within a year (with gaps), and intake never waits
+# on a counter row. The year in the registration number is the Stockholm year of receipt.
+case_number_seq = Sequence("case_number_seq", metadata=metadata)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("code", String(CODE_LENGTH), primary_key=True),
+    Column("name_sv", String(200), nullable=False),
+    Column("description_sv", String(2000), nullable=False, server_default=""),
+    Column("group_sv", String(200), nullable=False, server_default=""),
+    Column("keywords", String(500), nullable=False, server_default=""),
+    Column("active", Boolean, nullable=False, server_default="true"),
+    Column("revision", Integer, nullable=False),
+)
+
+category_routes = Table(
+    "category_routes",
+    metadata,
+    Column("committee_id", UUID(as_uuid=True), primary_key=True),
+    Column("category_code", String(CODE_LENGTH), ForeignKey(categories.c.code), primary_key=True),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_category_routes_category", "category_code"),
+)
+
+# Deadlines per committee: category_code '*' is the committee's default for every category.
+deadline_rules = Table(
+    "deadline_rules",
+    metadata,
+    Column("committee_id", UUID(as_uuid=True), primary_key=True),
+    Column("category_code", String(CODE_LENGTH), primary_key=True),
+    Column("acknowledge_days", SmallInteger, nullable=False),
+    Column("answer_days", SmallInteger, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("acknowledge_days BETWEEN 0 AND 60 AND answer_days BETWEEN 1 AND 120", name="sane_days"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("registration_number", String(20), nullable=False, unique=True),
+    Column("revision", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("category_code", String(CODE_LENGTH), ForeignKey(categories.c.code), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("committee_id", UUID(as_uuid=True), nullable=True),
+    Column("routed_by", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("privacy", String(20), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("lat", Float, nullable=True),
+    Column("long", Float, nullable=True),
+    Column("address", String(500), nullable=True),
+    Column("address_id", String(100), nullable=True),
+    Column("zipcode", String(20), nullable=True),
+    Column("media_url", String(2000), nullable=True),
+    Column("attributes", JSONB, nullable=False, server_default="{}"),
+    Column("guarantee_promise_id", UUID(as_uuid=True), nullable=True),
+    Column("parent_case_id", UUID(as_uuid=True), ForeignKey("cases.id"), nullable=True),
+    Column("assignee", String(200), nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("measures", Text, nullable=True),
+    Column("rating", SmallInteger, nullable=True),
+    Column("rating_comment", String(2000), nullable=True),
+    Column("legal_hold", Boolean, nullable=False, server_default="false"),
+    Column("legal_hold_reason", String(REASON_LENGTH), nullable=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledge_due", Date, nullable=False),
+    Column("answer_due", Date, nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("submitted_by_kind", String(20), nullable=False),
+    Column("resident_token_sha256", String(64), nullable=False, unique=True),
+    Column("open311_token", String(64), nullable=False, unique=True),
+    CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
+    Index("ix_cases_unit_received", "unit_id", "received_at"),
+    Index("ix_cases_committee_received", "committee_id", "received_at"),
+    Index("ix_cases_received", "received_at"),
+    Index("ix_cases_submitted_by", "submitted_by", "received_at"),
+)
+
+# Every change of status or unit, with who, when and why (händelselogg).
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), nullable=False),
+    Column("action", String(20), nullable=False),  # created | transition | transfer | redaction | legal_hold | rating
+    Column("from_status", String(20), nullable=True),
+    Column("to_status", String(20), nullable=True),
+    Column("from_unit_id", UUID(as_uuid=True), nullable=True),
+    Column("to_unit_id", UUID(as_uuid=True), nullable=True),
+    Column("by_subject", String(200), nullable=False),
+    Column("by_kind", String(20), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(REASON_LENGTH), nullable=True),
+    Index("ix_case_events_case", "case_id", "id"),
+)
+
+# Encrypted contact details (Fernet, keys from settings); ``key_id`` names the key that sealed
+# the row so rotation re-encrypts exactly the rows under an older key.
+case_contacts = Table(
+    "case_contacts",
+    metadata,
+    Column("case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("ciphertext", LargeBinary, nullable=True),
+    Column("key_id", String(16), nullable=True),
+    Column("erased_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("(ciphertext IS NULL) = (erased_at IS NOT NULL)", name="erased_or_sealed"),
+)
+
+# What was redacted from a case's free text: field, by whom, when, why, how much; never the text.
+case_redactions = Table(
+    "case_redactions",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), nullable=False),
+    Column("field", String(20), nullable=False),
+    Column("removed_characters", Integer, nullable=False),
+    Column("by_subject", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(REASON_LENGTH), nullable=False),
+    Index("ix_case_redactions_case", "case_id"),
+)
+
+# Deadlines passed and escalated to the unit's management, once per case and deadline.
+escalations = Table(
+    "escalations",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), nullable=False),
+    Column("deadline", String(20), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("escalated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("case_id", "deadline", name="uq_escalations_case_deadline"),
+    Index("ix_escalations_unit", "unit_id", "escalated_at"),
+)
+
+# Read model of goals' published quality guarantees (kvalitetsgarantier): per guarantee the
+# version with the highest revision; its promises by their stable ids.
+guarantees = Table(
+    "guarantees",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("business_idea", Text, nullable=False),
+    Column("feedback_routine", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Index("ix_guarantees_unit", "unit_id", "year"),
+)
+
+guarantee_promises = Table(
+    "guarantee_promises",
+    metadata,
+    Column("guarantee_id", UUID(as_uuid=True), ForeignKey(guarantees.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("promise_id", UUID(as_uuid=True), primary_key=True),
+    Column("position", SmallInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_guarantee_promises_promise", "promise_id"),
+)

@@ -1,5 +1,144 @@
+"""Feedback's test harness: a small organisation tree in the read model (through the real consumer
+path), the categories, and helpers that call the API as a user would (each asserting its status)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from contracts.organisation import UNIT_CREATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
+
+from servicekit.events.consumer import EventConsumer
+from servicekit.events.envelope import Envelope
+from servicekit.orgtree import org_event_handlers
 from servicekit.testing.harness import service_fixtures
 
 from feedback.definition import SERVICE
+from feedback.models import org_tables
 
 service_db, harness = service_fixtures(SERVICE)
+
+START = date(2015, 1, 1)
+# code → (name, type, parent code)
+TREE = {
+    "STHLM": ("Stockholms stad", "city", None),
+    "SDN-SPT": ("Spånga-Tensta stadsdelsnämnd", "district_committee", "STHLM"),
+    "SDF-SPT": ("Spånga-Tensta stadsdelsförvaltning", "administration", "SDN-SPT"),
+    "SDF-SPT-FSK": ("Förskola", "department", "SDF-SPT"),
+    "FSK-UGGLAN": ("Förskolan Ugglan", "unit", "SDF-SPT-FSK"),
+    "FSK-BJORKEN": ("Förskolan Björken", "unit", "SDF-SPT-FSK"),
+    "SDF-SPT-SM": ("Stadsmiljö", "unit", "SDF-SPT"),
+    "SDN-BRO": ("Bromma stadsdelsnämnd", "district_committee", "STHLM"),
+    "SDF-BRO": ("Bromma stadsdelsförvaltning", "administration", "SDN-BRO"),
+    "BRO-PARK": ("Parkenheten Bromma", "unit", "SDF-BRO"),
+}
+
+
+@dataclass(frozen=True)
+class Org:
+    ids: dict[str, uuid.UUID]
+
+    def __getitem__(self, code: str) -> uuid.UUID:
+        return self.ids[code]
+
+
+async def load_org(harness) -> Org:
+    consumer = EventConsumer(
+        group="feedback", redis=harness.redis, sessions=harness.app.state.sessionmaker,
+        streams=[], handlers=org_event_handlers(org_tables), dead_letter_stream="unused",
+    )
+    ids = {code: uuid.uuid4() for code in TREE}
+    for code, (name, unit_type, parent) in TREE.items():
+        version = OrganisationUnitVersion(
+            valid_from=START, code=code, name=name, type=unit_type, parent_id=ids[parent] if parent else None
+        )
+        state = OrganisationUnitState(id=ids[code], revision=1, versions=[version])
+        data = OrganisationUnitChanged(unit=state, effective_date=START, changed=[])
+        await consumer.apply(Envelope(source="/goals", type=UNIT_CREATED, subject=str(ids[code]), data=data.model_dump(mode="json")))
+    return Org(ids)
+
+
+CATEGORIES = [
+    {"code": "forskola", "name_sv": "Förskola", "description_sv": "Synpunkter på förskolan", "group_sv": "Utbildning"},
+    {"code": "park", "name_sv": "Parker och grönområden", "description_sv": "Skötsel av parker", "group_sv": "Stadsmiljö",
+     "keywords": ["park", "lekplats"]},
+    {"code": "ovrigt", "name_sv": "Övrigt", "description_sv": "Allt annat"},
+]
+
+
+async def load_categories(harness) -> None:
+    async with harness.client(roles=["admin"]) as admin:
+        for category in CATEGORIES:
+            response = await admin.post("/feedback/v1/categories", json=category)
+            assert response.status_code == 201, response.text
+
+
+def case_body(**overrides) -> dict:
+    body = {
+        "kind": "complaint", "channel": "phone", "category_code": "forskola", "description": "Grinden till gården är trasig.",
+        "privacy": "anonymous",
+    }
+    return body | overrides
+
+
+@dataclass
+class FeedbackApi:
+    harness: object
+    org: Org
+
+    def staff(self, code: str | None = None, roles=("feedback_handler",), subject="handler-1"):
+        return self.harness.client(roles=list(roles), org=[self.org[code]] if code else [], subject=subject)
+
+    def admin(self):
+        return self.harness.client(roles=["admin"], subject="admin-1")
+
+    def portal(self, subject="portal-1", scopes=("feedback:submit",)):
+        return self.harness.client(roles=[], actor="portal", scopes=list(scopes), subject=subject)
+
+    def anonymous(self):
+        return self.harness.client(roles=[], actor="anonymous", scopes=[], subject="anonymous")
+
+    async def create(self, client=None, expect=201, headers=None, **overrides):
+        own = client is None
+        client = client or self.admin()
+        try:
+            response = await client.post("/feedback/v1/cases", json=case_body(**overrides), headers=headers or {})
+        finally:
+            if own:
+                await client.aclose()
+        assert response.status_code == expect, response.text
+        return response
+
+    async def move(self, case_id, to: str, client=None, expect=200, **fields):
+        own = client is None
+        client = client or self.admin()
+        try:
+            current = await client.get(f"/feedback/v1/cases/{case_id}")
+            response = await client.post(
+                f"/feedback/v1/cases/{case_id}/transitions", json={"to": to, **fields},
+                headers={"If-Match": current.headers.get("etag", '"0"')},
+            )
+        finally:
+            if own:
+                await client.aclose()
+        assert response.status_code == expect, response.text
+        return response
+
+    async def walk(self, case_id, *steps: str):
+        """Move a case through the lifecycle with the fields each step needs."""
+        needs = {"assigned": {"assignee": "handler-1"}, "answered": {"answer": "Vi har lagat grinden.", "measures": "Ny grind."},
+                 "reopened": {"reason": "Grinden är trasig igen."}}
+        for step in steps:
+            await self.move(case_id, step, **needs.get(step, {}))
+
+
+@pytest.fixture
+async def org(harness) -> Org:
+    tree = await load_org(harness)
+    await load_categories(harness)
+    return tree
+
+
+@pytest.fixture
+async def api(harness, org) -> FeedbackApi:
+    return FeedbackApi(harness, org)

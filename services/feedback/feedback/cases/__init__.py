@@ -1,0 +1,1 @@
+"""Cases (ärenden): suggestions, complaints, praise and questions, their lifecycle and history."""

@@ -1,0 +1,1 @@
+"""Residents' contact details (kontaktuppgifter): apart from the case, encrypted, erased in time."""

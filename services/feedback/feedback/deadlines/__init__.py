@@ -1,0 +1,1 @@
+"""Deadlines in Swedish working days (arbetsdagar) and the overdue job that escalates."""

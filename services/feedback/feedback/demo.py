@@ -1,0 +1,210 @@
+"""First-start content: the city's categories, Spånga-Tensta's routing and a few hundred cases.
+
+Everything goes through the API (so through the service layer), deterministically (one seeded
+random generator): categories city-wide, the seed committee's (SDN-SPT) routing and a deadline
+rule, then about 200 cases of every kind and channel spread over the last four months, walked
+through the lifecycle to every state with answers and measures, some transferred by the
+central intake, some left overdue, about a third anonymous. The earlier cases come in as an
+import from the previous register (a ``system`` key may record when a case arrived); a few
+arrive fresh through Open311. Idempotent: categories and routes are set by code, and cases are
+loaded only into an empty register.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+import httpx
+
+from feedback.deadlines.calendar import STOCKHOLM
+
+SEED_COMMITTEE = "SDN-SPT"
+CASE_COUNT = 200
+OPEN311_COUNT = 12
+
+CATEGORIES = (
+    ("forskola", "Förskola", "Synpunkter på förskolan: pedagogik, mat, lokaler, bemötande.", "Utbildning", ("förskola", "barn")),
+    ("aldreomsorg", "Äldreomsorg", "Hemtjänst, vård- och omsorgsboende, dagverksamhet.", "Omsorg", ("hemtjänst", "äldreboende")),
+    ("individ-familj", "Individ- och familjeomsorg", "Socialtjänstens stöd till barn, unga och vuxna.", "Omsorg", ("socialtjänst",)),
+    ("stadsmiljo", "Parker, gator och stadsmiljö", "Skötsel, klotter, nedskräpning, lekplatser.", "Stadsmiljö", ("park", "klotter", "lekplats")),
+    ("medborgarservice", "Bemötande och service", "Medborgarkontoret, telefon och e-post, tillgänglighet.", "Service", ("bemötande",)),
+    ("kvalitetsgaranti", "Kvalitetsgaranti som inte hållits", "När en enhet inte håller det den lovat i sin kvalitetsgaranti.", "Kvalitet", ("garanti",)),
+    ("ovrigt", "Övrigt", "Allt som inte passar någon annan kategori.", "Övrigt", ()),
+)
+ROUTES = {
+    "forskola": "SDF-SPT-FSK", "aldreomsorg": "SDF-SPT-AOF", "individ-familj": "SDF-SPT-IOF",
+    "stadsmiljo": "SDF-SPT-STAB-SM", "medborgarservice": "SDF-SPT-STAB-MBK", "kvalitetsgaranti": "SDF-SPT-STAB-VU",
+}
+TEXTS = {
+    "complaint": ("Lång väntetid på svar i telefon.", "Maten var kall vid lunchen.", "Lekplatsen är trasig sedan flera veckor.",
+                  "Personalen bemötte min mamma respektlöst.", "Ingen återkoppling på min ansökan.", "Det är nedskräpat vid torget."),
+    "suggestion": ("Inför kvällsöppet på medborgarkontoret.", "Fler bänkar i parken vid Tensta centrum.",
+                   "Skicka veckobrev från förskolan på flera språk.", "Erbjud digitala möten med handläggare."),
+    "praise": ("Tack till hemtjänsten för fantastisk omsorg!", "Förskolans utflykt var mycket uppskattad.",
+               "Snabbt och vänligt bemötande på medborgarkontoret."),
+    "question": ("Hur ansöker jag om plats i förskola?", "När töms papperskorgarna i parken?", "Vart vänder jag mig om hemtjänst?"),
+}
+ANSWERS = {
+    "complaint": ("Tack för att du hörde av dig. Vi har gått igenom rutinerna och åtgärdat bristen.",
+                  "Vi beklagar det inträffade och har tagit upp det med personalgruppen."),
+    "suggestion": ("Tack för förslaget! Vi tar med det i planeringen inför nästa år.",),
+    "praise": ("Tack för de fina orden, vi har förmedlat dem till medarbetarna.",),
+    "question": ("Du hittar information och e-tjänsten på stadens webbplats; ring oss gärna om du har fler frågor.",),
+}
+MEASURES = ("Rutinen för återkoppling är uppdaterad.", "Lekplatsen är reparerad.", "Personalen har fått utbildning i bemötande.", None)
+FIRST_NAMES = ("Amina", "Erik", "Sara", "Mohammed", "Lena", "Johan", "Fatima", "Anders", "Noor", "Karin")
+LAST_NAMES = ("Andersson", "Hassan", "Johansson", "Ali", "Karlsson", "Nilsson", "Yusuf", "Lindberg")
+CHANNELS = (("portal", 30), ("phone", 25), ("e_mail", 20), ("letter", 10), ("in_person", 10), ("open311", 5))
+KINDS = (("complaint", 45), ("suggestion", 25), ("praise", 15), ("question", 15))
+# The state each case is walked to, and the steps to get there.
+STATES = (
+    ("received", 10, ()), ("acknowledged", 8, ("acknowledged",)),
+    ("assigned", 8, ("acknowledged", "assigned")), ("in_progress", 14, ("acknowledged", "assigned", "in_progress")),
+    ("answered", 15, ("acknowledged", "assigned", "in_progress", "answered")),
+    ("closed", 35, ("acknowledged", "assigned", "in_progress", "answered", "closed")),
+    ("reopened", 3, ("acknowledged", "assigned", "in_progress", "answered", "closed", "reopened")),
+    ("duplicate", 4, ("duplicate",)), ("withdrawn", 3, ("acknowledged", "withdrawn")),
+)
+STEPS = {name: steps for name, _, steps in STATES}
+
+
+class DemoLoadError(RuntimeError):
+    pass
+
+
+def _pick(rng: random.Random, weighted):
+    return rng.choices([item[0] for item in weighted], weights=[item[1] for item in weighted])[0]
+
+
+async def _expect(response: httpx.Response, *statuses: int) -> httpx.Response:
+    if response.status_code not in statuses:
+        raise DemoLoadError(f"{response.request.method} {response.request.url.path} answered {response.status_code}: {response.text}")
+    return response
+
+
+async def _unit_ids(client: httpx.AsyncClient, codes: set[str]) -> dict[str, str]:
+    found = {}
+    for code in sorted(codes):
+        page = (await _expect(await client.get("/feedback/v1/organisation-units", params={"code": code}), 200)).json()
+        if not page["items"]:
+            raise DemoLoadError(f"unit {code} has not reached feedback's organisation read model; load goals' demo first")
+        found[code] = page["items"][0]["id"]
+    return found
+
+
+async def load(api) -> None:
+    admin = api.client(roles=("admin",), subject="demo-admin")
+    async with admin:
+        units = await _unit_ids(admin, {"STHLM", SEED_COMMITTEE, "SDF-SPT", *ROUTES.values()})
+        await _load_categories(admin)
+    async with api.client(roles=("controller",), org=(units[SEED_COMMITTEE],), subject="demo-controller") as controller:
+        for category, unit in ROUTES.items():
+            await _expect(await controller.put(
+                f"/feedback/v1/committees/{units[SEED_COMMITTEE]}/category-routes/{category}", json={"unit_id": units[unit]}
+            ), 200)
+        await _expect(await controller.put(
+            f"/feedback/v1/committees/{units[SEED_COMMITTEE]}/deadline-rules/individ-familj",
+            json={"acknowledge_days": 1, "answer_days": 5},
+        ), 200)
+    async with api.client(roles=("admin",), subject="demo-admin") as admin:
+        if (await _expect(await admin.get("/feedback/v1/cases", params={"limit": 1}), 200)).json()["items"]:
+            return  # the register is not empty: cases were loaded before
+    await _load_cases(api, units)
+
+
+async def _load_categories(admin: httpx.AsyncClient) -> None:
+    for code, name, description, group, keywords in CATEGORIES:
+        if (await admin.get(f"/feedback/v1/categories/{code}")).status_code == 200:
+            continue
+        await _expect(await admin.post("/feedback/v1/categories", json={
+            "code": code, "name_sv": name, "description_sv": description, "group_sv": group, "keywords": list(keywords),
+        }), 201)
+
+
+def _contact(rng: random.Random, n: int) -> tuple[str, dict | None]:
+    privacy = _pick(rng, (("anonymous", 35), ("named", 55), ("confidential", 10)))
+    if privacy == "anonymous":
+        return privacy, None
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    return privacy, {"name": f"{first} {last}", "email": f"{first.lower()}.{last.lower()}.{n}@example.se"}
+
+
+@dataclass(frozen=True)
+class PlannedCase:
+    body: dict  # the registration, with received_at
+    transfer_to: str  # the unit code the central intake hands an unrouted case to
+    steps: list[dict] = field(default_factory=list)  # transition bodies; a duplicate's parent by index
+
+
+def plan(now: datetime) -> tuple[list[PlannedCase], list[dict]]:
+    """Every case and every step, from one seeded generator: the same for the same day."""
+    rng = random.Random(2015)
+    cases: list[PlannedCase] = []
+    originals: list[int] = []
+    for n in range(CASE_COUNT):
+        kind, channel = _pick(rng, KINDS), _pick(rng, CHANNELS)
+        category = rng.choice([c[0] for c in CATEGORIES])
+        privacy, contact = _contact(rng, n)
+        received = now - timedelta(days=rng.randint(0, 120), minutes=rng.randint(0, 600))
+        state = _pick(rng, [(name, weight) for name, weight, _ in STATES])
+        if state == "duplicate" and not originals:
+            state = "received"
+        steps = []
+        for step in STEPS[state]:
+            body: dict = {"to": step}
+            if step == "assigned":
+                body["assignee"] = "demo-handlaggare"
+            elif step == "answered":
+                body |= {"answer": rng.choice(ANSWERS[kind]), "measures": rng.choice(MEASURES)}
+            elif step == "reopened":
+                body["reason"] = "Avsändaren hörde av sig igen: problemet kvarstår."
+            elif step == "duplicate":
+                body |= {"parent_index": rng.choice(originals), "reason": "Samma synpunkt som ett tidigare ärende."}
+            elif step == "withdrawn":
+                body["reason"] = "Avsändaren tog tillbaka sin synpunkt."
+            steps.append(body)
+        if state != "duplicate":
+            originals.append(n)
+        cases.append(PlannedCase(
+            body={"kind": kind, "channel": channel, "category_code": category, "description": rng.choice(TEXTS[kind]),
+                  "privacy": privacy, "contact": contact, "received_at": received.isoformat()},
+            transfer_to=rng.choice(sorted(set(ROUTES.values()))), steps=steps,
+        ))
+    open311 = [
+        {"service_code": rng.choice(["stadsmiljo", "stadsmiljo", "ovrigt"]), "lat": f"{59.38 + rng.random() / 50:.5f}",
+         "long": f"{17.90 + rng.random() / 30:.5f}", "address_string": rng.choice(["Tensta allé", "Spånga torg", "Hjulstagränd"]),
+         "description": rng.choice(TEXTS["complaint"]), "attribute[kind]": "complaint"}
+        for _ in range(OPEN311_COUNT)
+    ]
+    return cases, open311
+
+
+async def _load_cases(api, units: dict[str, str]) -> None:
+    cases, open311 = plan(datetime.now(STOCKHOLM).replace(microsecond=0))
+    importer = api.client(roles=(), actor="system", scopes=("feedback:write",), subject="demo-import")
+    handler = api.client(roles=("feedback_handler",), org=(units["SDF-SPT"],), subject="demo-handlaggare")
+    intake = api.client(roles=("feedback_handler",), org=(units["STHLM"],), subject="demo-registrator")
+    async with importer, handler, intake:
+        ids: list[str] = []
+        for case in cases:
+            created = await _expect(await importer.post(
+                "/feedback/v1/cases", json=case.body | {"committee_id": units[SEED_COMMITTEE]}), 201)
+            case_id, etag = created.json()["id"], created.headers["etag"]
+            ids.append(case_id)
+            if created.json()["unit_id"] == units["STHLM"]:  # "övrigt" has no route: the central intake hands it on
+                etag = await _step(intake, case_id, etag, "transfer",
+                                   {"unit_id": units[case.transfer_to], "reason": "Överlämnas till rätt enhet"})
+            for step in case.steps:
+                if "parent_index" in step:
+                    step = {key: value for key, value in step.items() if key != "parent_index"} | {"parent_case_id": ids[step["parent_index"]]}
+                etag = await _step(handler, case_id, etag, "transitions", step)
+    async with api.client(roles=(), actor="portal", scopes=("feedback:submit",), subject="demo-open311-portal") as portal:
+        for form in open311:  # the way FixMyStreet sends them: form-encoded GeoReport v2 posts
+            await _expect(await portal.post("/open311/v2/requests.json", content=urlencode(form).encode(),
+                                            headers={"content-type": "application/x-www-form-urlencoded"}), 201)
+
+
+async def _step(client: httpx.AsyncClient, case_id: str, etag: str, action: str, body: dict) -> str:
+    response = await client.post(f"/feedback/v1/cases/{case_id}/{action}", json=body, headers={"If-Match": etag})
+    return (await _expect(response, 200)).headers["etag"]

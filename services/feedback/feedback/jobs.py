@@ -1,0 +1,56 @@
+"""The worker's periodic jobs: overdue escalation, retention of contact details, key rotation.
+
+Each runs in its own transaction per batch and takes the clock as an argument, so a test runs
+the same code at any date.
+"""
+
+from datetime import datetime
+
+from servicekit.service import PeriodicJob
+
+from feedback.config import FeedbackSettings
+from feedback.contacts import service as contacts
+from feedback.contacts.crypto import ContactCipher
+from feedback.deadlines.overdue import BATCH, escalate_overdue
+
+
+async def run_overdue(settings: FeedbackSettings, sessions, now: datetime) -> int:
+    total = 0
+    while True:
+        async with sessions() as session, session.begin():
+            made = await escalate_overdue(session, now=now)
+        total += made
+        if made < BATCH:
+            return total
+
+
+async def run_retention(settings: FeedbackSettings, sessions, now: datetime) -> int:
+    total = 0
+    while True:
+        async with sessions() as session, session.begin():
+            erased = await contacts.erase_expired(session, now=now, retention_days=settings.contact_retention_days)
+        total += erased
+        if erased < contacts.BATCH:
+            return total
+
+
+async def run_key_rotation(settings: FeedbackSettings, sessions, now: datetime) -> int:
+    cipher = ContactCipher(settings.contact_key_list())
+    total = 0
+    while True:
+        async with sessions() as session, session.begin():
+            resealed = await contacts.reseal_old_keys(session, cipher=cipher)
+        total += resealed
+        if resealed < contacts.BATCH:
+            return total
+
+
+def _interval(settings: FeedbackSettings) -> float:
+    return settings.jobs_interval_seconds
+
+
+JOBS = (
+    PeriodicJob("feedback-overdue", run_overdue, _interval),
+    PeriodicJob("feedback-contact-retention", run_retention, _interval),
+    PeriodicJob("feedback-contact-key-rotation", run_key_rotation, _interval),
+)

@@ -1,0 +1,83 @@
+"""What feedback asks of its organisation read model: units in effect, their committee, the city.
+
+The city's central intake (centrala registraturen) is the city unit itself: a case with no unit
+is held there, by handlers whose scope is the city, until they transfer it.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from contracts.organisation import OrganisationUnitType
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.orgtree import in_effect, load_states, unit_and_ancestor_ids
+from servicekit.problems import ProblemError
+
+from feedback.models import org_tables
+
+COMMITTEE_TYPES = frozenset(
+    {OrganisationUnitType.district_committee, OrganisationUnitType.specialist_committee, OrganisationUnitType.company_board}
+)
+VERSIONS = org_tables.versions
+
+
+@dataclass(frozen=True)
+class UnitPlace:
+    """A unit in effect on a day, with the ids above it and the committee it belongs to."""
+
+    unit_id: uuid.UUID
+    name: str
+    type: OrganisationUnitType
+    lineage: list[uuid.UUID]  # the unit, then its ancestors up to the city
+    committee_id: uuid.UUID | None
+
+
+async def place_of(session: AsyncSession, *, unit_id: uuid.UUID, on: date) -> UnitPlace | None:
+    lineage = await unit_and_ancestor_ids(session, org_tables, unit_id=unit_id, as_of=on)
+    if not lineage:
+        return None
+    rows = {
+        row.unit_id: row
+        for row in await session.execute(
+            select(VERSIONS.c.unit_id, VERSIONS.c.name, VERSIONS.c.type).where(
+                VERSIONS.c.unit_id.in_(lineage), in_effect(VERSIONS, on)
+            )
+        )
+    }
+    committee = next((uid for uid in lineage if rows[uid].type in COMMITTEE_TYPES), None)
+    own = rows[unit_id]
+    return UnitPlace(unit_id=unit_id, name=own.name, type=OrganisationUnitType(own.type), lineage=lineage, committee_id=committee)
+
+
+async def require_place(session: AsyncSession, *, unit_id: uuid.UUID, on: date, field: str = "unit_id") -> UnitPlace:
+    place = await place_of(session, unit_id=unit_id, on=on)
+    if place is None:
+        raise ProblemError(422, f"No organisation unit {unit_id} is in effect on {on}.", kind="unknown-unit", field=field)
+    return place
+
+
+async def require_committee(session: AsyncSession, *, committee_id: uuid.UUID, on: date) -> UnitPlace:
+    place = await require_place(session, unit_id=committee_id, on=on, field="committee_id")
+    if place.type not in COMMITTEE_TYPES:
+        raise ProblemError(422, f"Unit {committee_id} is not a committee (nämnd).", kind="not-a-committee")
+    return place
+
+
+async def city_id(session: AsyncSession, *, on: date) -> uuid.UUID:
+    found = await session.scalar(
+        select(VERSIONS.c.unit_id).where(VERSIONS.c.type == OrganisationUnitType.city.value, in_effect(VERSIONS, on)).limit(1)
+    )
+    if found is None:
+        raise ProblemError(
+            503, "The organisation tree has not reached feedback yet; no central intake to route to.",
+            kind="organisation-not-loaded",
+        )
+    return found
+
+
+async def unit_names(session: AsyncSession, unit_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The latest name of each unit (for Open311's agency_responsible)."""
+    states = await load_states(session, org_tables, list(unit_ids))
+    return {unit_id: state.versions[-1].name for unit_id, state in states.items()}
