@@ -1,13 +1,27 @@
 """What a service declares about itself, so the shared command line can run it."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.events.consumer import Handler
 from servicekit.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work the worker repeats, each round in one transaction: ``run(session, settings, now)``.
+
+    The clock comes in as ``now`` so that tests run a round as of any moment.
+    """
+
+    name: str
+    run: Callable[[AsyncSession, ServiceSettings, datetime], Awaitable[None]]
+    interval_seconds: Callable[[ServiceSettings], float]
 
 
 @dataclass(frozen=True)
@@ -23,3 +37,4 @@ class ServiceDefinition:
     # `api.client(roles=..., subject=..., org=..., actor=..., scopes=...)` returns an httpx client on
     # the service's own app; the loader goes through the API and is idempotent. None: no demo.
     demo: str | None = None
+    periodic_jobs: tuple[PeriodicJob, ...] = ()
