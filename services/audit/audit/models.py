@@ -34,7 +34,8 @@ TITLE = 500
 
 
 def _created_at() -> Column:
-    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+    # clock_timestamp, not now(): rows made in one transaction still sort in the order they were made.
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp())
 
 
 # Riskskalor: a probability × consequence grid, versioned by code; locked once a risk uses it.

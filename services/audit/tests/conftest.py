@@ -6,7 +6,7 @@ from datetime import date
 
 import httpx
 import pytest
-from contracts.organisation import UNIT_CREATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
+from contracts.organisation import UNIT_CREATED, UNIT_UPDATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
 from sqlalchemy import func, select
 
 from servicekit.events.consumer import EventConsumer
@@ -60,6 +60,19 @@ async def tree(harness) -> dict[str, uuid.UUID]:
                    "parent_id": ids[parent] if parent else None}
         await apply.apply(unit_event(ids[code], [version]))
     return ids
+
+
+@pytest.fixture
+def move_unit(harness, tree):
+    """Reorganise: move a unit of the tree under another parent from a date (an organisation.unit.updated event)."""
+
+    async def move(code: str, new_parent: str, on: date) -> None:
+        name, unit_type, parent = TREE[code]
+        before = {"valid_from": TREE_START, "valid_to": on, "code": code, "name": name, "type": unit_type, "parent_id": tree[parent]}
+        after = before | {"valid_from": on, "valid_to": None, "parent_id": tree[new_parent]}
+        await consumer(harness).apply(unit_event(tree[code], [before, after], revision=2, event_type=UNIT_UPDATED))
+
+    return move
 
 
 @dataclass

@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('decision', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
     sa.Column('adopted_by', sa.String(length=200), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.CheckConstraint('review_to >= review_from', name=op.f('ck_control_plans_review_window')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_control_plans')),
     sa.UniqueConstraint('committee_id', 'year', name='uq_control_plans_committee_year')
@@ -89,7 +89,7 @@ def upgrade() -> None:
     sa.Column('sent_by', sa.String(length=200), nullable=True),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
     sa.UniqueConstraint('committee_id', 'year', 'period', name='uq_reports_committee_year_period')
     )
@@ -106,7 +106,7 @@ def upgrade() -> None:
     sa.Column('grid', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('is_default', sa.Boolean(), server_default='false', nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_scales')),
     sa.UniqueConstraint('code', 'version', name='uq_risk_scales_code_version')
     )
@@ -122,7 +122,7 @@ def upgrade() -> None:
     sa.Column('decision', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
     sa.Column('adopted_by', sa.String(length=200), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.ForeignKeyConstraint(['scale_id'], ['risk_scales.id'], name=op.f('fk_risk_analyses_scale_id_risk_scales')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_analyses')),
     sa.UniqueConstraint('unit_id', 'year', name='uq_risk_analyses_unit_year')
@@ -142,7 +142,7 @@ def upgrade() -> None:
     sa.Column('in_control_plan', sa.Boolean(), nullable=False),
     sa.Column('previous_risk_id', sa.UUID(), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.ForeignKeyConstraint(['analysis_id'], ['risk_analyses.id'], name=op.f('fk_risks_analysis_id_risk_analyses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_risks'))
     )
@@ -159,7 +159,7 @@ def upgrade() -> None:
     sa.Column('reviewer_subject', sa.String(length=200), nullable=False),
     sa.Column('reviewer_unit_id', sa.UUID(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['control_plans.id'], name=op.f('fk_control_items_plan_id_control_plans'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['risk_id'], ['risks.id'], name=op.f('fk_control_items_risk_id_risks')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_control_items'))
@@ -176,7 +176,7 @@ def upgrade() -> None:
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('recorded_by', sa.String(length=200), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['control_items.id'], name=op.f('fk_reviews_item_id_control_items')),
     sa.ForeignKeyConstraint(['plan_id'], ['control_plans.id'], name=op.f('fk_reviews_plan_id_control_plans')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews'))
@@ -200,7 +200,7 @@ def upgrade() -> None:
     sa.Column('closed_by', sa.String(length=200), nullable=True),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['control_plans.id'], name=op.f('fk_findings_plan_id_control_plans')),
     sa.ForeignKeyConstraint(['review_id'], ['reviews.id'], name=op.f('fk_findings_review_id_reviews')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_findings'))
@@ -221,7 +221,7 @@ def upgrade() -> None:
     sa.Column('verified_by', sa.String(length=200), nullable=True),
     sa.Column('verified_on', sa.Date(), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.ForeignKeyConstraint(['finding_id'], ['findings.id'], name=op.f('fk_action_plans_finding_id_findings')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_action_plans')),
     sa.UniqueConstraint('finding_id', name=op.f('uq_action_plans_finding_id'))
