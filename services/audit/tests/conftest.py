@@ -63,6 +63,12 @@ async def tree(harness) -> dict[str, uuid.UUID]:
 
 
 @pytest.fixture
+def apply_event(harness):
+    """Apply an event through the real consumer path (inbox + handler in one transaction)."""
+    return consumer(harness).apply
+
+
+@pytest.fixture
 def move_unit(harness, tree):
     """Reorganise: move a unit of the tree under another parent from a date (an organisation.unit.updated event)."""
 
@@ -97,8 +103,13 @@ class Api:
     async def put(self, path: str, body: dict, *, expect: int | None = None, if_match_of: str | None = None) -> httpx.Response:
         return await self._write("PUT", path, body, expect, if_match_of)
 
-    async def patch(self, path: str, body: dict, *, expect: int | None = None, if_match_of: str | None = None) -> httpx.Response:
-        return await self._write("PATCH", path, body, expect, if_match_of)
+    async def patch(self, path: str, body: dict, *, expect: int | None = None, if_match_of: str | None = None,
+                    **kwargs) -> httpx.Response:
+        return await self._write("PATCH", path, body, expect, if_match_of, **kwargs)
+
+    async def etag(self, path: str) -> dict:
+        """An If-Match header with the resource's current ETag, as this principal reads it."""
+        return {"if-match": (await self.get(path)).headers["etag"]}
 
     async def delete(self, path: str, *, expect: int | None = None, if_match_of: str | None = None) -> httpx.Response:
         return await self._write("DELETE", path, None, expect, if_match_of)

@@ -81,7 +81,7 @@ def finding_state(finding: Finding) -> FindingState:
     summary = ActionPlanSummary(
         deadline=plan.deadline, status=plan.status, effect=plan.effect, owner_unit_id=plan.owner_unit_id,
     ) if plan else None
-    return FindingState(**finding.model_dump(exclude={"action_plan"}), action_plan=summary)
+    return FindingState(**finding.model_dump(exclude={"action_plan"}), control_plan_id=finding.plan_id, action_plan=summary)
 
 
 async def _publish(session: AsyncSession, event_type: str, finding: Finding) -> None:
