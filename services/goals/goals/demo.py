@@ -20,7 +20,7 @@ import httpx
 from contracts.organisation import OrganisationUnitType as T
 
 PATH = "/goals/v1/organisation-units"
-DEMO_START = date(2015, 1, 1)
+DEMO_START = date(2012, 1, 1)
 CITY_CODE = "STHLM"
 SEED_COMMITTEE_CODE = "SDN-SPT"
 SEED_ADMINISTRATION_CODE = "SDF-SPT"

@@ -1,0 +1,1 @@
+"""Business plans (verksamhetsplaner) and commitments (åtaganden): workflow, credibility, adoption, versions by decision."""

@@ -1,0 +1,1 @@
+"""Follow-ups (uppföljning) of adopted commitments per period: suggested assessment, verdict, analysis."""
