@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import UUID, array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
-from servicekit.auth import CITY_WIDE_READ_ROLES, in_org_scope
+from servicekit.auth import CITY_WIDE_READ_ROLES, CurrentPrincipal, in_org_scope
 from servicekit.orgtree import unit_and_ancestor_ids
 from servicekit.problems import ProblemError
 
@@ -35,12 +35,29 @@ def require_staff_role(principal: Principal, roles: Iterable[str]) -> None:
 
 
 def require_reader(principal: Principal) -> None:
-    """Any staff role, or a key with a goals scope (portal keys hold none)."""
+    """Any staff role, or a system key with a goals scope. Never a portal key: the gateway lets a
+    portal key with goals:read reach goals, and portals read published quality guarantees only."""
     if principal.actor_kind == "staff" and principal.roles:
         return
-    if principal.key_scopes & READ_SCOPES:
+    if principal.actor_kind == "system" and principal.key_scopes & READ_SCOPES:
         return
     raise forbidden("Reading this needs a staff role or a goals read scope.")
+
+
+def require_recorder(principal: Principal) -> None:
+    """Admin, or a system key with goals:write: recording imported data (indicator values, budget figures)."""
+    if principal.actor_kind == "staff" and "admin" in principal.roles:
+        return
+    if principal.actor_kind == "system" and "goals:write" in principal.key_scopes:
+        return
+    raise forbidden("Importing needs the admin role or a system key with goals:write.")
+
+
+async def refuse_portal(principal: CurrentPrincipal) -> None:
+    """Router dependency for the reads goals mounts from servicekit (the organisation tree), which
+    pass any key with a goals scope, portals' included."""
+    if principal.actor_kind == "portal":
+        raise forbidden("Portals read published quality guarantees only.")
 
 
 async def last_day_in_years(session: AsyncSession, *, unit_id: uuid.UUID, from_year: int, to_year: int) -> date | None:

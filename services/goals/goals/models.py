@@ -179,3 +179,128 @@ follow_ups = Table(
     UniqueConstraint("commitment_id", "period", name="uq_follow_ups_commitment_period"),
     Index("ix_follow_ups_unit_period", "unit_id", "period"),
 )
+
+# --- Indicator targets and values, external ids of units, budget figures, quality guarantees ---
+# (g-indicators, migration 0003).
+
+# Ids other systems know a unit by (Kolada's municipality and organisational-unit ids), so an
+# import finds the unit; one row per unit, its revision is the ETag of the set.
+unit_external_ids = Table(
+    "unit_external_ids",
+    metadata,
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("kolada_municipality_id", String(10), nullable=True, unique=True),
+    Column("kolada_ou_id", String(20), nullable=True, unique=True),
+    *_timestamps(),
+)
+
+indicator_targets = Table(
+    "indicator_targets",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("indicator_id", UUID(as_uuid=True), ForeignKey(indicators.c.id), nullable=False),
+    Column("goal_id", UUID(as_uuid=True), ForeignKey(goals.c.id), nullable=True),
+    Column("commitment_id", UUID(as_uuid=True), ForeignKey(commitments.c.id), nullable=True),
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("gender", String(1), nullable=False),
+    Column("target_value", Numeric, nullable=False),
+    Column("comparison", String(20), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    *_timestamps(),
+    CheckConstraint("(goal_id IS NULL) <> (commitment_id IS NULL)", name="goal_or_commitment"),
+    CheckConstraint("gender IN ('T', 'K', 'M')", name="gender"),
+    Index("uq_indicator_targets_goal", "indicator_id", "goal_id", "period", "gender", unique=True, postgresql_where="goal_id IS NOT NULL"),
+    Index(
+        "uq_indicator_targets_commitment", "indicator_id", "commitment_id", "period", "gender", unique=True,
+        postgresql_where="commitment_id IS NOT NULL",
+    ),
+    Index("ix_indicator_targets_unit_period", "unit_id", "period"),
+)
+
+# Every version of a value is kept; the newest (highest version) of a key is the one in force.
+indicator_values = Table(
+    "indicator_values",
+    metadata,
+    Column("indicator_id", UUID(as_uuid=True), ForeignKey(indicators.c.id), primary_key=True),
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("gender", String(1), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("value", Numeric, nullable=False),
+    Column("count", Integer, nullable=True),
+    Column("status", String(50), nullable=True),
+    Column("current", Boolean, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("gender IN ('T', 'K', 'M')", name="gender"),
+    Index(
+        "uq_indicator_values_current", "indicator_id", "unit_id", "period", "gender", unique=True,
+        postgresql_where="current",
+    ),
+    Index("ix_indicator_values_unit_period", "unit_id", "period"),
+)
+
+budget_years = Table(
+    "budget_years",
+    metadata,
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("amount_unit", String(10), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    *_timestamps(),
+    CheckConstraint("amount_unit IN ('kr', 'tkr', 'mkr')", name="amount_unit"),
+)
+
+# Deviation is never stored: it is budget − outcome. A deviation the sender stated is kept
+# beside the figures only so that a disagreement can be shown.
+budget_lines = Table(
+    "budget_lines",
+    metadata,
+    Column("unit_id", UUID(as_uuid=True), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("line", String(20), primary_key=True),
+    Column("budget", Numeric, nullable=False),
+    Column("outcome", Numeric, nullable=True),
+    Column("stated_deviation", Numeric, nullable=True),
+    ForeignKeyConstraint(["unit_id", "year"], [budget_years.c.unit_id, budget_years.c.year], ondelete="CASCADE"),
+    CheckConstraint("line IN ('income', 'costs', 'salaries', 'other', 'net')", name="line"),
+)
+
+quality_guarantees = Table(
+    "quality_guarantees",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("unit_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
+    Column("year", Integer, nullable=False),
+    *_timestamps(),
+    UniqueConstraint("unit_id", "year", name="uq_quality_guarantees_unit_year"),
+)
+
+quality_guarantee_versions = Table(
+    "quality_guarantee_versions",
+    metadata,
+    Column("guarantee_id", UUID(as_uuid=True), ForeignKey(quality_guarantees.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("business_idea", Text, nullable=False),
+    # [{id, text, commitment_id}], in the order shown; ids stay across versions.
+    Column("promises", JSONB, nullable=False),
+    Column("feedback_routine", Text, nullable=False),
+    Column("contact_channel", JSONB, nullable=False),
+    # Subjects who wrote this version: none of them may adopt it.
+    Column("authors", ARRAY(String(200)), nullable=False),
+    Column("adopted_by", JSONB, nullable=True),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    Column("withdrawal_reason", Text, nullable=True),
+    *_timestamps(),
+    CheckConstraint("status IN ('draft', 'adopted', 'published', 'withdrawn', 'superseded')", name="status"),
+    Index("uq_quality_guarantee_versions_published", "guarantee_id", unique=True, postgresql_where="status = 'published'"),
+)

@@ -46,6 +46,7 @@ from servicekit.problems import ProblemError
 
 from goals import access
 from goals.commitments import repository
+from goals.guarantees import service as guarantees_service
 from goals.structure import repository as structure_repository
 from goals.structure import service as structure_service
 from goals.structure.schemas import CommitmentSight, LineOfSight
@@ -251,10 +252,8 @@ async def adopt_plan(session: AsyncSession, *, principal: Principal, plan: Row, 
         session, plan_id=plan.id, values={"status": BusinessPlanStatus.adopted.value, "decision": ref.model_dump(mode="json"),
                                           "adopted_at": func.now()},
     )
-    # Quality guarantees (kvalitetsgarantier) are adopted by the same decision as the plan. The
-    # guarantees package (g-indicators) adds its call here, inside this transaction:
-    #   await guarantees_service.adopt_with_plan(
-    #       session=session, unit_id=plan.unit_id, year=plan.year, decision=ref, actor=principal)
+    # Quality guarantees (kvalitetsgarantier) are adopted by the same decision as the plan.
+    await guarantees_service.adopt_with_plan(session=session, unit_id=plan.unit_id, year=plan.year, decision=ref, actor=principal.subject)
     adopted_plan = await repository.get_plan(session, plan_id=plan.id)
     state = BusinessPlanState(
         id=adopted_plan.id, revision=adopted_plan.revision, unit_id=adopted_plan.unit_id, year=adopted_plan.year,
