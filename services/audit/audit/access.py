@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
-from servicekit.auth import CITY_WIDE_READ_ROLES, in_org_scope
+from servicekit.auth import in_org_scope, is_city_wide_reader
 from servicekit.orgtree import in_effect, stockholm_today, subtree_cte, unit_and_ancestor_ids
 from servicekit.problems import ProblemError
 
@@ -32,7 +32,7 @@ VERSIONS = org_tables.versions
 
 
 def _whole_city(principal: Principal) -> bool:
-    return bool(principal.roles & CITY_WIDE_READ_ROLES) or (principal.actor_kind != "staff" and not principal.org_scope)
+    return is_city_wide_reader(principal)
 
 
 async def committee_of(session: AsyncSession, *, unit_id: uuid.UUID, as_of: date) -> uuid.UUID | None:
@@ -83,6 +83,8 @@ async def may_reach(
         chain = await unit_and_ancestor_ids(session, org_tables, unit_id=committee_id, as_of=today)
     if in_org_scope(principal, [str(unit) for unit in chain]):
         return True
+    if principal.actor_kind != "staff":
+        return False  # a key limited to a scope, or a portal: the ordinary rule only
     return committee_id in await _scope_committees(session, principal)
 
 
