@@ -66,7 +66,9 @@ async def build(session: AsyncSession, report) -> dict[str, Any]:
             await _unit(session, item.responsible_unit_id, units)
             await _unit(session, item.reviewer_unit_id, units)
         document["control_plan"] = {
-            "id": str(plan.id), "status": plan.status, "decision": plan.decision,
+            "id": str(plan.id), "status": plan.status,
+            # The decision without who recorded it: the document names no people.
+            "decision": {key: plan.decision[key] for key in ("reference", "decided_on", "body_id")} if plan.decision else None,
             "review_window": [plan.review_from.isoformat(), plan.review_to.isoformat()],
             "items": [
                 {"id": str(item.id), "control_object": item.control_object, "method": item.method, "sample": item.sample,
