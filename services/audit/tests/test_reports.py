@@ -17,7 +17,7 @@ async def _report(people, tree, year):
     return auditor, f"/reports/{report['id']}", report
 
 
-async def test_a_report_is_frozen_when_sending_is_requested_and_sent_by_another(people, tree, year):
+async def test_a_report_is_frozen_when_sending_is_requested_and_sent_by_another(people, tree, year, log_rows):
     auditor, path, report = await _report(people, tree, year)
     await auditor.get(f"{path}/snapshot", expect=409)
     await auditor.patch(path, {"meeting_date": "2015-09-25"}, expect=200, if_match_of=path)
@@ -48,6 +48,11 @@ async def test_a_report_is_frozen_when_sending_is_requested_and_sent_by_another(
     again = await auditor.get(f"{path}/snapshot")
     assert again.content == snapshot.content
     await auditor.patch(path, {"title": "Ny titel"}, expect=409, if_match_of=path)
+    assert (await auditor.get(path)).json()["title"] == "Internkontroll 2015 med tertialrapport 2"
+    refused = [(e["action"], e["after"]["problem"]) for e in await log_rows(outcome="refused")]
+    assert refused == [  # the refused GET of a draft snapshot is a read, not logged
+        ("change_report", "report-frozen"), ("send_report", "own-request"), ("change_report", "report-frozen"),
+    ]
 
     workbook = load_workbook(io.BytesIO((await auditor.get(f"{path}/snapshot.xlsx")).content))
     assert workbook.sheetnames == ["Sammanfattning", "Internkontrollplan", "Granskningar", "Brister", "Uppföljning"]
