@@ -4,6 +4,7 @@ from servicekit.app import create_service_app
 from servicekit.orgtree import org_read_router
 
 from goals.access import refuse_portal
+from goals.audit_log_heads.router import router as audit_log_heads_router
 from goals.budget.router import router as budget_router
 from goals.commitments.router import router as commitments_router
 from goals.config import GoalsSettings
@@ -44,5 +45,6 @@ def create_app() -> FastAPI:
         routers=[
             _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
             indicators_router, budget_router, guarantees_router,
+            indicators_router, budget_router, guarantees_router, audit_log_heads_router,
         ],
     )

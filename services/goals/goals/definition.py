@@ -1,7 +1,11 @@
 from pathlib import Path
 
+from contracts.audit import FINDING_UNRESOLVED, LOG_HEAD
+
 from servicekit.service import ServiceDefinition
 
+from goals.audit_log_heads.consumer import apply_log_head
+from goals.carryover.consumer import apply_unresolved_finding
 from goals.config import GoalsSettings
 from goals.models import metadata
 
@@ -11,6 +15,6 @@ SERVICE = ServiceDefinition(
     app_factory="goals.app:create_app",
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    subscriptions={},
+    subscriptions={"audit": {FINDING_UNRESOLVED: apply_unresolved_finding, LOG_HEAD: apply_log_head}},
     demo="goals.demo:load",
 )

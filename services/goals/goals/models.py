@@ -1,7 +1,7 @@
 """goals' tables. The organisation tree uses the shared layout plus the write model's invariants."""
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, Numeric,
+    BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, Numeric,
     SmallInteger, String, Table, Text, UniqueConstraint, func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, ExcludeConstraint
@@ -305,4 +305,18 @@ quality_guarantee_versions = Table(
     *_timestamps(),
     CheckConstraint("status IN ('draft', 'adopted', 'published', 'withdrawn', 'superseded')", name="status"),
     Index("uq_quality_guarantee_versions_published", "guarantee_id", unique=True, postgresql_where="status = 'published'"),
+)
+
+# --- audit's log heads, anchored outside audit's database (audit engineer: goals/audit_log_heads) ---
+# Append-only: migration 0004 adds a trigger refusing UPDATE and DELETE. Keyed by (sequence, hash)
+# so that a second, different hash for a position already anchored is kept too, as evidence.
+audit_log_heads = Table(
+    "audit_log_heads",
+    metadata,
+    Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", String(64), primary_key=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

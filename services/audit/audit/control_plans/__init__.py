@@ -1,0 +1,1 @@
+"""Internkontrollplan per committee and year, with independent reviewers, adopted by decision."""

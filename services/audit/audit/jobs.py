@@ -1,0 +1,26 @@
+"""The worker's periodic jobs: the carry-over check and the audit log's head publication."""
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.orgtree.queries import STOCKHOLM
+from servicekit.service import PeriodicJob
+
+from audit.auditlog import service as log
+from audit.config import AuditSettings
+from audit.reviews import service as reviews
+
+
+async def carry_over(session: AsyncSession, settings: AuditSettings, now: datetime) -> None:
+    await reviews.carry_over(session, as_of=now.astimezone(STOCKHOLM).date())
+
+
+async def publish_log_head(session: AsyncSession, settings: AuditSettings, now: datetime) -> None:
+    await log.publish_head(session, now=now)
+
+
+JOBS = (
+    PeriodicJob("carry-over", carry_over, lambda settings: settings.carry_over_check_seconds),
+    PeriodicJob("log-head", publish_log_head, lambda settings: settings.log_head_publish_seconds),
+)

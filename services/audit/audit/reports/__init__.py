@@ -1,0 +1,1 @@
+"""Reports to the committee on internal control, twice a year, as frozen snapshots (JSON and XLSX)."""

@@ -1,0 +1,1 @@
+"""Risk- och väsentlighetsanalys (ROV) per organisation unit and year, adopted by decision."""

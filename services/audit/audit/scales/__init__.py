@@ -1,0 +1,1 @@
+"""Risk scales (riskskalor): probability × consequence grids as data, versioned, locked once used."""

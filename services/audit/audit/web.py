@@ -1,0 +1,27 @@
+"""Small helpers the audit routers share: problem responses in OpenAPI, ETags, the principal."""
+
+from fastapi import Request, Response
+
+from servicekit.concurrency import etag_for, require_if_match
+from servicekit.problems import PROBLEM_MEDIA_TYPE
+
+_DESCRIPTIONS = {
+    403: "Not allowed for this role, organisation scope or person (e.g. approving one's own request).",
+    404: "No such record.",
+    409: "The record's state does not allow this (adopted, locked, sent, not verified).",
+    412: "If-Match names an older revision.",
+    422: "Invalid input or a rule of internal control is broken.",
+    428: "If-Match is missing.",
+}
+
+
+def problems(*statuses: int) -> dict:
+    return {status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+
+
+def with_etag(response: Response, revision: int) -> None:
+    response.headers["etag"] = etag_for(revision)
+
+
+def check_etag(request: Request, revision: int) -> None:
+    require_if_match(request, revision)

@@ -1,0 +1,1 @@
+"""Carry-over from internal control: a finding audit found unresolved becomes a proposed commitment."""
