@@ -196,3 +196,19 @@ class Round:
 @pytest.fixture
 async def award(harness, city) -> Round:
     return Round(harness, city)
+
+
+@pytest.fixture
+def goals_events(harness) -> EventConsumer:
+    """Applies goals' events as the worker would (inbox + handler in one transaction)."""
+    return consumer_for(harness)
+
+
+@pytest.fixture
+def city_of(harness):
+    """Loads another tree (a list of (code, name, type, parent code)) through goals' events."""
+
+    async def load(units) -> dict[str, uuid.UUID]:
+        return await load_city(harness, units)
+
+    return load

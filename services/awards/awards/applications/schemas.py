@@ -22,7 +22,7 @@ class Attachment(BaseModel):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     file_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     media_type: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$", max_length=100)]
-    size_bytes: int = Field(ge=0, le=100_000_000)
+    size_bytes: int | None = Field(None, ge=0, le=100_000_000)
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
     question_number: QuestionNumber | None = Field(None, description="The question the attachment belongs to, if any.")
 
