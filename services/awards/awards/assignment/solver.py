@@ -16,7 +16,7 @@ again: the family whose removal makes the round feasible is the one that makes i
 import math
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -72,18 +72,28 @@ class Impossible:
     wall_time_s: float
 
 
-def solve(problem: Problem, *, time_limit_s: float = 4.0, workers: int = 2, gap_limit: float = 0.01) -> Plan | Impossible:
+def solve(problem: Problem, *, time_limit_s: float = 3.0, workers: int = 2, gap_limit: float = 0.01) -> Plan | Impossible:
     started = time.monotonic()
     reason = _necessary_conditions(problem)
     if reason is not None:
         reason.wall_time_s = time.monotonic() - started
         return reason
     model = _Model(problem)
-    model.hint(_greedy(problem))
+    start = _greedy(problem)
+    model.hint(start)
     solver = _solver(time_limit_s, workers, gap_limit)
     status = solver.solve(model.model)
+    teams = {problem.applications[a].id: [problem.examiners[e].id for e in members] for a, members in start.items()}
+    # The solver completes the hint on its own and may, when time runs out, hold a worse plan
+    # than the greedy start itself: the proposal is the better of the two, measured the same way.
+    fallback = None if check_plan(problem, teams) else _plan(
+        problem, teams, "feasible", max(model.lower_bound, solver.best_objective_bound), time.monotonic() - started,
+    )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return model.plan(solver, status, time.monotonic() - started)
+        found = model.plan(solver, status, time.monotonic() - started)
+        return fallback if fallback is not None and fallback.objective < found.objective else found
+    if status == cp_model.UNKNOWN and fallback is not None:
+        return fallback
     if status == cp_model.INFEASIBLE:
         reason = _relaxations(problem, time_limit_s, workers)
     else:
@@ -105,6 +115,8 @@ def _solver(time_limit_s: float, workers: int, gap_limit: float) -> cp_model.CpS
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.symmetry_level = 0
+    solver.parameters.presolve_inclusion_work_limit = 0
+    solver.parameters.find_big_linear_overlap = False
     return solver
 
 
@@ -129,74 +141,115 @@ class _Model:
 
         seats = TEAM_MIN * len(problem.applications)
         total_capacity = sum(examiner.capacity for examiner in examiners) or 1
+        total = cp_model.LinearExpr.sum
         self.no_match: list[cp_model.IntVar] = []
         self.extra_new: list[cp_model.IntVar] = []
         self.over: list[cp_model.IntVar] = []
+        # Each auxiliary variable with the value it takes for given teams (to hint a complete start).
+        self.auxiliary: list[tuple[cp_model.IntVar, Callable[[dict[int, list[int]]], int]]] = []
         for a, members in by_application.items():
-            model.add(sum(var for _, var in members) >= TEAM_MIN)
-            model.add(sum(var for _, var in members) <= TEAM_MAX)
+            model.add_linear_constraint(total([var for _, var in members]), TEAM_MIN, TEAM_MAX)
             if experience:
-                model.add(sum(var for e, var in members if examiners[e].experienced) >= 1)
+                model.add(total([var for e, var in members if examiners[e].experienced]) >= 1)
             new = [var for e, var in members if not examiners[e].experienced]
             if len(new) > 1:
                 extra = model.new_int_var(0, TEAM_MAX, f"new{a}")
-                model.add(extra >= sum(new) - 1)
+                model.add(extra >= total(new) - 1)
                 self.extra_new.append(extra)
+                self.auxiliary.append((extra, lambda teams, a=a: max(0, sum(not examiners[e].experienced for e in teams.get(a, ())) - 1)))
             sector = problem.applications[a].sector
             matching = [var for e, var in members if sector is not None and sector in examiners[e].sectors]
             if matching:
                 missing = model.new_bool_var(f"nomatch{a}")
-                model.add(sum(matching) >= 1).only_enforce_if(missing.Not())
+                model.add(total(matching) >= 1).only_enforce_if(missing.Not())
                 self.no_match.append(missing)
+                self.auxiliary.append((missing, lambda teams, a=a, sector=sector: int(
+                    not any(sector in examiners[e].sectors for e in teams.get(a, ())))))
         # Redundant cuts that the LP relaxation does not find by itself; with them the solver's bound
         # is tight, so its optimality gap means something: seats beyond one new examiner per team
         # are penalised, and the seats experienced examiners cannot fill go to new ones.
-        new_seats = [var for (a, e), var in self.pairs.items() if not examiners[e].experienced]
+        new_seats = total([var for (a, e), var in self.pairs.items() if not examiners[e].experienced])
+        model.add(total(self.extra_new) >= new_seats - len(problem.applications))
+        least_extra = 0
         if experience and capacity:
             experienced_places = sum(examiner.capacity for examiner in examiners if examiner.experienced)
-            model.add(sum(new_seats) >= seats - experienced_places)
-        model.add(sum(self.extra_new) >= sum(new_seats) - len(problem.applications))
+            model.add(new_seats >= seats - experienced_places)
+            # The two combined: at least this many new examiners sit beyond the first in their team.
+            # As the domain of the objective's term it bounds the objective without the LP.
+            least_extra = max(0, seats - experienced_places - len(problem.applications))
+        self.extra_total = model.new_int_var(least_extra, TEAM_MAX * len(problem.applications), "extra_new_total")
+        model.add(self.extra_total == total(self.extra_new))
+        self.lower_bound = WEIGHT_EXTRA_NEW_EXAMINER * least_extra
         for e, assigned in by_examiner.items():
             examiner = examiners[e]
+            load = total(assigned)
             if capacity:
-                model.add(sum(assigned) <= examiner.capacity)
+                model.add(load <= examiner.capacity)
             fair = math.ceil(examiner.capacity * seats / total_capacity)
             if assigned and len(assigned) > fair:
                 over = model.new_int_var(0, len(assigned), f"over{e}")
-                model.add(over >= sum(assigned) - fair)
+                model.add(over >= load - fair)
                 self.over.append(over)
+                self.auxiliary.append((over, lambda teams, e=e, fair=fair: max(0, sum(e in m for m in teams.values()) - fair)))
         model.minimize(
-            WEIGHT_NO_SECTOR_MATCH * sum(self.no_match)
-            + WEIGHT_EXTRA_NEW_EXAMINER * sum(self.extra_new)
-            + WEIGHT_OVER_FAIR_SHARE * sum(self.over)
+            WEIGHT_NO_SECTOR_MATCH * total(self.no_match)
+            + WEIGHT_EXTRA_NEW_EXAMINER * self.extra_total
+            + WEIGHT_OVER_FAIR_SHARE * total(self.over)
         )
 
     def hint(self, teams: dict[int, list[int]]) -> None:
+        """A complete start (every variable), so the solver begins from it instead of repairing it."""
         chosen = {(a, e) for a, members in teams.items() for e in members}
         for pair, var in self.pairs.items():
             self.model.add_hint(var, pair in chosen)
+        for var, value_for in self.auxiliary:
+            self.model.add_hint(var, value_for(teams))
+        examiners = self.problem.examiners
+        extra = sum(max(0, sum(not examiners[e].experienced for e in members) - 1) for members in teams.values())
+        self.model.add_hint(self.extra_total, extra)
 
     def plan(self, solver: cp_model.CpSolver, status: int, wall_time: float) -> Plan:
         teams: dict[uuid.UUID, list[uuid.UUID]] = {application.id: [] for application in self.problem.applications}
         for (a, e), var in self.pairs.items():
             if solver.boolean_value(var):
                 teams[self.problem.applications[a].id].append(self.problem.examiners[e].id)
-        objective = round(solver.objective_value)
-        bound = solver.best_objective_bound
-        gap = 0.0 if objective <= bound + 1e-9 else (objective - bound) / max(abs(objective), 1)
-        return Plan(
-            teams=teams,
-            status="optimal" if status == cp_model.OPTIMAL else "feasible",
-            objective=objective,
-            best_bound=bound,
-            gap=gap,
-            wall_time_s=wall_time,
-            terms={
-                "team_without_sector_competence": sum(solver.value(v) for v in self.no_match),
-                "new_examiner_beyond_first_in_team": sum(solver.value(v) for v in self.extra_new),
-                "assignment_above_fair_share": sum(solver.value(v) for v in self.over),
-            },
+        return _plan(self.problem, teams, "optimal" if status == cp_model.OPTIMAL else "feasible",
+                     max(solver.best_objective_bound, self.lower_bound), wall_time)
+
+
+def _plan(problem: Problem, teams: dict[uuid.UUID, list[uuid.UUID]], status: str, bound: float, wall_time: float) -> Plan:
+    terms = objective_terms(problem, teams)
+    objective = sum(WEIGHTS[term] * count for term, count in terms.items())
+    gap = 0.0 if objective <= bound + 1e-9 else (objective - bound) / max(abs(objective), 1)
+    return Plan(teams=teams, status="optimal" if gap == 0 else status, objective=objective, best_bound=bound, gap=gap,
+                wall_time_s=wall_time, terms=terms)
+
+
+def objective_terms(problem: Problem, teams: dict[uuid.UUID, list[uuid.UUID]]) -> dict[str, int]:
+    """How often each penalised situation occurs in a plan (the objective's terms, counted as the model does)."""
+    examiners = {examiner.id: examiner for examiner in problem.examiners}
+    seats = TEAM_MIN * len(problem.applications)
+    total_capacity = sum(examiner.capacity for examiner in problem.examiners) or 1
+    load: dict[uuid.UUID, int] = {}
+    no_match = extra_new = 0
+    for application in problem.applications:
+        members = [examiners[m] for m in teams.get(application.id, ())]
+        for member in members:
+            load[member.id] = load.get(member.id, 0) + 1
+        new = sum(not member.experienced for member in members)
+        extra_new += max(0, new - 1)
+        could_match = application.sector is not None and any(
+            application.sector in e.sectors and e.capacity and (application.id, e.id) not in problem.forbidden
+            for e in problem.examiners
         )
+        if could_match and not any(application.sector in member.sectors for member in members):
+            no_match += 1
+    over = sum(max(0, count - math.ceil(examiners[m].capacity * seats / total_capacity)) for m, count in load.items())
+    return {
+        "team_without_sector_competence": no_match,
+        "new_examiner_beyond_first_in_team": extra_new,
+        "assignment_above_fair_share": over,
+    }
 
 
 def _greedy(problem: Problem) -> dict[int, list[int]]:

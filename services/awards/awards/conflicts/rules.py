@@ -49,6 +49,14 @@ class TreeOnDate:
                     self.units[state.id] = UnitOnDate(state.id, version.code, version.name, version.type, version.parent_id)
                     break
         self._chains: dict[uuid.UUID, list[UnitOnDate]] = {}
+        self._id_sets: dict[uuid.UUID, frozenset[uuid.UUID]] = {}
+
+    def id_set(self, unit_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        """The ids of the unit and its ancestors, for a quick test of what two units share."""
+        found = self._id_sets.get(unit_id)
+        if found is None:
+            found = self._id_sets[unit_id] = frozenset(unit.id for unit in self.chain(unit_id))
+        return found
 
     def chain(self, unit_id: uuid.UUID) -> list[UnitOnDate]:
         """The unit followed by its ancestors up to the root; empty when not in effect on the date."""
@@ -67,9 +75,10 @@ class TreeOnDate:
 
 
 def organisation_conflict(tree: TreeOnDate, *, examiner_unit_id: uuid.UUID, applicant_unit_id: uuid.UUID) -> OrganisationConflict | None:
+    shared = tree.id_set(examiner_unit_id) & tree.id_set(applicant_unit_id)
+    if len(shared) <= 1 and examiner_unit_id not in shared:
+        return None  # nothing in common but the city: most pairs end here
     examiner_chain, applicant_chain = tree.chain(examiner_unit_id), tree.chain(applicant_unit_id)
-    if not examiner_chain or not applicant_chain:
-        return None
     examiner, applicant = examiner_chain[0], applicant_chain[0]
     if examiner.id == applicant.id:
         return OrganisationConflict(
@@ -81,15 +90,14 @@ def organisation_conflict(tree: TreeOnDate, *, examiner_unit_id: uuid.UUID, appl
             f"The examiner's unit {examiner.name} is above the applying unit {applicant.name} in the organisation.",
             examiner.id,
         )
-    examiner_ids = {unit.id for unit in examiner_chain}
     for kind, unit_type, words in SHARED_LEVELS:
-        shared = next((unit for unit in applicant_chain if unit.type == unit_type and unit.id in examiner_ids), None)
-        if shared is not None:
+        common = next((unit for unit in applicant_chain if unit.type == unit_type and unit.id in shared), None)
+        if common is not None:
             return OrganisationConflict(
                 kind, tree.on,
                 f"The examiner's unit {examiner.name} and the applying unit {applicant.name} are in the same "
-                f"{words}: {shared.name}.",
-                shared.id,
+                f"{words}: {common.name}.",
+                common.id,
             )
     return None
 
