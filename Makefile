@@ -1,6 +1,8 @@
 # The platform's commands. `make test` is THE test command (CI runs exactly that).
 #
-#   make run                      the whole platform on fixed ports (gateway :8000), Ctrl-C stops it
+#   make run                      the whole platform on fixed ports (gateway :8000), Ctrl-C stops it;
+#                                 loads the demo content on fresh databases (QM_DEMO=0: never)
+#   make demo                     (re)load every service's demo content into the running `make run`
 #   make test                     every test: libs, gateway, services, cross-service (tests/)
 #   make token ROLES=admin ORG=.. a staff JWT from the .devstack keys (also SUB=, TTL=)
 #   make key SCOPES=feedback:submit  an API key for the running `make run` stack
@@ -29,11 +31,11 @@ ifneq ($(WANT_PY),$(HAVE_PY))
 VENV_STALE := FORCE
 endif
 
-.PHONY: run test token key bench lint install status help FORCE
+.PHONY: run demo test token key bench lint install status help FORCE
 .DEFAULT_GOAL := help
 
 help:
-	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
 
 install: $(STAMP)
 
@@ -46,6 +48,9 @@ $(STAMP): constraints.txt $(addsuffix /pyproject.toml,$(PROJECTS)) $(VENV_STALE)
 
 run: $(STAMP)
 	$(PY) -m devstack run
+
+demo: $(STAMP)
+	$(PY) -m devstack demo
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

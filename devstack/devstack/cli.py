@@ -1,7 +1,11 @@
-"""``python -m devstack run | token | key | status``.
+"""``python -m devstack run | demo | token | key | status``.
 
-- ``run``: the whole platform on fixed ports (``make run``); prints the gateway and docs URLs, a
-  fresh development API key with every scope, an admin token and a sample curl; Ctrl-C stops it.
+- ``run``: the whole platform on fixed ports (``make run``); on fresh databases it loads every
+  service's first-start content (goals' first; ``QM_DEMO=0`` skips it), then prints the gateway
+  and docs URLs, a fresh development API key with every scope, an admin token and a sample curl;
+  Ctrl-C stops it.
+- ``demo``: load every service's first-start content into the running dev stack (``make demo``;
+  idempotent: what exists is skipped).
 - ``token --roles R[,R] [--org IDS] [--sub S] [--ttl S]``: a staff JWT signed with the
   ``.devstack`` keys (generated if missing), for any roles and organisation scope.
 - ``key [--scopes S,..] [--actor system|portal] [--name N]``: a new API key in the running dev
@@ -21,7 +25,7 @@ import sys
 import threading
 from pathlib import Path
 
-from devstack import config
+from devstack import config, first_start
 from devstack.stack import Stack, StackError, default_state_dir, read_state
 
 
@@ -163,6 +167,29 @@ def cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    running = read_state(Path(args.state_dir).resolve())
+    if not running:
+        print("no dev stack is running; start one with `make run`", file=sys.stderr)
+        return 1
+
+    def env_for(name: str) -> dict[str, str]:
+        p = config.env_prefix(name)
+        return {
+            **os.environ, "PYTHONSAFEPATH": "1", p + "DATABASE_URL": running["databases"][name],
+            p + "REDIS_URL": running["redis_url"], p + "STREAM_PREFIX": running["stream_prefix"],
+        }
+
+    logs_dir = Path(args.state_dir).resolve() / "logs"
+    try:
+        first_start.load(config.SERVICES, env_for=env_for, python=sys.executable, logs_dir=logs_dir, cwd=logs_dir.parent)
+    except first_start.DemoError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("first-start content loaded and delivered to every consumer")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     running = read_state(Path(args.state_dir).resolve())
     if not running:
@@ -183,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the whole platform until Ctrl-C")
     run.add_argument("--log-to-console", action="store_true", help="let the processes log to this terminal")
     run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="load every service's first-start content into the running dev stack")
+    demo.set_defaults(func=cmd_demo)
 
     token = sub.add_parser("token", help="mint a staff JWT with the .devstack keys")
     token.add_argument("--roles", required=True, help="comma-separated role ids, e.g. admin or unit_manager")
@@ -206,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO if args.command == "run" else logging.WARNING,
+        level=logging.DEBUG if args.verbose else logging.INFO if args.command in ("run", "demo") else logging.WARNING,
         format="%(asctime)s devstack %(levelname)s %(message)s",
     )
     return int(args.func(args) or 0)

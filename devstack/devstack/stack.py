@@ -8,7 +8,9 @@
 Start-up: resolve PostgreSQL and Redis (``servicekit.infra``), create the databases, generate the
 gateway's keys (``python -m gateway genkeys``), run every migration, start the 4 service APIs,
 the 4 workers and the gateway (each in its own process group, logging to ``state_dir/logs``),
-then wait until every ``/readyz`` answers 200. ``stop()`` (also on exit, Ctrl-C and failures)
+then wait until every ``/readyz`` answers 200; in dev mode, then load the first-start content of
+the services whose databases were fresh (``devstack.first_start``: goals' demo first, each demo
+followed by a wait until its events reached every consumer; ``QM_DEMO=0`` off). ``stop()`` (also on exit, Ctrl-C and failures)
 sends SIGTERM to every process group, SIGKILL after a grace period, and stops the servers it
 started; in test mode it also drops the run's databases and deletes the run's Redis keys.
 
@@ -41,6 +43,8 @@ from typing import IO, Any
 from servicekit import infra
 
 from devstack import config
+from devstack import first_start
+from devstack.jobs import run_logged, tail
 
 log = logging.getLogger("devstack")
 
@@ -61,17 +65,6 @@ def repo_root() -> Path:
 
 def default_state_dir() -> Path:
     return Path(os.environ.get("QM_STATE_DIR") or repo_root() / ".devstack").resolve()
-
-
-def _tail(path: Path | None, lines: int = 40) -> str:
-    if path is None or not path.exists():
-        return "(no log)"
-    with open(path, "rb") as fh:
-        fh.seek(0, os.SEEK_END)
-        size = fh.tell()
-        fh.seek(max(0, size - 64 * 1024))
-        text = fh.read().decode("utf-8", errors="replace")
-    return "\n".join(text.splitlines()[-lines:])
 
 
 def _http_status(url: str, timeout: float = 2.0) -> int | None:
@@ -217,7 +210,7 @@ class ManagedProcess:
         if self._log is not None:
             with contextlib.suppress(OSError, ValueError):
                 self._log.flush()
-        return _tail(self.log_path, lines)
+        return tail(self.log_path, lines)
 
     def _close_log(self) -> None:
         if self._log is not None:
@@ -253,6 +246,7 @@ class Stack:
         stop_grace: float = config.STOP_GRACE_SECONDS,
         keep_state: bool | None = None,
         python: str | None = None,
+        demo: bool | None = None,
     ) -> None:
         if mode not in ("dev", "test"):
             raise ValueError("mode is 'dev' or 'test'")
@@ -294,6 +288,11 @@ class Stack:
         self.ready_timeout = ready_timeout
         self.stop_grace = stop_grace
         self.python = python or sys.executable
+        # First-start content: True every service's demo, False none, None those on fresh databases.
+        # Dev mode follows QM_DEMO (see devstack.first_start); tests load none unless asked.
+        if demo is None:
+            demo = False if testing else first_start.mode_from_env(os.environ.get("QM_DEMO"))
+        self.demo = demo
 
         self._given_postgres = postgres
         self._given_redis = redis
@@ -437,6 +436,7 @@ class Stack:
             log.info("PostgreSQL: %s; Redis: %s", self.postgres, self.redis)
             for name in config.COMPONENTS:
                 infra.create_database(self.admin_url, self.databases[name])
+            demo_services = self.demo_services()
             self._prepare()
             log.info("databases, keys and migrations ready in %.1fs", time.monotonic() - t0)
             self._build_processes()
@@ -446,6 +446,8 @@ class Stack:
             log.info("stack ready in %.1fs at %s", time.monotonic() - t0, self.gateway_url)
             if self.mode == "dev":
                 self._write_state_file()
+            if demo_services:
+                self.load_demos(demo_services)
         except BaseException:
             self.stop()
             raise
@@ -462,25 +464,33 @@ class Stack:
         def run(job: str) -> tuple[str, int, Path]:
             argv, env = jobs[job]
             log_path = self.logs_dir / f"{job}.log"
-            with open(log_path, "ab") as fh:
-                fh.write(f"\n=== devstack: {' '.join(argv)}\n".encode())
-                fh.flush()
-                try:
-                    result = subprocess.run(  # noqa: S603
-                        argv, env=env, cwd=str(self.state_dir), stdin=subprocess.DEVNULL, stdout=fh,
-                        stderr=subprocess.STDOUT, timeout=300, check=False, start_new_session=True,
-                    )
-                    code = result.returncode
-                except subprocess.TimeoutExpired:
-                    code = -1
-            return job, code, log_path
+            return job, run_logged(argv, env, cwd=self.state_dir, log_path=log_path, timeout=300), log_path
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             results = list(pool.map(run, jobs))
         failed = [(job, code, path) for job, code, path in results if code != 0]
         if failed:
-            details = "\n\n".join(f"--- {job} exited {code}; last lines of {path}:\n{_tail(path)}" for job, code, path in failed)
+            details = "\n\n".join(f"--- {job} exited {code}; last lines of {path}:\n{tail(path)}" for job, code, path in failed)
             raise StackError(f"set-up failed: {', '.join(job for job, _, _ in failed)}\n{details}")
+
+    def demo_services(self) -> list[str]:
+        """The services whose first-start content this start loads; asked before the migrations run."""
+        if self.demo is not None:
+            return list(config.SERVICES) if self.demo else []
+        return [name for name in config.SERVICES if not infra.pg_fetchval(
+            self.database_url(name), "SELECT to_regclass('public.alembic_version') IS NOT NULL"
+        )]
+
+    def load_demos(self, services: Iterable[str] = config.SERVICES) -> None:
+        """Run the services' demos against the running stack, goals first (see devstack.first_start).
+
+        A failed demo is reported, not fatal: the platform runs without the content, and
+        ``make demo`` (idempotent) loads it again.
+        """
+        try:
+            first_start.load(services, env_for=self.process_env, python=self.python, logs_dir=self.logs_dir, cwd=self.state_dir)
+        except first_start.DemoError as exc:
+            log.error("first-start content not loaded: %s\nThe platform runs without it; `make demo` tries again.", exc)
 
     def _build_processes(self) -> None:
         def make(name: str, component: str, kind: str, argv: list[str]) -> ManagedProcess:

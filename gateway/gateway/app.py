@@ -12,6 +12,7 @@ import asyncpg
 import redis.asyncio as aioredis
 from servicekit.problemdoc import PROBLEM_MEDIA_TYPE, problem_body
 
+from gateway import open311
 from gateway.accesslog import AccessLog
 from gateway.auth import AssertionMinter, Authenticator
 from gateway.circuit import CircuitBreaker
@@ -23,6 +24,7 @@ from gateway.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from gateway.metrics import Metrics
 from gateway.openapi import OpenApiAggregator
 from gateway.proxy import Proxy
+from gateway.public import ClientAddresses
 from gateway.ratelimit import RateLimiter
 from gateway.server import HTTPProtocol, Request, ServerState
 from gateway.tokens import StaffTokenVerifier, load_private_key
@@ -87,8 +89,7 @@ class Gateway:
         health = Health(self._db, self._redis, self._pools, breakers)
         openapi = OpenApiAggregator(self._pools, minter, VERSION)
 
-        self._limiter = RateLimiter(self._redis, settings.stream_prefix, settings.rate_limit_per_minute,
-                                    settings.burst())
+        self._limiter = RateLimiter(self._redis, settings.stream_prefix, settings.default_rate_limit())
 
         async def metrics_endpoint() -> tuple:
             return 200, METRICS_CONTENT_TYPE, metrics.exposition(), b""
@@ -107,6 +108,8 @@ class Gateway:
             },
             timeout=settings.upstream_timeout_seconds, retries=settings.upstream_retries,
             max_body_bytes=settings.max_body_bytes,
+            public_paths=settings.public_path_rules(), clients=ClientAddresses(settings.trusted_proxy_networks()),
+            anonymous_limit=settings.anonymous_rate_limit(), form_max_bytes=settings.form_max_bytes,
         )
         self._state = ServerState(proxy.handle, _protocol_error, settings.keepalive_seconds)
         loop = asyncio.get_running_loop()
@@ -167,9 +170,13 @@ class Gateway:
 
 def _protocol_error(request: Request | None, conn: HTTPProtocol, status: int, detail: str) -> None:
     """Answer a request the pipeline cannot handle (unparseable, or the handler crashed)."""
-    body = problem_body(status, detail)
+    path = request.url.partition(b"?")[0] if request is not None else b""
+    if open311.under_prefix(path):
+        content_type, body = open311.error_body(path, status, detail)
+    else:
+        content_type, body = PROBLEM_MEDIA_TYPE.encode(), problem_body(status, detail)
     conn.write(
-        status_line(status) + b"content-type: " + PROBLEM_MEDIA_TYPE.encode()
+        status_line(status) + b"content-type: " + content_type
         + b"\r\ncontent-length: %d\r\nconnection: close\r\n\r\n" % len(body) + body
     )
     if request is not None:

@@ -16,6 +16,7 @@ import asyncpg
 from servicekit.assertion import mint_assertion
 
 from gateway.keys import KeyRepository, secret_matches, split_key
+from gateway.ratelimit import RateLimit
 from gateway.tokens import StaffTokenVerifier, TokenError
 
 log = logging.getLogger("gateway.auth")
@@ -38,7 +39,7 @@ class AuthError(Exception):
 @dataclass(eq=False)
 class Identity:
     subject: str
-    actor_kind: str  # staff | system | portal
+    actor_kind: str  # staff | system | portal | anonymous
     roles: tuple[str, ...] = ()
     org_scope: tuple[str, ...] = ()
     key_scopes: tuple[str, ...] = ()
@@ -49,6 +50,8 @@ class Identity:
     writable: frozenset[str] | None = None
     may_submit_feedback: bool = False
     rate_key: str = ""
+    # The key's own rate limit; None: the gateway's default.
+    rate_limit: RateLimit | None = None
     _assertions: dict[str, tuple[str, float]] = field(default_factory=dict, repr=False)
 
     def allows(self, service: str, method: bytes) -> bool:
@@ -93,6 +96,8 @@ class AssertionMinter:
 
 # The gateway's own calls to services (OpenAPI documents).
 GATEWAY_IDENTITY = Identity(subject="gateway", actor_kind="system")
+# A caller without credentials on a public path (gateway.public); limited per client address.
+ANONYMOUS_IDENTITY = Identity(subject="anonymous", actor_kind="anonymous", readable=frozenset(), writable=frozenset())
 
 
 @dataclass
@@ -111,6 +116,7 @@ def _key_identity(key) -> Identity:
         subject=key.key_id, actor_kind=key.actor_kind, org_scope=key.org_scope, key_scopes=key.scopes,
         readable=readable, writable=writable, may_submit_feedback="feedback:submit" in key.scopes,
         rate_key=f"key:{key.key_id}",
+        rate_limit=RateLimit(key.rate_limit_per_minute) if key.rate_limit_per_minute else None,
     )
 
 

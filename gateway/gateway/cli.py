@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--scopes", required=True, type=_csv, help="e.g. goals:read,goals:write")
     create.add_argument("--actor", required=True, choices=["system", "portal"])
     create.add_argument("--org", type=_csv, default=[], help="organisation unit ids the key is limited to")
+    create.add_argument("--rate-limit", type=int, default=None, metavar="PER_MINUTE",
+                        help="this key's requests per minute (burst: a tenth of it); default: GATEWAY_RATE_LIMIT_PER_MINUTE")
     keys.add_parser("list", help="list keys (never their secrets)")
     revoke = keys.add_parser("revoke", help="revoke a key now")
     revoke.add_argument("key_id")
@@ -113,16 +115,19 @@ async def _keys(settings: GatewaySettings, args: argparse.Namespace) -> int:
     try:
         repository = KeyRepository(connection)
         if args.keys_command == "create":
-            key, presented = await repository.create(args.name, args.scopes, args.actor, args.org)
-            print(f"created key {key.key_id} ({key.name}) scopes={','.join(key.scopes)} actor={key.actor_kind}")
+            key, presented = await repository.create(args.name, args.scopes, args.actor, args.org,
+                                                     rate_limit_per_minute=args.rate_limit)
+            limit = f" rate_limit={key.rate_limit_per_minute}/min" if key.rate_limit_per_minute else ""
+            print(f"created key {key.key_id} ({key.name}) scopes={','.join(key.scopes)} actor={key.actor_kind}{limit}")
             print(presented)
             return 0
         if args.keys_command == "list":
-            print("key_id\tname\tactor\tscopes\torg\tcreated_at\trevoked_at")
+            print("key_id\tname\tactor\tscopes\torg\trate_limit_per_minute\tcreated_at\trevoked_at")
             for key in await repository.list():
                 print("\t".join([
                     key.key_id, key.name, key.actor_kind, ",".join(key.scopes), ",".join(key.org_scope) or "-",
-                    key.created_at.isoformat(), key.revoked_at.isoformat() if key.revoked_at else "-",
+                    str(key.rate_limit_per_minute or "-"), key.created_at.isoformat(),
+                    key.revoked_at.isoformat() if key.revoked_at else "-",
                 ]))
             return 0
         if args.keys_command == "revoke":

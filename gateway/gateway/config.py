@@ -1,10 +1,14 @@
 """Gateway settings (env prefix ``GATEWAY_``) and the routing table derived from them."""
 
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import urlsplit
 
 from pydantic import model_validator
 from servicekit.settings import ServiceSettings, service_config
+
+from gateway.public import PublicPaths
+from gateway.ratelimit import RateLimit
 
 # Path prefix -> service name. The path is forwarded unchanged, so a service answers under the
 # same prefix directly and through the gateway. open311 is feedback's GeoReport v2 intake.
@@ -59,8 +63,26 @@ class GatewaySettings(ServiceSettings):
     key_cache_stale_seconds: float = 300.0
 
     # Rate limits per principal (GCRA in Redis); burst 0 means a tenth of a minute's allowance.
+    # A key with its own limit (``keys create --rate-limit``) has that one instead.
     rate_limit_per_minute: int = 6000
     rate_limit_burst: int = 0
+
+    # Open311 at the edge (README "Open311 at the edge"). Operations callable without
+    # credentials, comma-separated ``METHOD /path/pattern``: ``*`` matches within one path segment,
+    # a trailing ``/**`` any rest of the path; a GET rule also admits HEAD. Without credentials the
+    # caller is forwarded as the ``anonymous`` actor; with credentials, as itself even where its
+    # scopes would not cover the request (the service decides what it shows).
+    public_paths: str = (
+        "GET /open311/v2/**, GET /feedback/v1/my-cases/*, POST /feedback/v1/my-cases/*/rating"
+    )
+    # Anonymous callers are limited per client address.
+    anonymous_rate_limit_per_minute: int = 300
+    anonymous_rate_limit_burst: int = 0
+    # Peers (addresses or CIDR networks, comma-separated) whose X-Forwarded-For names the client;
+    # from anyone else the header is ignored and the peer is the client.
+    trusted_proxies: str = ""
+    # Open311 form bodies are read whole (for their api_key) up to this size; 413 beyond.
+    form_max_bytes: int = 1024 * 1024
 
     cors_origins: str = ""
     max_body_bytes: int = 32 * 1024 * 1024
@@ -79,8 +101,10 @@ class GatewaySettings(ServiceSettings):
             raise ValueError("assertion lifetime must be at most 60 seconds")
         if self.assertion_reuse_seconds >= self.assertion_lifetime_seconds - 5:
             raise ValueError("assertion reuse must leave at least 5 s of the assertion's lifetime")
-        if self.rate_limit_per_minute <= 0:
-            raise ValueError("rate_limit_per_minute must be positive")
+        self.default_rate_limit()
+        self.anonymous_rate_limit()
+        self.public_path_rules()
+        self.trusted_proxy_networks()
         return self
 
     def upstream_url(self, service: str) -> str:
@@ -92,8 +116,17 @@ class GatewaySettings(ServiceSettings):
     def cors_origin_set(self) -> frozenset[str]:
         return frozenset(origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip())
 
-    def burst(self) -> int:
-        return self.rate_limit_burst or max(1, self.rate_limit_per_minute // 10)
+    def default_rate_limit(self) -> RateLimit:
+        return RateLimit(self.rate_limit_per_minute, self.rate_limit_burst)
+
+    def anonymous_rate_limit(self) -> RateLimit:
+        return RateLimit(self.anonymous_rate_limit_per_minute, self.anonymous_rate_limit_burst)
+
+    def public_path_rules(self) -> PublicPaths:
+        return PublicPaths.parse(self.public_paths)
+
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(item.strip(), strict=False) for item in self.trusted_proxies.split(",") if item.strip())
 
 
 @dataclass(frozen=True)

@@ -118,14 +118,17 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
 
 
 def _public_path_item(item: dict[str, Any]) -> dict[str, Any]:
-    """The path item without service-level security and without the internal assertion header."""
+    """The path item without service-level security (but with the public operations' empty one)
+    and without the internal assertion header."""
     item = dict(item)
     if "parameters" in item:
         item["parameters"] = _public_parameters(item["parameters"])
     for method in _HTTP_METHODS:
         operation = item.get(method)
         if isinstance(operation, dict):
-            operation = {key: value for key, value in operation.items() if key != "security"}
+            # ``security: []`` marks a public operation (servicekit.auth.PublicPrincipal): kept.
+            operation = {key: value for key, value in operation.items()
+                         if key != "security" or value == []}
             if "parameters" in operation:
                 operation["parameters"] = _public_parameters(operation["parameters"])
             item[method] = operation

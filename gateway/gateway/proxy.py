@@ -5,6 +5,10 @@ credentials and trace headers, dropping identity headers a client must not set),
 for the route, one for the cached identity, a local lease decrement for the rate limit, and one
 write/read on a pooled upstream connection. A response that arrived whole is written to the
 client in a single write with a Content-Length; larger ones stream with flow control.
+
+Open311 (``gateway.open311``) and public paths (``gateway.public``) add a prefix test and a set
+lookup to that path; their work (reading a form body, resolving the client address) is done only
+for the requests they concern.
 """
 
 import asyncio
@@ -15,13 +19,15 @@ from servicekit.logging import request_id_var
 from servicekit.problemdoc import PROBLEM_MEDIA_TYPE, problem_body
 
 from gateway.accesslog import AccessLog
-from gateway.auth import AssertionMinter, Authenticator, AuthError
+from gateway import open311
+from gateway.auth import ANONYMOUS_IDENTITY, CHALLENGE, AssertionMinter, Authenticator, AuthError
 from gateway.circuit import CircuitBreaker
 from gateway.config import ROUTE_PREFIXES
 from gateway.cors import CorsPolicy
 from gateway.http11 import HOP_BY_HOP, LAST_CHUNK, HttpDate, chunk, connection_tokens, status_line
 from gateway.metrics import Metrics
-from gateway.ratelimit import RateLimiter, retry_after_header
+from gateway.public import ClientAddresses, PublicPaths
+from gateway.ratelimit import RateLimit, RateLimiter, retry_after_header
 from gateway.server import Request
 from gateway.tracing import request_id, traceparent
 from gateway.upstream import Response, UpstreamConnection, UpstreamError, UpstreamPool
@@ -33,12 +39,15 @@ RETRY_BACKOFF_SECONDS = (0.05, 0.2, 0.5)
 
 # Headers the proxy reads; their slot in the ``captured`` list. Slots from _ORIGIN on are also
 # forwarded, the others not.
-_API_KEY, _AUTHORIZATION, _REQUEST_ID, _TRACEPARENT, _TRACESTATE, _CONNECTION, _EXPECT, _ORIGIN, _HOST = range(9)
+# X-Forwarded-For is read (behind trusted proxies, for the client address) but never forwarded.
+(_API_KEY, _AUTHORIZATION, _REQUEST_ID, _TRACEPARENT, _TRACESTATE, _CONNECTION, _EXPECT, _FORWARDED_FOR,
+ _ORIGIN, _HOST, _CONTENT_TYPE) = range(11)
 _CAPTURE = {
     b"x-api-key": _API_KEY, b"authorization": _AUTHORIZATION, b"x-request-id": _REQUEST_ID,
     b"traceparent": _TRACEPARENT, b"tracestate": _TRACESTATE, b"connection": _CONNECTION, b"expect": _EXPECT,
-    b"origin": _ORIGIN, b"host": _HOST,
+    b"x-forwarded-for": _FORWARDED_FOR, b"origin": _ORIGIN, b"host": _HOST, b"content-type": _CONTENT_TYPE,
 }
+_SLOTS = len(_CAPTURE)
 _FORWARD, _DISCARD = -1, -2
 
 # Identity a client could try to assert; only the gateway's signed assertion speaks for a caller.
@@ -46,7 +55,7 @@ _DROP = HOP_BY_HOP | {
     b"x-internal-assertion", b"x-roles", b"x-scopes", b"x-org", b"x-org-scope", b"x-actor", b"x-actor-kind",
     b"x-subject", b"x-forwarded-user", b"x-forwarded-email", b"x-forwarded-groups",
     b"x-forwarded-preferred-username", b"x-forwarded-access-token", b"x-remote-user", b"remote-user",
-    b"x-forwarded-for", b"x-real-ip", b"forwarded",
+    b"x-real-ip", b"forwarded",
 }
 _DROP_PREFIXES = (b"x-principal", b"x-user", b"x-auth", b"x-internal-", b"x-remote-", b"x-forwarded-")
 
@@ -82,7 +91,8 @@ class Proxy:
     def __init__(self, *, pools: dict[str, UpstreamPool], breakers: dict[str, CircuitBreaker],
                  authenticator: Authenticator, limiter: RateLimiter, minter: AssertionMinter, cors: CorsPolicy,
                  metrics: Metrics, access_log: AccessLog | None, local_routes: dict, timeout: float,
-                 retries: int, max_body_bytes: int) -> None:
+                 retries: int, max_body_bytes: int, public_paths: PublicPaths, clients: ClientAddresses,
+                 anonymous_limit: RateLimit, form_max_bytes: int) -> None:
         self._pools = pools
         self._breakers = breakers
         self._auth = authenticator
@@ -97,12 +107,21 @@ class Proxy:
         self._max_body = max_body_bytes
         self._access_log = access_log
         self._routes = {prefix.encode(): service for prefix, service in ROUTE_PREFIXES.items()}
+        unrouted = public_paths.prefixes - self._routes.keys()
+        if unrouted:
+            raise ValueError(f"public paths outside every service: {', '.join(sorted(p.decode() for p in unrouted))}")
+        self._public = public_paths
+        # Only requests to these services are matched against the public paths.
+        self._public_services = frozenset(self._routes[prefix] for prefix in public_paths.prefixes)
+        self._clients = clients
+        self._anonymous_limit = anonymous_limit
+        self._form_max = form_max_bytes
 
     # --- entry --------------------------------------------------------------------------------
 
     async def handle(self, request: Request) -> None:
         started = time.perf_counter()
-        captured: list[bytes | None] = [None] * 9
+        captured: list[bytes | None] = [None] * _SLOTS
         forwarded: list[tuple[bytes, bytes]] = []
         actions = _REQUEST_ACTIONS
         for header in request.headers:
@@ -112,7 +131,10 @@ class Proxy:
             if action == _FORWARD:
                 forwarded.append(header)
             elif action >= 0:
-                captured[action] = header[1]
+                if action == _FORWARDED_FOR and captured[action] is not None:  # several: one list
+                    captured[action] += b", " + header[1]  # type: ignore[operator]
+                else:
+                    captured[action] = header[1]
                 if action >= _ORIGIN:
                     forwarded.append(header)
         if captured[_CONNECTION] is not None:
@@ -139,18 +161,37 @@ class Proxy:
                 return self._reply_problem(call, 400, "The path must not contain dot segments or encoded separators.", "bad-path")
             if (request.content_length or 0) > self._max_body or request.body.received > self._max_body:
                 return self._reply_problem(call, 413, f"The body exceeds {self._max_body} bytes.")
-            identity = self._auth.cached(captured[_API_KEY], captured[_AUTHORIZATION])
-            if identity is None:
-                try:
-                    identity = await self._auth.authenticate(captured[_API_KEY], captured[_AUTHORIZATION])
-                except AuthError as exc:
-                    extra = b"www-authenticate: %b\r\n" % exc.challenge.encode() if exc.challenge else b""
-                    kind = "unauthenticated" if exc.status == 401 else "authentication-unavailable"
-                    return self._reply_problem(call, exc.status, exc.detail, kind, extra)
+            api_key, authorization = captured[_API_KEY], captured[_AUTHORIZATION]
+            url, body = request.url, None
+            if open311.under_prefix(path):
+                credentials = await self._open311_credentials(call, captured)
+                if credentials is None:
+                    return  # answered
+                api_key, url, body = credentials
+            public = service in self._public_services and self._public.matches(request.method, path)
+            if public and api_key is None and authorization is None:
+                identity = ANONYMOUS_IDENTITY
+                rate_key = self._clients.rate_key(request.peer, captured[_FORWARDED_FOR])
+                limit = self._anonymous_limit
+            else:
+                identity = self._auth.cached(api_key, authorization)
+                if identity is None:
+                    try:
+                        identity = await self._auth.authenticate(api_key, authorization)
+                    except AuthError as exc:
+                        extra = b"www-authenticate: %b\r\n" % exc.challenge.encode() if exc.challenge else b""
+                        kind = "unauthenticated" if exc.status == 401 else "authentication-unavailable"
+                        detail = exc.detail
+                        if api_key is None and authorization is None and open311.under_prefix(path):
+                            detail = "An api_key is required: send it in the form body or the query string."
+                        return self._reply_problem(call, exc.status, detail, kind, extra)
+                # On a public path a key is forwarded as itself even beyond its scopes (a
+                # feedback:submit key GETs the public view): the service decides what it shows.
+                if not public and not identity.allows(service, request.method):
+                    return self._reply_problem(call, 403, "The API key's scopes do not cover this request.", "insufficient-scope")
+                rate_key, limit = identity.rate_key, identity.rate_limit
             call.subject = identity.subject
-            if not identity.allows(service, request.method):
-                return self._reply_problem(call, 403, "The API key's scopes do not cover this request.", "insufficient-scope")
-            wait = None if self._limiter.take_leased(identity.rate_key) else await self._limiter.check(identity.rate_key)
+            wait = None if self._limiter.take_leased(rate_key) else await self._limiter.check(rate_key, limit)
             if wait is not None:
                 return self._reply_problem(call, 429, "Too many requests; slow down.", "rate-limited",
                                            b"retry-after: %b\r\n" % retry_after_header(wait).encode())
@@ -160,18 +201,21 @@ class Proxy:
                 return self._reply_problem(call, 503, f"The {service} service is unavailable; retry later.",
                                            "upstream-unavailable", b"retry-after: %b\r\n" % retry_after_header(wait).encode())
             assertion = identity.assertion_for(self._minter, service)
-            await self._forward(call, service, breaker, forwarded, captured, assertion)
+            await self._forward(call, service, breaker, forwarded, captured, assertion, url, body)
         finally:
             self._finish(call, label)
 
     # --- forwarding ---------------------------------------------------------------------------
 
     async def _forward(self, call: "_Call", service: str, breaker: CircuitBreaker,
-                       forwarded: list[tuple[bytes, bytes]], captured: list, assertion: str) -> None:
+                       forwarded: list[tuple[bytes, bytes]], captured: list, assertion: str, url: bytes,
+                       body_read: bytes | None) -> None:
+        """Send the request on; ``url`` and ``body_read`` (a body already read whole, else None)
+        may differ from the client's where the gateway took an ``api_key`` out of them."""
         request = call.request
         method = request.method
         trace, client_trace = traceparent(captured[_TRACEPARENT])
-        parts = [method, b" ", request.url, b" HTTP/1.1\r\n"]
+        parts = [method, b" ", url, b" HTTP/1.1\r\n"]
         for name, value in forwarded:
             parts += (name, b": ", value, b"\r\n")
         if captured[_HOST] is None:
@@ -181,16 +225,16 @@ class Proxy:
         if client_trace and captured[_TRACESTATE] is not None:
             parts += (b"tracestate: ", captured[_TRACESTATE], b"\r\n")
         body = request.body
-        streaming = not body.complete
-        if streaming:
+        streaming = body_read is None and not body.complete
+        if body_read is not None:
+            parts += (b"content-length: %d\r\n\r\n" % len(body_read), body_read)
+        elif streaming:
             # The body is still arriving: stream it with the client's framing.
             if request.content_length is not None:
                 parts += (b"content-length: %d\r\n\r\n" % request.content_length,)
             else:
                 parts += (b"transfer-encoding: chunked\r\n\r\n",)
-            if captured[_EXPECT] is not None and captured[_EXPECT].lower() == b"100-continue":
-                request.send(b"HTTP/1.1 100 Continue\r\n\r\n")
-                request.started = False  # an interim answer; the real response is still to come
+            _send_continue(request, captured)
         else:
             data = body.buffered()
             if data or request.content_length is not None or request.chunked:
@@ -339,6 +383,52 @@ class Proxy:
             if request.conn.transport is not None:
                 request.conn.transport.abort()
 
+    # --- Open311 ------------------------------------------------------------------------------
+
+    async def _open311_credentials(self, call: "_Call", captured: list) -> tuple | None:
+        """(API key, URL, body read or None) with ``api_key`` taken out of query and form body,
+        as GeoReport v2 clients send it; None when an error has been answered instead."""
+        request = call.request
+        try:
+            url, query_key = open311.take_query_api_key(request.url)
+            body = form_key = None
+            if request.method == b"POST" and open311.is_form(captured[_CONTENT_TYPE]):
+                body = await self._read_form(call, captured)
+                if body is None:
+                    return None
+                body, form_key = open311.take_api_key(body)
+        except open311.DuplicateKey as exc:
+            return self._reply_problem(call, 400, f"{exc}.", "duplicate-api-key")
+        keys = {key for key in (captured[_API_KEY], query_key, form_key) if key is not None}
+        if len(keys) > 1:
+            return self._reply_problem(call, 401, "Send one API key: the api_key parameter and the X-API-Key"
+                                       " header differ.", "unauthenticated", b"www-authenticate: %b\r\n" % CHALLENGE.encode())
+        return (keys.pop() if keys else None), url, body
+
+    async def _read_form(self, call: "_Call", captured: list) -> bytes | None:
+        """The whole form body (at most ``form_max_bytes``), or None when an error was answered."""
+        request = call.request
+        body = request.body
+        too_large = f"The form body exceeds {self._form_max} bytes."
+        if (request.content_length or 0) > self._form_max:
+            return self._reply_problem(call, 413, too_large)
+        if not body.complete:
+            _send_continue(request, captured)
+        chunks, size = [], 0
+        try:
+            async with asyncio.timeout(self._timeout):
+                while data := await body.read():
+                    size += len(data)
+                    if size > self._form_max:
+                        return self._reply_problem(call, 413, too_large)
+                    chunks.append(data)
+        except TimeoutError:
+            return self._reply_problem(call, 408, "The request body took too long.", "body-timeout")
+        except ConnectionError:  # the client left mid-upload
+            call.status = 499
+            return None
+        return b"".join(chunks)
+
     # --- local answers ------------------------------------------------------------------------
 
     def _route(self, path: bytes) -> str | None:
@@ -368,8 +458,12 @@ class Proxy:
 
     def _reply_problem(self, call: "_Call", status: int, detail: str, kind: str | None = None,
                        extra: bytes = b"") -> None:
-        instance = call.request.url.partition(b"?")[0].decode("latin-1")
-        body = problem_body(status, detail, kind=kind, instance=instance)
+        """An error the gateway answers itself: RFC 9457, or on Open311 paths the spec's format."""
+        path = call.request.url.partition(b"?")[0]
+        if open311.under_prefix(path):
+            content_type, body = open311.error_body(path, status, detail)
+            return self._reply(call, status, content_type, body, extra)
+        body = problem_body(status, detail, kind=kind, instance=path.decode("latin-1"))
         self._reply(call, status, PROBLEM_MEDIA_TYPE.encode(), body, extra)
 
     def _reply(self, call: "_Call", status: int, content_type: bytes | None, body: bytes,
@@ -414,6 +508,14 @@ class _Call:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+def _send_continue(request: Request, captured: list) -> None:
+    """Answer ``Expect: 100-continue`` before reading a body the client holds back until then."""
+    expect = captured[_EXPECT]
+    if expect is not None and expect.lower() == b"100-continue":
+        request.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.started = False  # an interim answer; the real response is still to come
 
 
 def _encoded_separator(path: bytes) -> bool:

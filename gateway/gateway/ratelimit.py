@@ -1,5 +1,9 @@
 """Rate limits per principal: GCRA in Redis, taken in small leases so few requests touch Redis.
 
+A principal is a key id, a token subject, or (anonymous callers of public paths) a client
+address. Each request is checked against one ``RateLimit``: the key's own when it has one, the
+anonymous limit for anonymous callers, else the global default.
+
 GCRA keeps one number per principal (the theoretical arrival time), allows ``burst`` requests at
 once and ``per_minute`` on average. A worker takes a lease of up to ``lease_size`` requests in one
 script call and spends it locally for at most a second; a lease is paid for when taken, so the
@@ -15,6 +19,7 @@ import asyncio
 import logging
 import math
 import time
+from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -47,6 +52,26 @@ MAX_LEASE = 100
 REDIS_RETRY_SECONDS = 5.0
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """``per_minute`` on average, ``burst`` at once (0: a tenth of a minute's allowance)."""
+
+    per_minute: int
+    burst: int = 0
+    interval_us: float = field(init=False)
+    tolerance_us: float = field(init=False)
+    lease_size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.per_minute <= 0 or self.burst < 0:
+            raise ValueError("a rate limit needs a positive rate and a burst of at least 0")
+        burst = self.burst or max(1, self.per_minute // 10)
+        interval = 60_000_000 / self.per_minute
+        object.__setattr__(self, "interval_us", interval)
+        object.__setattr__(self, "tolerance_us", burst * interval)
+        object.__setattr__(self, "lease_size", max(1, min(MAX_LEASE, int(self.per_minute / 60 * LEASE_SHARE_OF_SECOND))))
+
+
 class _Lease:
     __slots__ = ("tokens", "expires", "blocked_until", "refill")
 
@@ -58,12 +83,10 @@ class _Lease:
 
 
 class RateLimiter:
-    def __init__(self, redis: aioredis.Redis, prefix: str, per_minute: int, burst: int) -> None:
+    def __init__(self, redis: aioredis.Redis, prefix: str, default: RateLimit) -> None:
         self._redis = redis
         self._prefix = f"{prefix}gateway:ratelimit:"
-        self._interval_us = 60_000_000 / per_minute
-        self._tolerance_us = burst * self._interval_us
-        self.lease_size = max(1, min(MAX_LEASE, int(per_minute / 60 * LEASE_SHARE_OF_SECOND)))
+        self.default = default
         self._script = redis.register_script(GCRA_SCRIPT)
         self._leases: dict[str, _Lease] = {}
         self._redis_down_until = 0.0
@@ -76,8 +99,8 @@ class RateLimiter:
             return True
         return False
 
-    async def check(self, principal: str) -> float | None:
-        """None if the request may pass, else seconds until it may be retried."""
+    async def check(self, principal: str, limit: RateLimit | None = None) -> float | None:
+        """None if the request may pass, else seconds until it may be retried (``limit``: default)."""
         now = time.monotonic()
         lease = self._leases.get(principal)
         if lease is None:
@@ -96,13 +119,13 @@ class RateLimiter:
                 return None
             if lease.blocked_until > time.monotonic():
                 return lease.blocked_until - time.monotonic()
-        return await self._refill(principal, lease)
+        return await self._refill(principal, lease, limit or self.default)
 
-    async def _refill(self, principal: str, lease: _Lease) -> float | None:
+    async def _refill(self, principal: str, lease: _Lease, limit: RateLimit) -> float | None:
         lease.refill = asyncio.get_running_loop().create_future()
         try:
             granted, retry_us = await self._script(
-                keys=[self._prefix + principal], args=[self._interval_us, self._tolerance_us, self.lease_size],
+                keys=[self._prefix + principal], args=[limit.interval_us, limit.tolerance_us, limit.lease_size],
             )
         except (RedisError, OSError, TimeoutError) as exc:
             self._redis_down(exc)

@@ -107,6 +107,7 @@ class FakeUpstream:
         self.prefixes = prefixes
         self.verifier = AssertionVerifier(public_pem, audience=name)
         self.hits: Counter[tuple[str, str]] = Counter()
+        self.last_body = b""
         self.ready = True
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -136,6 +137,8 @@ class FakeUpstream:
                 "parameters": [{"name": "x-internal-assertion", "in": "header", "required": True}],
                 "responses": {"200": {"description": "ok", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Item"}}}}},
+                # As servicekit documents them: public operations need no credentials.
+                "security": [] if prefix.startswith("open311") else [{"internalAssertion": []}],
             }} for prefix in self.prefixes
         }
         return {"openapi": "3.1.0", "info": {"title": self.name, "version": "1"}, "paths": paths,
@@ -153,6 +156,8 @@ class FakeUpstream:
             return web.json_response(self.openapi())
         self.hits[(request.method, path)] += 1
         body = await request.read()
+        self.last_body = body
+        path = path.removesuffix(".json").removesuffix(".xml")  # Open311 paths name a format
         if path.endswith("/slow"):
             await asyncio.sleep(float(request.query.get("seconds", "2")))
         if "/status/" in path:
@@ -182,7 +187,7 @@ class FakeUpstream:
             await response.write(b"67890")
             return response
         return web.json_response({
-            "service": self.name, "method": request.method, "path": path, "query": request.query_string,
+            "service": self.name, "method": request.method, "path": request.path, "query": request.query_string,
             "headers": {name.lower(): value for name, value in request.headers.items()},
             "header_list": [[name.lower(), value] for name, value in request.headers.items()],
             "body_length": len(body), "body_sha": hashlib.sha256(body).hexdigest(),
@@ -309,13 +314,13 @@ async def gw_url(gw_launch) -> str:
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def gw_keys(gw_database_url):
-    """Issue keys in the test database: ``await gw_keys(scopes=[...], actor=..., org=[...])``."""
+    """Issue keys in the test database: ``await gw_keys(scopes=[...], actor=..., org=[...], rate_limit=...)``."""
     connection = await asyncpg.connect(gw_database_url)
     repository = KeyRepository(connection)
 
     async def issue(scopes: list[str], actor: str = "system", org: list[str] | None = None,
-                    name: str = "test key") -> tuple[str, str]:
-        key, presented = await repository.create(name, scopes, actor, org or [])
+                    name: str = "test key", rate_limit: int | None = None) -> tuple[str, str]:
+        key, presented = await repository.create(name, scopes, actor, org or [], rate_limit_per_minute=rate_limit)
         return key.key_id, presented
 
     issue.repository = repository  # type: ignore[attr-defined]

@@ -78,6 +78,19 @@ async def test_keys_create_list_revoke_rotate(gw_cli_env, gw_url, gw_http):
     assert bad.returncode == 2 and "unknown scope" in bad.stderr
 
 
+def test_keys_create_with_a_rate_limit(gw_cli_env):
+    created = gateway_cli(gw_cli_env, "keys", "create", "--name", "bulk import", "--scopes", "goals:write",
+                          "--actor", "system", "--rate-limit", "120")
+    key_id = created.stdout.strip().splitlines()[-1].split("_")[1]
+    assert "rate_limit=120/min" in created.stdout
+    listing = gateway_cli(gw_cli_env, "keys", "list").stdout.splitlines()
+    header, row = listing[0].split("\t"), next(line for line in listing if line.startswith(key_id)).split("\t")
+    assert row[header.index("rate_limit_per_minute")] == "120"
+    bad = gateway_cli(gw_cli_env, "keys", "create", "--name", "x", "--scopes", "goals:read", "--actor", "system",
+                      "--rate-limit", "0", check=False)
+    assert bad.returncode == 2 and "rate limit" in bad.stderr
+
+
 @IN_SESSION_LOOP
 async def test_token_mints_a_staff_token_the_gateway_accepts(gw_cli_env, gw_url, gw_http):
     result = gateway_cli(gw_cli_env, "token", "--sub", "eva", "--roles", "controller,examiner", "--org", "adm-3",

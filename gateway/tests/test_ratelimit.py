@@ -63,3 +63,28 @@ async def test_redis_down_fails_open(gw_launch, gw_keys, gw_http, gw_port):
     assert statuses == [200, 200, 200]
     status, _, body = await _status(gw_http, url + "/readyz", {})
     assert status == 503 and b'"redis":"down"' in body
+
+
+async def test_a_key_with_its_own_limit_is_held_to_it(gw_launch, gw_keys, gw_http, gw_redis_prefix):
+    url = await gw_launch(stream_prefix=gw_redis_prefix + "key-limit:")  # the global limit: 600000/min
+    _, limited = await gw_keys(["goals:read"], rate_limit=60)  # burst: a tenth, 6
+    _, unlimited = await gw_keys(["goals:read"])
+    statuses = [(await _status(gw_http, url + "/goals/v1/x", {"X-API-Key": limited}))[0] for _ in range(7)]
+    assert statuses == [200] * 6 + [429]
+    assert [(await _status(gw_http, url + "/goals/v1/x", {"X-API-Key": unlimited}))[0] for _ in range(7)] == [200] * 7
+
+
+async def test_a_keys_own_limit_may_be_above_the_global_one(gw_launch, gw_keys, gw_http, gw_redis_prefix):
+    url = await gw_launch(rate_limit_per_minute=60, rate_limit_burst=2, stream_prefix=gw_redis_prefix + "key-above:")
+    _, bulk = await gw_keys(["goals:read"], rate_limit=6000)  # burst 600
+    _, ordinary = await gw_keys(["goals:read"])
+    assert [(await _status(gw_http, url + "/goals/v1/x", {"X-API-Key": bulk}))[0] for _ in range(5)] == [200] * 5
+    assert [(await _status(gw_http, url + "/goals/v1/x", {"X-API-Key": ordinary}))[0] for _ in range(3)] == [200, 200, 429]
+
+
+async def test_a_rotated_key_keeps_its_limit(gw_keys):
+    from datetime import timedelta
+
+    key_id, _ = await gw_keys(["goals:read"], rate_limit=120)
+    new, _, _ = await gw_keys.repository.rotate(key_id, timedelta(0))
+    assert new.rate_limit_per_minute == 120

@@ -1,9 +1,13 @@
-"""Pure pieces: OpenAPI merging, the circuit breaker's states."""
+"""Pure pieces: OpenAPI merging, the circuit breaker's states, public-path rules, client addresses."""
 
 import time
+from ipaddress import ip_network
+
+import pytest
 
 from gateway.circuit import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 from gateway.openapi import merge
+from gateway.public import ClientAddresses, PublicPaths
 
 
 def test_merge_keeps_discriminator_mappings_consistent():
@@ -35,3 +39,35 @@ def test_circuit_breaker_cycle():
     assert breaker.allow() is None
     breaker.success()
     assert breaker.state == CLOSED and breaker.allow() is None
+
+
+def test_public_path_rules():
+    rules = PublicPaths.parse("GET /open311/v2/**, GET /feedback/v1/my-cases/*, POST /feedback/v1/my-cases/*/rating,"
+                              " GET /goals/v1/guarantees/*.json")
+    assert rules.prefixes == {b"open311/v2", b"feedback/v1", b"goals/v1"}
+    assert rules.matches(b"GET", b"/open311/v2/requests/1.xml")
+    assert rules.matches(b"HEAD", b"/open311/v2")
+    assert not rules.matches(b"POST", b"/open311/v2/requests.json")
+    assert not rules.matches(b"GET", b"/open311/v2x/requests.json")
+    assert rules.matches(b"POST", b"/feedback/v1/my-cases/SYN-1/rating")
+    assert not rules.matches(b"GET", b"/feedback/v1/my-cases/SYN-1/rating")
+    assert not rules.matches(b"GET", b"/feedback/v1/my-cases/")
+    assert rules.matches(b"GET", b"/goals/v1/guarantees/g-1.json")
+    assert not rules.matches(b"GET", b"/goals/v1/guarantees/g-1.xml")
+    for bad in ("/open311/v2/**", "GET open311/v2", "GET /*/v2/x", "GET /open311/v2/**/x", "GET /a/b/c**"):
+        with pytest.raises(ValueError):
+            PublicPaths.parse(bad)
+
+
+def test_client_address_resolution():
+    trusted = ClientAddresses((ip_network("10.0.0.0/8"), ip_network("::1/128")))
+    assert trusted.resolve("192.0.2.1", b"203.0.113.5") == "192.0.2.1"  # peer not trusted: header ignored
+    assert trusted.resolve("10.0.0.2", b"203.0.113.5") == "203.0.113.5"
+    assert trusted.resolve("10.0.0.2", b"198.51.100.1, 203.0.113.5, 10.0.0.9") == "203.0.113.5"
+    assert trusted.resolve("::1", b"2001:db8::7") == "2001:db8::7"
+    assert trusted.resolve("10.0.0.2", b"10.1.1.1, 10.2.2.2") == "10.1.1.1"  # all trusted: the farthest
+    assert trusted.resolve("10.0.0.2", b"not-an-address") == "not-an-address"
+    assert trusted.resolve("10.0.0.2", None) == "10.0.0.2"
+    assert ClientAddresses(()).resolve("192.0.2.1", b"203.0.113.5") == "192.0.2.1"
+    key = trusted.rate_key("10.0.0.2", b"203.0.113.5")
+    assert key.startswith("addr:") and "203.0.113.5" not in key

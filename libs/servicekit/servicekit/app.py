@@ -1,6 +1,6 @@
 """The FastAPI application factory every service uses."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import asynccontextmanager
 
 import redis.asyncio as aioredis
@@ -13,6 +13,7 @@ from servicekit.idempotency import IdempotentReplay, replay_response
 from servicekit.logging import configure_logging
 from servicekit.middleware import ServiceMiddleware
 from servicekit.openapi import install_problem_openapi
+from servicekit.prefixes import PrefixedApi
 from servicekit.problems import install_problem_handlers
 from servicekit.settings import ServiceSettings
 
@@ -25,12 +26,22 @@ def create_service_app(
     api_prefix: str,
     routers: Sequence[APIRouter],
     version: str = "1.0.0",
+    extra_prefixes: Mapping[str, PrefixedApi] | None = None,
 ) -> FastAPI:
     """Wire a service: logging, engine, Redis, problem handlers, middleware, health and routers.
 
     ``api_prefix`` is e.g. ``/goals/v1``; the OpenAPI document is served at
-    ``{api_prefix}/openapi.json`` so the gateway can merge it under the same path.
+    ``{api_prefix}/openapi.json`` so the gateway can merge it under the same path. It describes
+    every prefix the service serves.
+
+    ``extra_prefixes`` maps a further prefix to the routers served under it and the renderer of
+    its errors, e.g. ``{"/open311/v2": PrefixedApi(routers=[open311_router],
+    render_error=render_open311_error)}``: errors of routes under ``/open311/v2`` (and 404s/405s
+    and missing assertions on paths under it) are answered by ``render_open311_error``, all others
+    stay RFC 9457 problem documents. See ``servicekit.prefixes``.
     """
+    extra_prefixes = dict(extra_prefixes or {})
+    renderers = {prefix: api.render_error for prefix, api in extra_prefixes.items()}
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -54,7 +65,7 @@ def create_service_app(
         redoc_url=None,
     )
     app.state.settings = settings
-    install_problem_handlers(app)
+    install_problem_handlers(app, renderers)
 
     @app.exception_handler(IdempotentReplay)
     async def _replay(request, exc: IdempotentReplay):
@@ -63,7 +74,10 @@ def create_service_app(
     app.include_router(health_router)
     for router in routers:
         app.include_router(router, prefix=api_prefix)
-    install_problem_openapi(app)
+    for prefix, api in extra_prefixes.items():
+        for router in api.routers:
+            app.include_router(router, prefix=prefix)
+    install_problem_openapi(app, extra_prefixes)
     verifier = AssertionVerifier(settings.public_key_pem(), audience=settings.service_name)
-    app.add_middleware(ServiceMiddleware, verifier=verifier)
+    app.add_middleware(ServiceMiddleware, verifier=verifier, renderers=renderers)
     return app

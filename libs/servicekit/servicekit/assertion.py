@@ -3,7 +3,7 @@
 Services hold only the public key, so no service can mint one. Claims:
 
 - ``iss`` ``qm-gateway``; ``aud`` the target service (``goals``, ``feedback``, ...)
-- ``sub`` the caller (staff subject, API-key id); ``act`` ``staff`` | ``system`` | ``portal``
+- ``sub`` the caller (staff subject, API-key id, ``anonymous``); ``act`` ``staff`` | ``system`` | ``portal`` | ``anonymous``
 - ``roles`` role ids; ``org`` organisation-unit ids the caller's scope is rooted at
 - ``scopes`` API-key scopes (``goals:read`` ...); ``rid`` the request ID
 - ``iat``/``exp`` with a lifetime of at most 60 seconds
@@ -29,7 +29,7 @@ class Principal:
     """Who is calling, as the gateway established it."""
 
     subject: str
-    actor_kind: str  # staff | system | portal
+    actor_kind: str  # staff | system | portal | anonymous (see servicekit.auth)
     roles: frozenset[str] = field(default_factory=frozenset)
     org_scope: frozenset[str] = field(default_factory=frozenset)
     key_scopes: frozenset[str] = field(default_factory=frozenset)

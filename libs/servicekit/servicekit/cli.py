@@ -1,7 +1,15 @@
-"""``python -m <service> migrate|downgrade|api|worker|replay|check``: one command line for all."""
+"""``python -m <service> migrate|downgrade|api|worker|replay|check|demo``: one command line for all.
+
+``demo`` loads the service's first-start content (``ServiceDefinition.demo``) through its own API,
+in this process, against the configured database: the loader's events go to the outbox like any
+request's, and the running worker's relay publishes them (nothing is lost if no worker runs yet:
+they wait in the outbox). Loaders are idempotent; ``QM_DEMO=0`` turns the command into a no-op,
+so the same switch silences ``make run`` and the compose one-shots.
+"""
 
 import argparse
 import asyncio
+import os
 import sys
 from datetime import datetime
 
@@ -26,6 +34,7 @@ def main(service: ServiceDefinition, argv: list[str] | None = None) -> int:
     replay_cmd = commands.add_parser("replay", help="re-publish outbox events created since a point in time")
     replay_cmd.add_argument("--since", required=True, type=datetime.fromisoformat, help="ISO 8601 timestamp with offset")
     commands.add_parser("check", help="exit 0 when the database and Redis answer (container healthcheck)")
+    commands.add_parser("demo", help="load the first-start content through the API (idempotent; QM_DEMO=0 skips)")
     args = parser.parse_args(argv)
 
     settings = service.settings_factory()
@@ -48,6 +57,8 @@ def main(service: ServiceDefinition, argv: list[str] | None = None) -> int:
         print(f"re-published {count} events since {args.since.isoformat()}")
     elif args.command == "check":
         return asyncio.run(_check(settings))
+    elif args.command == "demo":
+        asyncio.run(_demo(service))
     return 0
 
 
@@ -68,6 +79,21 @@ async def _replay(service: ServiceDefinition, since: datetime) -> int:
         )
     finally:
         await redis.aclose()
+
+
+async def _demo(service: ServiceDefinition) -> None:
+    from servicekit.inprocess import import_object, open_service_app
+
+    if service.demo is None:
+        print(f"{service.name}: no first-start content")
+        return
+    if os.environ.get("QM_DEMO", "").strip() == "0":
+        print(f"{service.name}: QM_DEMO=0, first-start content not loaded")
+        return
+    load = import_object(service.demo)
+    async with open_service_app(service) as api:
+        await load(api)
+    print(f"{service.name}: first-start content loaded")
 
 
 async def _check(settings) -> int:

@@ -255,6 +255,19 @@ def list_databases(admin_url: str, prefix: str = "") -> list[str]:
     return _run_sync(_list_databases(admin_url, prefix))
 
 
+async def _pg_fetchval(url: str, query: str, args: tuple[Any, ...]) -> Any:
+    conn = await _pg_connect(url)
+    try:
+        return await conn.fetchval(query, *args)
+    finally:
+        await conn.close()
+
+
+def pg_fetchval(url: str, query: str, *args: Any) -> Any:
+    """The first value of ``query``'s first row in database ``url`` (devstack's checks)."""
+    return _run_sync(_pg_fetchval(url, query, args))
+
+
 # --------------------------------------------------------------------------- PostgreSQL
 
 
@@ -770,6 +783,7 @@ __all__ = [
     "free_port",
     "list_databases",
     "normalize_pg_url",
+    "pg_fetchval",
     "pg_ping",
     "pg_url_with_database",
     "redis_url_ping",

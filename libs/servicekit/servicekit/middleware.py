@@ -11,8 +11,11 @@ import uuid
 
 from prometheus_client import Counter, Histogram
 
+from starlette.requests import Request
+
 from servicekit.assertion import ASSERTION_HEADER, AssertionError_, AssertionVerifier
 from servicekit.logging import request_id_var
+from servicekit.prefixes import ApiError, ErrorRenderer, prefix_of
 from servicekit.problemdoc import PROBLEM_MEDIA_TYPE, problem_body
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -27,9 +30,11 @@ access_log = logging.getLogger("servicekit.access")
 
 
 class ServiceMiddleware:
-    def __init__(self, app, verifier: AssertionVerifier) -> None:
+    def __init__(self, app, verifier: AssertionVerifier, renderers: dict[str, ErrorRenderer] | None = None) -> None:
         self.app = app
         self.verifier = verifier
+        # Extra prefix -> its error renderer (servicekit.prefixes), for the refusals answered here.
+        self.renderers = renderers or {}
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -54,12 +59,12 @@ class ServiceMiddleware:
             if path not in OPEN_PATHS:
                 assertion = headers.get(ASSERTION_HEADER.encode())
                 if assertion is None:
-                    await self._refuse(send_with_request_id, path, "This service is reached through the gateway; the internal assertion is missing.")
+                    await self._refuse(scope, receive, send_with_request_id, "This service is reached through the gateway; the internal assertion is missing.")
                     return
                 try:
                     principal = self.verifier.verify(assertion.decode("latin-1"))
                 except AssertionError_:
-                    await self._refuse(send_with_request_id, path, "The internal assertion is invalid or expired.")
+                    await self._refuse(scope, receive, send_with_request_id, "The internal assertion is invalid or expired.")
                     return
                 scope.setdefault("state", {})["principal"] = principal
             await self.app(scope, receive, send_with_request_id)
@@ -76,8 +81,13 @@ class ServiceMiddleware:
                 )
             request_id_var.reset(token)
 
-    @staticmethod
-    async def _refuse(send, path: str, detail: str) -> None:
+    async def _refuse(self, scope, receive, send, detail: str) -> None:
+        path = scope["path"]
+        prefix = prefix_of(path, self.renderers) if self.renderers else None
+        if prefix is not None:
+            response = self.renderers[prefix](Request(scope, receive), ApiError(401, detail, kind="missing-internal-assertion"))
+            await response(scope, receive, send)
+            return
         body = problem_body(401, detail, kind="missing-internal-assertion", instance=path)
         await send({
             "type": "http.response.start", "status": 401,

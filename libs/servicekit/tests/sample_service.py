@@ -1,19 +1,26 @@
-"""A tiny service built only from servicekit, to test the plumbing the real services share."""
+"""A tiny service built only from servicekit, to test the plumbing the real services share.
+
+Besides ``/sample/v1`` it serves a GeoReport-v2-like API under ``/open311/v2`` whose errors are
+the spec's error list, as a real service (feedback) does with its own renderer.
+"""
 
 from typing import Annotated
+from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, Depends, Request, Response
+import orjson
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.app import create_service_app
-from servicekit.auth import require_access
+from servicekit.auth import CurrentPrincipal, PublicPrincipal, public, require_access
 from servicekit.concurrency import etag_for, require_if_match
 from servicekit.db import Session, TransactionalRoute, new_metadata
 from servicekit.events.outbox import EventPublisher
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
+from servicekit.prefixes import ApiError, PrefixedApi
 from servicekit.problems import ProblemError
 from servicekit.settings import ServiceSettings, service_config
 
@@ -96,8 +103,66 @@ async def crash() -> None:
     raise RuntimeError("a bug with a secret in it: 070-123 45 67")
 
 
+@router.get("/public-notes/count", dependencies=[public])
+async def count_public_notes(session: Session) -> dict:
+    return {"count": await session.scalar(select(func.count()).select_from(Note))}
+
+
+@router.get("/whoami")
+async def whoami(principal: CurrentPrincipal) -> dict:
+    return {"actor": principal.actor_kind}
+
+
+georeport = APIRouter(route_class=TransactionalRoute)
+
+
+@georeport.get("/requests/{request_id}.{format}")
+async def get_request(request_id: int, format: str, principal: PublicPrincipal) -> dict:
+    if request_id != 1:
+        raise ProblemError(404, f"No request {request_id}.", kind="not-found")
+    return {"service_request_id": "1", "seen_by": principal.actor_kind}
+
+
+@georeport.get("/requests.{format}", dependencies=[public])
+async def list_requests(format: str, start_date: Annotated[int, Query(ge=2000)] = 2026) -> list:
+    return []
+
+
+@georeport.post("/requests.{format}", dependencies=[writers])
+async def post_request(format: str) -> list:
+    return [{"service_request_id": "2"}]
+
+
+@georeport.get("/crash.{format}", dependencies=[public])
+async def crash_open311(format: str) -> None:
+    raise RuntimeError("a bug with a secret in it: 070-123 45 67")
+
+
+def render_georeport_error(request: Request, error: ApiError) -> Response:
+    """GeoReport v2's error list; validation errors are its 400."""
+    status = 400 if error.kind == "validation-error" else error.status
+    description = error.description
+    if error.issues:
+        description += " " + "; ".join(f"{'.'.join(i['location'])}: {i['message']}" for i in error.issues)
+    headers = dict(error.headers)
+    if request.url.path.endswith(".xml"):
+        body = (f'<?xml version="1.0" encoding="utf-8"?><errors><error><code>{status}</code>'
+                f"<description>{escape(description)}</description></error></errors>")
+        return Response(body, status_code=status, media_type="text/xml; charset=utf-8", headers=headers)
+    return Response(orjson.dumps([{"code": status, "description": description}]), status_code=status,
+                    media_type="application/json", headers=headers)
+
+
+GEOREPORT_ERROR_RESPONSE = {
+    "description": "GeoReport v2 error list.",
+    "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+}
+
+
 def create_app():
     return create_service_app(
         SampleSettings(), title="Sample", description="servicekit test service", api_prefix="/sample/v1",
         routers=[router],
+        extra_prefixes={"/open311/v2": PrefixedApi(routers=[georeport], render_error=render_georeport_error,
+                                                   openapi_error_response=GEOREPORT_ERROR_RESPONSE)},
     )

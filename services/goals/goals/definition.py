@@ -12,4 +12,5 @@ SERVICE = ServiceDefinition(
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
     subscriptions={},
+    demo="goals.demo:load",
 )

@@ -230,3 +230,9 @@ async def load_units(client: httpx.AsyncClient, specs: list[UnitSpec], *, effect
 async def load_demo(client: httpx.AsyncClient, *, effective_date: date = DEMO_START) -> DemoTree:
     """Load the whole demo city (about a thousand units) through the API."""
     return await load_units(client, demo_city(), effective_date=effective_date)
+
+
+async def load(api) -> None:
+    """First-start content (``python -m goals demo``, ``make run``): the demo city, loaded as an admin."""
+    async with api.client(roles=("admin",), subject="demo-loader") as client:
+        await load_demo(client)

@@ -11,48 +11,36 @@ import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import httpx
 import pytest
 import redis.asyncio as aioredis
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from servicekit.db import create_engine
+from servicekit.inprocess import InProcessApi, import_object
 from servicekit.migrations import upgrade
 from servicekit.service import ServiceDefinition
-from servicekit.testing.keys import assertion_headers, public_key_pem_for_tests
+from servicekit.testing.keys import public_key_pem_for_tests, signer_for_tests
 
 
 @dataclass
-class ServiceHarness:
+class ServiceHarness(InProcessApi):
+    """The app on the test's transaction; ``client(...)`` acts as any principal (see InProcessApi)."""
+
     service: ServiceDefinition
-    app: FastAPI
     session: AsyncSession
+    connection: AsyncConnection
     redis: aioredis.Redis
     stream_prefix: str
 
-    def client(self, *, roles=("admin",), org=(), actor: str = "staff", scopes=(), subject: str = "tester") -> httpx.AsyncClient:
-        """An HTTP client acting as the given principal (as the gateway would assert it)."""
-        return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app, raise_app_exceptions=False),
-            base_url="http://test",
-            auth=_AssertionAuth(self.service.name, roles=roles, org=org, actor=actor, scopes=scopes, subject=subject),
-        )
-
-    def anonymous_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://test")
-
-
-class _AssertionAuth(httpx.Auth):
-    """A fresh assertion per request, as the gateway mints one: a long test outlives one."""
-
-    def __init__(self, audience: str, **principal) -> None:
-        self.audience = audience
-        self.principal = principal
-
-    def auth_flow(self, request: httpx.Request):
-        request.headers.update(assertion_headers(self.audience, **self.principal))
-        yield request
+    @asynccontextmanager
+    async def rolled_back(self):
+        """Requests made inside leave no trace: a savepoint rolled back at the end."""
+        savepoint = await self.connection.begin_nested()
+        try:
+            yield
+        finally:
+            await savepoint.rollback()
 
 
 def service_env(service: ServiceDefinition, database_url: str, redis_url: str, stream_prefix: str) -> dict[str, str]:
@@ -98,10 +86,7 @@ def service_fixtures(service: ServiceDefinition):
 
 @asynccontextmanager
 async def open_harness(service: ServiceDefinition, database_url: str, redis_url: str, stream_prefix: str):
-    from importlib import import_module
-
-    module_name, factory_name = service.app_factory.split(":")
-    app: FastAPI = getattr(import_module(module_name), factory_name)()
+    app: FastAPI = import_object(service.app_factory)()
     engine = create_engine(database_url, pool_size=2)
     redis = aioredis.from_url(redis_url)
     async with engine.connect() as connection:
@@ -111,7 +96,10 @@ async def open_harness(service: ServiceDefinition, database_url: str, redis_url:
         app.state.sessionmaker = sessions
         app.state.redis = redis
         async with sessions() as session:
-            yield ServiceHarness(service=service, app=app, session=session, redis=redis, stream_prefix=stream_prefix)
+            yield ServiceHarness(
+                app=app, audience=service.name, signer=signer_for_tests(), service=service, session=session,
+                connection=connection, redis=redis, stream_prefix=stream_prefix,
+            )
         await outer.rollback()
     await redis.aclose()
     await engine.dispose()

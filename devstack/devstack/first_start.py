@@ -1,0 +1,130 @@
+"""First-start content: each service's ``python -m <svc> demo``, and a wait until its events arrived.
+
+Order: goals first (the organisation tree every read model needs, and the goals the others refer
+to), then feedback, audit and awards one after another. After each demo we wait until its
+events have reached every consumer, so a later demo can rely on what an earlier one published
+(a feedback case naming a goals guarantee, an award application citing an audit finding).
+
+"Reached every consumer": the producer's outbox has no unpublished row, and every consumer group
+on its stream (each service whose definition subscribes to it, plus any other group present)
+exists, has no pending entry and has been delivered the stream's last entry. Delivery is
+compared by id (the group's ``last-delivered-id`` against the stream's ``last-generated-id``),
+not by XINFO GROUPS' ``lag``, which Redis 6.2 does not report: one rule on 6.2 and 7.
+
+Which services load: ``QM_DEMO=0`` none, ``QM_DEMO=1`` all, otherwise those whose database had
+never been migrated when the stack started (a fresh database; see ``Stack.demo_services``).
+``python -m devstack demo`` (``make demo``) runs every demo against the running stack again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import redis as redis_lib
+
+from servicekit import infra
+from servicekit.events.envelope import stream_name
+from servicekit.inprocess import import_object
+
+from devstack import config
+from devstack.jobs import run_logged, tail
+
+log = logging.getLogger("devstack")
+
+DEMO_TIMEOUT_SECONDS = 900.0
+DELIVERY_TIMEOUT_SECONDS = 300.0
+POLL_SECONDS = 0.2
+
+
+class DemoError(RuntimeError):
+    """A demo failed, or its events did not reach their consumers in time."""
+
+
+def mode_from_env(value: str | None) -> bool | None:
+    """``QM_DEMO``: "0" never, "1" always, unset (or anything else) on fresh databases (None)."""
+    value = (value or "").strip()
+    return False if value == "0" else True if value == "1" else None
+
+
+def consumers_of(producer: str) -> list[str]:
+    """The services whose definitions subscribe to ``producer``'s stream (their consumer groups)."""
+    return [
+        name for name in config.SERVICES
+        if producer in import_object(f"{name}.definition:SERVICE").subscriptions
+    ]
+
+
+def undelivered(database_url: str, redis: redis_lib.Redis, stream: str, groups: Iterable[str]) -> list[str]:
+    """What still stands between a producer's events and its consumers; empty once all arrived.
+
+    ``redis`` must decode responses.
+    """
+    waiting = []
+    unpublished = infra.pg_fetchval(database_url, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+    if unpublished:
+        waiting.append(f"{unpublished} outbox rows not yet published")
+    if redis.exists(stream):
+        last_id = redis.xinfo_stream(stream)["last-generated-id"]
+        present = {group["name"]: group for group in redis.xinfo_groups(stream)}
+    else:
+        last_id, present = None, {}
+    for name in sorted({*groups, *present}):
+        group = present.get(name)
+        if group is None:
+            waiting.append(f"consumer group {name} not created yet")
+        elif group["pending"]:
+            waiting.append(f"{name}: {group['pending']} entries delivered but not acknowledged")
+        elif group["last-delivered-id"] != last_id:
+            waiting.append(f"{name}: delivered up to {group['last-delivered-id']}, the stream is at {last_id}")
+    return waiting
+
+
+def wait_delivered(
+    database_url: str, redis_url: str, stream: str, groups: Iterable[str], *, timeout: float = DELIVERY_TIMEOUT_SECONDS
+) -> None:
+    groups = list(groups)
+    client = redis_lib.Redis.from_url(redis_url, decode_responses=True, socket_timeout=10)
+    try:
+        deadline = time.monotonic() + timeout
+        while waiting := undelivered(database_url, client, stream, groups):
+            if time.monotonic() > deadline:
+                raise DemoError(f"events on {stream} did not reach every consumer in {timeout:.0f}s: {'; '.join(waiting)}")
+            time.sleep(POLL_SECONDS)
+    finally:
+        client.close()
+
+
+def load(
+    services: Iterable[str],
+    *,
+    env_for: Callable[[str], Mapping[str, str]],
+    python: str,
+    logs_dir: Path,
+    cwd: Path,
+) -> None:
+    """Run the demos of ``services`` in platform order, each followed by the wait for its events.
+
+    ``env_for(name)`` is the service's process environment (its ``<SVC>_DATABASE_URL``,
+    ``_REDIS_URL`` and ``_STREAM_PREFIX`` also say where to look for its events).
+    """
+    wanted = set(services)
+    for name in (name for name in config.SERVICES if name in wanted):
+        if import_object(f"{name}.definition:SERVICE").demo is None:
+            log.info("%s: no first-start content", name)
+            continue
+        env = env_for(name)
+        prefix = config.env_prefix(name)
+        log_path = logs_dir / f"{name}-demo.log"
+        log.info("%s: loading first-start content (log: %s)", name, log_path)
+        started = time.monotonic()
+        code = run_logged([python, "-P", "-m", name, "demo"], env, cwd=cwd, log_path=log_path, timeout=DEMO_TIMEOUT_SECONDS)
+        if code != 0:
+            raise DemoError(f"`python -m {name} demo` exited {code}; last lines of {log_path}:\n{tail(log_path)}")
+        wait_delivered(
+            env[prefix + "DATABASE_URL"], env[prefix + "REDIS_URL"],
+            stream_name(env[prefix + "STREAM_PREFIX"], name), consumers_of(name),
+        )
+        log.info("%s: first-start content loaded and delivered to its consumers in %.1fs", name, time.monotonic() - started)
