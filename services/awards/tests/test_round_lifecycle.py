@@ -1,7 +1,10 @@
 """A round from opening to examiner teams through the HTTP API, with the phase machine's refusals."""
 
+from datetime import date
+
 from sqlalchemy import select
 
+from servicekit.orgtree import stockholm_today
 from servicekit.tables import OutboxEvent
 
 from awards.rubrics.defaults import QUALITY_AWARD_AREAS
@@ -180,3 +183,23 @@ async def test_a_unit_manager_cannot_apply_for_another_unit(harness, award):
     refused = await outsider.post(f"{BASE}/rounds/{award.id}/applications", json={"unit_id": str(award.city.ids["SDF-SPT-STAB-VU"])})
 
     assert refused.status_code == 403
+
+
+async def test_no_application_once_the_deadline_has_passed_in_the_open_phase(award):
+    await award.create()
+    await award.apply("SDF-SPT-STAB-VU")
+    current = await award.read()
+    yesterday = date.fromordinal(stockholm_today().toordinal() - 1).isoformat()
+    closed = await award.admin.patch(
+        f"{BASE}/rounds/{award.id}", json={"deadlines": current["deadlines"] | {"open_for_applications": yesterday}},
+        headers={"if-match": await award.etag()},
+    )
+    assert closed.status_code == 200 and closed.json()["phase"] == "open_for_applications"
+
+    late = await award.manager("SDF-SPT-FSK-01").post(
+        f"{BASE}/rounds/{award.id}/applications", json={"unit_id": str(award.city.ids["SDF-SPT-FSK-01"])},
+    )
+
+    assert late.status_code == 409 and late.json()["type"].endswith("/application-deadline-passed")
+    assert late.json()["deadline"] == yesterday
+    assert len((await award.admin.get(f"{BASE}/applications", params={"round_id": award.id})).json()["items"]) == 1

@@ -101,10 +101,13 @@ async def test_over_capacity_is_refused(award, teams):
         assert (await _add(award, first["application_id"], utn2)).status_code == 200
         holder = first
     other = teams["fsk"] if holder["application_id"] == teams["vu"] else teams["vu"]
+    before = (await award.plan()).json()
 
     refused = await _add(award, other, utn2)
 
     assert refused.status_code == 422 and refused.json()["type"].endswith("/over-capacity")
+    assert refused.json()["capacity"] == 1
+    assert (await award.plan()).json() == before
 
 
 async def test_lifting_a_declared_conflict_needs_a_reason_and_is_shown(award, teams):

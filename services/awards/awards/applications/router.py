@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -42,7 +42,8 @@ async def create_application(
 )
 async def list_applications(
     session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
-    round_id: uuid.UUID | None = None, unit_id: uuid.UUID | None = None, status: str | None = None,
+    round_id: uuid.UUID | None = None, unit_id: uuid.UUID | None = None,
+    status: Literal["draft", "submitted"] | None = None,
 ) -> Page[Application]:
     after = None
     if params.cursor is not None:

@@ -2,11 +2,12 @@
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from servicekit.auth import CurrentPrincipal
 from servicekit.concurrency import require_if_match
 from servicekit.db import Session, TransactionalRoute
+from servicekit.idempotency import idempotency_key
 
 from awards.access import award_admin, problems, set_etag
 from awards.assignment import service
@@ -23,11 +24,13 @@ async def _answer(session, round_row, plan, response: Response) -> Plan:
 
 @router.post(
     "/rounds/{round_id}/assignment-proposals", status_code=201, response_model=Plan, summary="Propose examiner teams (solver)",
+    dependencies=[Depends(idempotency_key)],
     responses=problems(403, 404, 409, 422),
     description="Föreslå examinatorsteam med en optimeringsmodell (OR-Tools CP-SAT): 3–4 per eligible application, no "
     "conflicts, within capacity, an experienced examiner in every team, new examiners spread, sector competence matched "
     "where possible, load balanced. The reply states the objective, the bound and the optimality gap; when no plan "
-    "exists, a 422 names the constraint that makes it impossible (capacity, conflicts, experience). Replaces the current plan.",
+    "exists, a 422 names the constraint that makes it impossible (capacity, conflicts, experience). Replaces the current plan. "
+    "Accepts Idempotency-Key.",
 )
 async def propose_teams(round_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Plan:
     round_row = await rounds.lock_round(session, round_id=round_id)

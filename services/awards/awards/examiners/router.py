@@ -73,9 +73,10 @@ async def change_examiner(
 
 
 @router.post(
-    "/examiners/{examiner_id}/trainings", status_code=201, response_model=Examiner, dependencies=[award_admin],
+    "/examiners/{examiner_id}/trainings", status_code=201, response_model=Examiner,
+    dependencies=[award_admin, Depends(idempotency_key)],
     summary="Record a training", responses=problems(403, 404, 409, 422),
-    description="Registrera genomförd examinatorsutbildning för ett år (one record per year).",
+    description="Registrera genomförd examinatorsutbildning för ett år (one record per year). Accepts Idempotency-Key.",
 )
 async def add_training(
     examiner_id: uuid.UUID, body: TrainingCreate, session: Session, principal: CurrentPrincipal, response: Response,

@@ -50,7 +50,7 @@ async def list_rounds(
             after = (int(params.cursor["year"]), str(params.cursor["prize"]), uuid.UUID(params.cursor["id"]))
         except (KeyError, TypeError, ValueError):
             raise ProblemError(400, "The cursor is not one this API issued.", kind="invalid-cursor") from None
-    rows = await service.repository.list_rounds(session, prize=prize, year=year, after=after, limit=params.limit)
+    rows = await service.list_rounds(session, prize=prize, year=year, after=after, limit=params.limit)
     rows, cursor = build_page(rows, params, lambda r: {"year": r.year, "prize": r.prize, "id": str(r.id)})
     return Page[Round](items=[await service.render(session, row) for row in rows], next_cursor=cursor)
 
@@ -130,6 +130,6 @@ async def replace_rubric(
     row = await service.lock_round(session, round_id=round_id)
     require_if_match(request, row.revision)
     version = await rubrics.add_version(session, round_id=round_id, rubric=body, recorded_by=principal.subject)
-    row = await service.repository.update_round(session, round_id=round_id, revision=row.revision + 1)
+    row = await service.touch(session, row=row)
     set_etag(response, row.revision)
     return rubrics.render(version)

@@ -65,6 +65,15 @@ async def get_round(session: AsyncSession, *, round_id: uuid.UUID) -> Row:
     return row
 
 
+async def list_rounds(session: AsyncSession, *, prize: Prize | None, year: int | None, after, limit: int) -> list[Row]:
+    return await repository.list_rounds(session, prize=prize, year=year, after=after, limit=limit)
+
+
+async def touch(session: AsyncSession, *, row: Row) -> Row:
+    """A new revision of the round (its rubric changed), so a stale If-Match is caught."""
+    return await repository.update_round(session, round_id=row.id, revision=row.revision + 1)
+
+
 async def render(session: AsyncSession, row: Row) -> Round:
     phase = RoundPhase(row.phase)
     history = await repository.phase_history(session, round_id=row.id)
