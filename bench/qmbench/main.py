@@ -53,6 +53,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                         help="total seconds the run may spend waiting for other load on the machine to end and "
                              "re-running measurements it disturbed")
     parser.add_argument("--keep-state", action="store_true", help="keep the stack's state dir (logs) for inspection")
+    parser.add_argument("--only-awards", action="store_true",
+                        help="run only the awards solver step (no platform) and update its row in --output")
+    parser.add_argument("--skip-awards", action="store_true", help="skip the awards solver step")
     args = parser.parse_args(argv)
     if args.rounds < 1 or not 1 <= args.duration / args.rounds <= 55 or not 1 <= args.warmup <= 55:
         parser.error("a segment (--duration / --rounds) and the warm-up must each be 1-55 s "
@@ -199,9 +202,28 @@ def _open_loop_measure(label: str, url: str, headers_fn, rate: float, args: argp
     return result
 
 
+def _awards_only(args: argparse.Namespace) -> int:
+    """Measure the awards step alone and put its row into the existing results (others' rows kept)."""
+    from qmbench import awards_solver
+
+    results = json.loads(args.output.read_text()) if args.output.exists() else {}
+    row = awards_solver.measure()
+    row["meta"] = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "cpu": _cpu_model(), "cores": os.cpu_count(), "python": py_platform.python_version(),
+    }
+    results["awards_solver"] = row
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print("\n".join(awards_solver.markdown(results["awards_solver"])))
+    return 0 if results["awards_solver"]["met"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    if args.only_awards:
+        return _awards_only(args)
     signal.signal(signal.SIGTERM, _on_sigterm)
     wrk_binary()  # fail before starting anything if wrk is missing
 
@@ -322,6 +344,14 @@ def main(argv: list[str] | None = None) -> int:
                 stack.stop()
             _step(f"platform stopped ({time.monotonic() - stopping:.1f}s)", started)
         wrk_module.cleanup()
+
+    if not args.skip_awards and exit_code == 0:
+        from qmbench import awards_solver
+
+        _step("awards: proposing examiner teams for a generated 200 × 300 round (no platform needed)", started)
+        results["awards_solver"] = awards_solver.measure()
+        if not results["awards_solver"]["met"]:
+            results["problems"].append(f"awards solver missed its target: {results['awards_solver']['result']}")
 
     results["meta"]["python_loop_ns_per_iteration_at_end"] = _python_speed()
     results["meta"]["runtime_s"] = round(time.monotonic() - started, 1)

@@ -125,6 +125,10 @@ def markdown(results: dict) -> str:
         out.append(f"Confirmed through the read models' APIs: {c['reads'] - c['not_200']}/{c['reads']} reads answered 200.")
         out.append("")
 
+    if results.get("awards_solver"):
+        from qmbench.awards_solver import markdown as awards_markdown
+
+        out += awards_markdown(results["awards_solver"])
     if results.get("warmup_errors"):
         out.append(f"Warm-up errors (not counted): {results['warmup_errors']}")
         out.append("")

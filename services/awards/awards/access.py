@@ -1,0 +1,58 @@
+"""Who may call what in awards (on top of servicekit's roles × organisation scope).
+
+``award_admin`` runs rounds (admin always passes); any staff role or an ``awards:read`` key
+reads rounds and rubrics; what a caller sees of applications, examiners and conflicts is
+narrowed in the services (a unit its own, an examiner their assignments and themselves).
+"""
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.assertion import Principal
+from servicekit.auth import CITY_WIDE_READ_ROLES, in_org_scope, require_access, service_reader
+from servicekit.concurrency import etag_for
+from servicekit.orgtree import stockholm_today, unit_and_ancestor_ids
+from servicekit.problems import PROBLEM_MEDIA_TYPE
+
+from awards.models import org_tables
+
+ADMIN_ROLES = frozenset({"admin", "award_admin"})
+award_admin = require_access(roles=("award_admin",))
+reader = service_reader
+
+
+def is_award_admin(principal: Principal) -> bool:
+    return principal.actor_kind == "staff" and bool(principal.roles & ADMIN_ROLES)
+
+
+def reads_everything(principal: Principal) -> bool:
+    """Award administrators, city-wide readers and system keys (with awards:read) see all applications."""
+    if is_award_admin(principal) or (principal.actor_kind == "staff" and principal.roles & CITY_WIDE_READ_ROLES):
+        return True
+    return principal.actor_kind == "system" and not principal.org_scope and bool(principal.key_scopes & {"awards:read", "awards:write"})
+
+
+async def unit_in_scope(session: AsyncSession, principal: Principal, unit_id) -> bool:
+    chain = await unit_and_ancestor_ids(session, org_tables, unit_id=unit_id, as_of=stockholm_today())
+    return bool(principal.org_scope) and in_org_scope(principal, [str(u) for u in chain] or [str(unit_id)])
+
+
+def principal_of(request: Request) -> Principal:
+    return request.state.principal
+
+
+def set_etag(response, revision: int) -> None:
+    response.headers["etag"] = etag_for(revision)
+
+
+def problems(*statuses: int) -> dict:
+    words = {
+        400: "Bad cursor or Idempotency-Key.",
+        403: "Not allowed for this role, scope or key.",
+        404: "Not found (or not visible to the caller).",
+        409: "Not in this phase or state (locked, closed, backwards, conditions unmet).",
+        412: "If-Match names an older revision.",
+        422: "Invalid input or a rule is broken.",
+        428: "If-Match is missing.",
+    }
+    return {status: {"description": words[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}

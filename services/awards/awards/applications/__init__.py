@@ -1,0 +1,1 @@
+"""Applications (ansökningar) by units: answers per question, attachments, evidence frozen at submission."""

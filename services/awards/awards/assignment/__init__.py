@@ -1,0 +1,1 @@
+"""Examiner teams: proposed by a solver, edited and confirmed by the award administrator."""

@@ -1,0 +1,1 @@
+"""Conflicts of interest (jäv): computed from the organisation tree, and declared ones."""

@@ -1,0 +1,1 @@
+"""Eligibility rules (behörighetsregler) as data, checked and explained per application."""

@@ -1,0 +1,59 @@
+"""Keeping the evidence read models from goals' events (event-carried state: the highest revision wins).
+
+Feedback's unit statistics (``feedback.unit-statistics.changed``, issue 8) are not published
+yet; when they are, a handler for them joins ``goals_handlers``'s neighbour here and
+``evidence.snapshot`` adds their figures beside the commitments.
+"""
+
+from contracts.goals import (
+    COMMITMENT_ADOPTED,
+    COMMITMENT_ASSESSED,
+    COMMITMENT_CHANGED,
+    COMMITMENT_CLOSED,
+    COMMITMENT_DRAFTED,
+    COMMITMENT_SUBMITTED,
+    FOLLOW_UP_REPORTED,
+    CommitmentChanged,
+    FollowUpReported,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.events.consumer import Handler
+from servicekit.events.envelope import Envelope
+
+from awards.models import evidence_commitments, evidence_follow_ups
+
+
+async def _upsert_newer(session: AsyncSession, table, values: dict) -> None:
+    upsert = insert(table).values(**values)
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={key: upsert.excluded[key] for key in values if key != "id"},
+            where=table.c.revision < upsert.excluded.revision,
+        )
+    )
+
+
+async def apply_commitment(session: AsyncSession, envelope: Envelope) -> None:
+    commitment = CommitmentChanged.model_validate(envelope.data).commitment
+    await _upsert_newer(session, evidence_commitments, {
+        "id": commitment.id, "revision": commitment.revision, "unit_id": commitment.unit_id, "year": commitment.year,
+        "status": commitment.status.value, "state": commitment.model_dump(mode="json"),
+    })
+
+
+async def apply_follow_up(session: AsyncSession, envelope: Envelope) -> None:
+    follow_up = FollowUpReported.model_validate(envelope.data).follow_up
+    await _upsert_newer(session, evidence_follow_ups, {
+        "id": follow_up.id, "revision": follow_up.revision, "commitment_id": follow_up.commitment_id,
+        "period": follow_up.period, "state": follow_up.model_dump(mode="json"),
+    })
+
+
+def goals_handlers() -> dict[str, Handler]:
+    commitment_events = (
+        COMMITMENT_DRAFTED, COMMITMENT_SUBMITTED, COMMITMENT_ASSESSED, COMMITMENT_ADOPTED, COMMITMENT_CHANGED, COMMITMENT_CLOSED,
+    )
+    return {event_type: apply_commitment for event_type in commitment_events} | {FOLLOW_UP_REPORTED: apply_follow_up}

@@ -1,0 +1,1 @@
+"""The examiner registry (examinatorer): units, sector competence, rounds served, training, approval, capacity."""

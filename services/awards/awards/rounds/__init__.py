@@ -1,0 +1,1 @@
+"""Award rounds (utmärkelseomgångar) per prize and year, and their forward-only phases."""

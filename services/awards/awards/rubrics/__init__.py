@@ -1,0 +1,1 @@
+"""Versioned rubrics (bedömningsunderlag): areas, numbered questions, weights."""
