@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.events.consumer import Handler
 from servicekit.settings import ServiceSettings
@@ -23,10 +22,6 @@ class PeriodicJob:
     name: str
     run: Callable[[ServiceSettings, object, datetime], Awaitable[object]]
     interval_seconds: Callable[[ServiceSettings], float] = lambda settings: 300.0
-    """Work the worker repeats, each round in one transaction: ``run(session, settings, now)``.
-    The clock comes in as ``now`` so that tests run a round as of any moment.
-    run: Callable[[AsyncSession, ServiceSettings, datetime], Awaitable[None]]
-    interval_seconds: Callable[[ServiceSettings], float]
 
 
 @dataclass(frozen=True)
@@ -44,4 +39,3 @@ class ServiceDefinition:
     demo: str | None = None
     # Domain jobs the worker runs periodically beside housekeeping (deadlines, retention ...).
     jobs: tuple[PeriodicJob, ...] = ()
-    periodic_jobs: tuple[PeriodicJob, ...] = ()

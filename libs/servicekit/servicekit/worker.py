@@ -49,7 +49,6 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
             batch_size=settings.consumer_batch_size, block_ms=settings.consumer_block_ms,
             claim_idle_ms=settings.consumer_claim_idle_ms, max_deliveries=settings.consumer_max_deliveries,
         ).run(stop)))
-    tasks.extend(asyncio.create_task(_periodic(engine, job, settings, stop)) for job in service.periodic_jobs)
     log.info("worker started", extra={"relay": relay, "consumers": consumers and bool(service.subscriptions)})
     stopping = asyncio.create_task(stop.wait())
     try:
@@ -69,20 +68,6 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
         log.info("worker stopped")
     if crashed:
         raise SystemExit(1)
-
-
-async def _periodic(engine, job: PeriodicJob, settings, stop: asyncio.Event) -> None:
-    factory = sessionmaker(engine)
-    while not stop.is_set():
-        try:
-            async with factory() as session, session.begin():
-                await job.run(session, settings, datetime.now(UTC))
-        except Exception:  # a failed round is retried next round; the worker lives on
-            log.exception("periodic job failed", extra={"job": job.name})
-        try:
-            await asyncio.wait_for(stop.wait(), job.interval_seconds(settings))
-        except TimeoutError:
-            pass
 
 
 async def _housekeeping(engine, redis, stream: str | None, retention_days: int, stop: asyncio.Event) -> None:

@@ -16,5 +16,5 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     subscriptions={"goals": {**org_event_handlers(org_tables), **COMMITMENT_HANDLERS}},
     demo="audit.demo:load",
-    periodic_jobs=JOBS,
+    jobs=JOBS,
 )

@@ -20,7 +20,17 @@ async def publish_log_head(session: AsyncSession, settings: AuditSettings, now: 
     await log.publish_head(session, now=now)
 
 
+def _one_transaction(round_):
+    """Each round of an audit job is one transaction (the worker hands jobs a session factory)."""
+
+    async def run(settings: AuditSettings, sessions, now: datetime) -> None:
+        async with sessions() as session, session.begin():
+            await round_(session, settings, now)
+
+    return run
+
+
 JOBS = (
-    PeriodicJob("carry-over", carry_over, lambda settings: settings.carry_over_check_seconds),
-    PeriodicJob("log-head", publish_log_head, lambda settings: settings.log_head_publish_seconds),
+    PeriodicJob("carry-over", _one_transaction(carry_over), lambda settings: settings.carry_over_check_seconds),
+    PeriodicJob("log-head", _one_transaction(publish_log_head), lambda settings: settings.log_head_publish_seconds),
 )

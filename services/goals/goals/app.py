@@ -44,7 +44,6 @@ def create_app() -> FastAPI:
         api_prefix="/goals/v1",
         routers=[
             _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
-            indicators_router, budget_router, guarantees_router,
             indicators_router, budget_router, guarantees_router, audit_log_heads_router,
         ],
     )
