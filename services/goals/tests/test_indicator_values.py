@@ -181,3 +181,14 @@ async def test_external_ids_name_one_unit_each_and_need_if_match(admin, units):
     assert (missing.status_code, stale.status_code) == (428, 412)
     assert stored.status_code == 200 and stored.headers["etag"] == '"1"'
     assert (await admin.get(path)).json()["kolada_ou_id"] == "V15E018000302"
+
+
+async def test_values_are_listed_page_by_page_and_a_foreign_cursor_is_refused(importer, units, indicators):
+    await importer.post(KOLADA, json=kolada_file(STOCKHOLM_2014))
+    first = (await importer.get(VALUES, params={"limit": 2})).json()
+    second = (await importer.get(VALUES, params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    foreign = await importer.get(VALUES, params={"cursor": "eyJ5ZWFyIjogMjAxNH0"})  # {"year": 2014}
+
+    assert [v["gender"] for v in first["items"] + second["items"]] == ["K", "M", "T"]
+    assert second["next_cursor"] is None
+    assert foreign.status_code == 400 and foreign.json()["type"].endswith("/invalid-cursor")

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.orgtree import stockholm_today
 from servicekit.pagination import PageParams, build_page
-from servicekit.problems import ProblemError
 
 from goals.budget import repository
 from goals.budget.repository import StoredLine, StoredYear
@@ -25,6 +24,7 @@ from goals.budget.schemas import (
     ImportedBudgetYear,
 )
 from goals.imports import EntryErrors, exists_during, unit_holding_code, unit_ids_by_code, unit_periods
+from goals.paging import cursor_position
 
 # Next year's budget exists before the year starts (adopted in November); later years do not.
 YEARS_AHEAD = 1
@@ -146,11 +146,9 @@ async def list_years(
     """Newest year first, then by unit id; the cursor is the last (year, unit) shown."""
     years_table = repository.YEARS
     clauses = list(where)
-    if params.cursor is not None:
-        try:
-            year, unit_id = int(params.cursor["year"]), uuid.UUID(params.cursor["unit_id"])
-        except (KeyError, TypeError, ValueError):
-            raise ProblemError(400, "The cursor is not one this list issued.", kind="invalid-cursor") from None
+    after = cursor_position(params, year=int, unit_id=uuid.UUID)
+    if after is not None:
+        year, unit_id = after
         clauses.append(
             (years_table.c.year < year) | ((years_table.c.year == year) & (years_table.c.unit_id > unit_id))
         )

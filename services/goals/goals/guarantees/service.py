@@ -28,10 +28,11 @@ from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
 from goals.access import require_unit_access, unit_lineage, units_below
-from goals.guarantees import repository
 from goals.commitments.schemas import DecisionInput
+from goals.guarantees import repository
 from goals.guarantees.schemas import GuaranteeChange, GuaranteeCreate, PromiseInput, PublishedQualityGuarantee
 from goals.models import commitments, org_tables
+from goals.paging import cursor_position
 
 events = EventPublisher("goals")
 WRITER_ROLES = ("unit_manager", "controller")  # the unit writes its guarantee; its controller may help
@@ -210,12 +211,7 @@ async def _promises(
 
 
 def _cursor(params: PageParams) -> tuple[int, uuid.UUID] | None:
-    if params.cursor is None:
-        return None
-    try:
-        return int(params.cursor["year"]), uuid.UUID(params.cursor["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "The cursor is not one this list issued.", kind="invalid-cursor") from None
+    return cursor_position(params, year=int, id=uuid.UUID)
 
 
 def _position(state) -> dict:
