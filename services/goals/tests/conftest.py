@@ -247,3 +247,167 @@ class Workflow:
 @pytest.fixture
 def workflow(manager, controller, committee, tree) -> Workflow:
     return Workflow(manager, controller, committee, tree)
+
+
+# --- the access test's tables (test_access.py, test_access_organisation.py) ---
+# Every operation of goals' OpenAPI document needs a row; each area adds its own dict below.
+
+
+def _op(name: str, path: str, method: str) -> str:
+    """FastAPI's operation id: function name, then the path and method."""
+    return f"{name}_goals_v1_{path}_{method}"
+
+
+@pytest.fixture
+async def bromma(admin, tree) -> uuid.UUID:
+    """A second committee, so "out of scope" is a real unit."""
+    created = await admin.post(UNITS, json={
+        "code": "SDN-BRO", "name": "Bromma stadsdelsnämnd", "type": "district_committee",
+        "parent_id": str(tree.city_id), "effective_date": "2015-01-01",
+    })
+    assert created.status_code == 201, created.text
+    tree.ids["SDN-BRO"] = uuid.UUID(created.json()["id"])
+    return tree.ids["SDN-BRO"]
+
+
+@pytest.fixture
+def access_callers(tree, bromma):
+    from servicekit.testing.access import standard_callers
+
+    # In scope: Spånga-Tensta's committee (so its committee, controllers and units); out: Bromma's.
+    return standard_callers("goals", in_scope=(tree.ids["SDN-SPT"],), out_of_scope=(bromma,))
+
+
+@pytest.fixture
+def access_policy(access_callers) -> dict[str, set[str]]:
+    from servicekit.testing.access import ALL_ROLES, in_and_out
+
+    staff = {name for name, caller in access_callers.items() if caller.actor == "staff" and caller.roles}
+    readers = staff | {"system:read", "system:write"}
+    # Any staff role in scope (the city-wide roles anywhere) or a goals key.
+    in_scope_readers = {f"{role}:in" for role in ALL_ROLES} | in_and_out("admin", "city_controller") | {"system:read", "system:write"}
+    admin = in_and_out("admin")
+    manager, controller, committee = {"unit_manager:in"}, {"controller:in"}, {"committee:in"}
+    organisation = {
+        _op("list_organisation_units", "organisation_units", "get"): readers,
+        _op("get_organisation_unit", "organisation_units__unit_id_", "get"): readers,
+        _op("get_organisation_subtree", "organisation_units__unit_id__subtree", "get"): readers,
+        _op("list_unit_types", "unit_types", "get"): readers,
+        _op("create_organisation_unit", "organisation_units", "post"): admin | {"system:write"},
+        _op("change_organisation_unit", "organisation_units__unit_id_", "patch"): admin | {"system:write"},
+        _op("close_organisation_unit", "organisation_units__unit_id__closure", "post"): admin | {"system:write"},
+    }
+    structure = {
+        _op("list_goal_levels", "goal_levels", "get"): readers,
+        _op("create_goal_level", "goal_levels", "post"): admin,
+        _op("change_goal_level", "goal_levels__code_", "patch"): admin,
+        _op("list_goals", "goals", "get"): readers,
+        _op("get_goal", "goals__goal_id_", "get"): readers,
+        _op("create_goal", "goals", "post"): admin | committee,  # a nämndmål of Spånga-Tensta
+        _op("change_goal", "goals__goal_id_", "patch"): admin | committee,
+        _op("get_line_of_sight", "line_of_sight", "get"): in_scope_readers,
+    }
+    commitments = {
+        _op("create_business_plan", "business_plans", "post"): admin | manager | controller | committee,
+        _op("list_business_plans", "business_plans", "get"): readers,
+        _op("get_business_plan", "business_plans__plan_id_", "get"): in_scope_readers,
+        _op("adopt_business_plan", "business_plans__plan_id__adoption", "post"): admin | committee,
+        _op("create_commitment", "commitments", "post"): admin | manager,
+        _op("list_commitments", "commitments", "get"): readers,
+        _op("get_commitment", "commitments__commitment_id_", "get"): in_scope_readers,
+        _op("list_commitment_versions", "commitments__commitment_id__versions", "get"): in_scope_readers,
+        _op("edit_commitment", "commitments__commitment_id_", "patch"): admin | manager,
+        _op("submit_commitment", "commitments__commitment_id__submission", "post"): admin | manager,
+        _op("assess_commitment", "commitments__commitment_id__assessment", "post"): admin | controller | committee,
+        _op("adopt_commitment", "commitments__commitment_id__adoption", "post"): admin | committee,
+        _op("change_commitment", "commitments__commitment_id__changes", "post"): admin | committee,
+        _op("close_commitment", "commitments__commitment_id__closure", "post"): admin | manager | committee,
+    }
+    follow_ups = {
+        _op("report_follow_up", "commitments__commitment_id__follow_ups", "post"): admin | manager,
+        _op("list_follow_ups", "follow_ups", "get"): readers,
+        _op("get_follow_up", "follow_ups__follow_up_id_", "get"): in_scope_readers,
+        _op("correct_follow_up", "follow_ups__follow_up_id_", "patch"): admin | manager,
+    }
+    return organisation | structure | commitments | follow_ups
+
+
+@pytest.fixture
+async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -> dict:
+    """Valid requests for every operation, on a 2015 plan with an adopted commitment (followed up at T1),
+    a submitted one, and the committee goal they support."""
+    from servicekit.testing.access import Call
+
+    leaf = tree.ids["SDF-SPT-STAB-VU"]  # Enheten för verksamhetsutveckling: no children, so it may close
+    adopted = await workflow.create(full_commitment(plan["id"]))
+    await workflow.approve(adopted["id"])
+    submitted = await workflow.create(full_commitment(plan["id"], title="Budgetprocessen är tydlig"))
+    await workflow.act(workflow.manager, f"/goals/v1/commitments/{submitted['id']}/submission")
+    await workflow.adopt_plan(plan["id"], "2014-12-15")
+    follow_up = (await workflow.manager.post(
+        f"/goals/v1/commitments/{adopted['id']}/follow-ups", json={"period": "2015-T1", "outcome_value": 1.8, "assessment": "fulfilled"},
+    )).json()
+
+    async def etag(path: str) -> dict[str, str]:
+        return {"if-match": (await admin.get(path)).headers["etag"]}
+
+    unit_etag = await etag(f"{UNITS}/{leaf}")
+    adopted_etag = await etag(f"/goals/v1/commitments/{adopted['id']}")
+    submitted_etag = await etag(f"/goals/v1/commitments/{submitted['id']}")
+    decision = workflow.decision("2015-06-01", "SDN 2015/88 § 4")
+    by_submitted = {"commitment_id": submitted["id"]}
+    calls = {
+        _op("create_organisation_unit", "organisation_units", "post"): Call(json={
+            "code": "SDF-SPT-IOF-01", "name": "Mottagningsenheten", "type": "unit",
+            "parent_id": str(tree.ids["SDF-SPT-IOF"]), "effective_date": "2016-01-01",
+        }),
+        _op("change_organisation_unit", "organisation_units__unit_id_", "patch"): Call(
+            json={"effective_date": "2016-01-01", "name": "Utvecklingsenheten"}, headers=unit_etag,
+        ),
+        _op("close_organisation_unit", "organisation_units__unit_id__closure", "post"): Call(
+            json={"effective_date": "2016-01-01"}, headers=unit_etag,
+        ),
+        _op("create_goal_level", "goal_levels", "post"): Call(json={
+            "code": "unit_goal", "rank": 5, "name_sv": "Enhetsmål", "name_en": "Unit goal", "horizon": "year",
+            "owner_unit_types": ["unit"], "writer_roles": ["unit_manager"],
+        }),
+        _op("change_goal_level", "goal_levels__code_", "patch"): Call(json={"name_sv": "Vision 2040"}, headers={"if-match": '"1"'}),
+        _op("create_goal", "goals", "post"): Call(json={
+            "level": "committee_goal", "unit_id": str(tree.ids["SDN-SPT"]), "from_year": 2015, "parent_id": chain.area["id"],
+            "title": "Prognoserna är rättvisande",
+        }),
+        _op("change_goal", "goals__goal_id_", "patch"): Call(json={"description": "Nämndens mål 2015."}, headers={"if-match": '"1"'}),
+        _op("get_line_of_sight", "line_of_sight", "get"): Call(params={"unit_id": str(leaf), "year": 2015}),
+        _op("create_business_plan", "business_plans", "post"): Call(json={"unit_id": str(leaf), "year": 2016}),
+        _op("adopt_business_plan", "business_plans__plan_id__adoption", "post"): Call(
+            json={"decision": decision}, headers=await etag(f"/goals/v1/business-plans/{plan['id']}"),
+        ),
+        _op("create_commitment", "commitments", "post"): Call(json=full_commitment(plan["id"], title="Senare tillkommet")),
+        _op("edit_commitment", "commitments__commitment_id_", "patch"): Call(
+            json={"resource_use": "Mindre."}, headers=adopted_etag,
+        ),
+        _op("submit_commitment", "commitments__commitment_id__submission", "post"): Call(headers=adopted_etag),
+        _op("assess_commitment", "commitments__commitment_id__assessment", "post"): Call(
+            json={"outcome": "approved"}, headers=submitted_etag, path_params=by_submitted,
+        ),
+        _op("adopt_commitment", "commitments__commitment_id__adoption", "post"): Call(
+            json={"decision": decision}, headers=submitted_etag, path_params=by_submitted,
+        ),
+        _op("change_commitment", "commitments__commitment_id__changes", "post"): Call(
+            json={"decision": decision, "resource_use": "Mindre."}, headers=adopted_etag,
+        ),
+        _op("close_commitment", "commitments__commitment_id__closure", "post"): Call(headers=adopted_etag),
+        _op("report_follow_up", "commitments__commitment_id__follow_ups", "post"): Call(
+            json={"period": "2015-T2", "outcome_value": 1.9, "assessment": "fulfilled"},
+        ),
+        _op("correct_follow_up", "follow_ups__follow_up_id_", "patch"): Call(
+            json={"outcome_value": 1.7}, headers={"if-match": '"1"'},
+        ),
+    }
+    return {
+        "path_params": {
+            "unit_id": leaf, "code": "vision", "goal_id": chain.committee["id"], "plan_id": plan["id"],
+            "commitment_id": adopted["id"], "follow_up_id": follow_up["id"],
+        },
+        "calls": calls,
+    }

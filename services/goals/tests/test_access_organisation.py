@@ -1,15 +1,13 @@
-"""Who may call the organisation endpoints: every operation of goals' OpenAPI document, every caller.
+"""The access helper on goals' document: it catches missing rows, mismatches, bodies and 404s.
 
-Reads: any staff role (the tree is not secret) or a goals key; writes: admin or goals:write.
-Portals, the anonymous actor and callers without an assertion get nothing.
-The later tests prove that the access helper itself catches what it must.
+The organisation rows of the policy (conftest ``access_policy``): reads for any staff role (the
+tree is not secret) or a goals key; writes for admin or goals:write. test_access.py runs the
+whole matrix.
 """
-
-import uuid
 
 import pytest
 
-from servicekit.testing.access import AccessPolicyViolation, Call, check_access, in_and_out, standard_callers
+from servicekit.testing.access import AccessPolicyViolation, Call, check_access
 
 UNITS = "/goals/v1/organisation-units"
 LIST = "list_organisation_units_goals_v1_organisation_units_get"
@@ -21,66 +19,20 @@ CLOSE = "close_organisation_unit_goals_v1_organisation_units__unit_id__closure_p
 UNIT_TYPES = "list_unit_types_goals_v1_unit_types_get"
 
 
+# The tables cover every operation of goals' document (conftest: access_callers, access_policy,
+# access_requests); these tests look at the organisation rows and at the helper itself.
 @pytest.fixture
-def callers(tree):
-    # In scope: Spånga-Tensta's administration (the leaf below is inside it); out: Bromma's committee.
-    return standard_callers("goals", in_scope=(tree.ids["SDF-SPT"],), out_of_scope=(tree.ids["SDN-BRO"],))
-
-
-@pytest.fixture
-async def tree(tree, admin):
-    """The seed committee plus a second committee, so "out of scope" is a real unit."""
-    created = await admin.post(UNITS, json={
-        "code": "SDN-BRO", "name": "Bromma stadsdelsnämnd", "type": "district_committee",
-        "parent_id": str(tree.city_id), "effective_date": "2015-01-01",
-    })
-    assert created.status_code == 201, created.text
-    tree.ids["SDN-BRO"] = uuid.UUID(created.json()["id"])
-    return tree
-
-
-def organisation_policy(callers) -> dict[str, set[str]]:
-    staff = {name for name, caller in callers.items() if caller.actor == "staff" and caller.roles}
-    readers = staff | {"system:read", "system:write"}
-    writers = in_and_out("admin") | {"system:write"}
-    return {
-        LIST: readers, READ: readers, SUBTREE: readers, UNIT_TYPES: readers,
-        CREATE: writers, CHANGE: writers, CLOSE: writers,
-    }
+def callers(access_callers):
+    return access_callers
 
 
 @pytest.fixture
-async def requests(tree, admin):
-    leaf = tree.ids["SDF-SPT-STAB-VU"]  # Enheten för verksamhetsutveckling: no children, so it may close
-    etag = (await admin.get(f"{UNITS}/{leaf}")).headers["etag"]
-    return {
-        "path_params": {"unit_id": leaf},
-        "calls": {
-            CREATE: Call(json={
-                "code": "SDF-SPT-IOF-01", "name": "Mottagningsenheten", "type": "unit",
-                "parent_id": str(tree.ids["SDF-SPT-IOF"]), "effective_date": "2016-01-01",
-            }),
-            CHANGE: Call(json={"effective_date": "2016-01-01", "name": "Utvecklingsenheten"}, headers={"if-match": etag}),
-            CLOSE: Call(json={"effective_date": "2016-01-01"}, headers={"if-match": etag}),
-        },
-    }
+def requests(access_requests):
+    return access_requests
 
 
-async def test_every_organisation_operation_admits_exactly_its_callers(harness, callers, requests, outbox_count):
-    before = await outbox_count()
-
-    statuses = await check_access(harness, callers=callers, policy=organisation_policy(callers), **requests)
-
-    # Allowed writes really succeeded (a valid request, not a validation error) ...
-    assert statuses[CREATE]["admin:out"] == statuses[CREATE]["system:write"] == 201
-    assert statuses[CHANGE]["admin:in"] == statuses[CLOSE]["system:write"] == 200
-    assert statuses[LIST]["portal"] == 403 and statuses[LIST]["nobody"] == 401
-    # ... and each call was rolled back: every caller met the same tree, and nothing was kept.
-    assert await outbox_count() == before
-
-
-async def test_an_operation_without_a_policy_row_fails_the_test(harness, callers, requests):
-    policy = organisation_policy(callers)
+async def test_an_operation_without_a_policy_row_fails_the_test(harness, callers, access_policy, requests):
+    policy = dict(access_policy)
     del policy[CLOSE]
     policy["delete_everything"] = {"admin:in"}
 
@@ -91,8 +43,10 @@ async def test_an_operation_without_a_policy_row_fails_the_test(harness, callers
     assert "policy row 'delete_everything' names no operation" in str(failure.value)
 
 
-async def test_every_mismatch_is_reported_at_once(harness, callers, requests):
-    policy = organisation_policy(callers)
+async def test_every_mismatch_is_reported_at_once(harness, callers, access_policy, requests):
+    # Three callers keep the run short; the whole matrix runs in test_access.py.
+    callers = {name: callers[name] for name in ("unit_manager:in", "system:read", "portal")}
+    policy = {op: set(names) & set(callers) for op, names in access_policy.items()}
     policy[CREATE] = policy[CREATE] | {"unit_manager:in"}  # wrongly claims a unit manager may create
     policy[UNIT_TYPES] = policy[UNIT_TYPES] - {"system:read"}  # wrongly claims a read key is refused
     policy[LIST] = policy[LIST] | {"portal"}
@@ -107,21 +61,21 @@ async def test_every_mismatch_is_reported_at_once(harness, callers, requests):
     assert f"({LIST}) as portal: expected allowed, got 403" in report
 
 
-async def test_a_write_without_a_body_or_an_unknown_caller_is_refused(harness, callers, requests):
+async def test_a_write_without_a_body_or_an_unknown_caller_is_refused(harness, callers, access_policy, requests):
     calls = dict(requests["calls"])
     del calls[CREATE]
     with pytest.raises(AccessPolicyViolation, match="requires a body"):
-        await check_access(harness, callers=callers, policy=organisation_policy(callers), path_params=requests["path_params"], calls=calls)
+        await check_access(harness, callers=callers, policy=access_policy, path_params=requests["path_params"], calls=calls)
 
-    policy = organisation_policy(callers) | {READ: {"admn:in"}}
+    policy = access_policy | {READ: {"admn:in"}}
     with pytest.raises(AccessPolicyViolation, match="unknown caller 'admn:in'"):
         await check_access(harness, callers=callers, policy=policy, **requests)
 
 
-async def test_a_404_counts_as_denied_only_where_the_service_hides_resources(harness, callers, requests):
+async def test_a_404_counts_as_denied_only_where_the_service_hides_resources(harness, callers, access_policy, requests):
     unknown = {"unit_id": "00000000-0000-4000-8000-000000000000"}
     reads = {name: caller for name, caller in callers.items() if name in ("admin:in", "nobody")}
-    policy = {op: {"admin:in"} for op in organisation_policy(callers)}
+    policy = {op: {"admin:in"} for op in access_policy}
     calls = {op: Call(json=call.json, headers=call.headers, path_params=unknown) for op, call in requests["calls"].items()}
     calls[READ] = Call(path_params=unknown)
 
