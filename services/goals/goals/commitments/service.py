@@ -222,12 +222,9 @@ async def list_plans(
 ) -> tuple[list[BusinessPlan], str | None]:
     access.require_reader(principal)
     plans = repository.PLANS
-    where = [clause for clause in (
-        access.scope_filter(principal, plans.c.unit_id, within=within),
-        plans.c.unit_id == unit_id if unit_id else None,
-        plans.c.year == year if year else None,
-        plans.c.status == status if status else None,
-    ) if clause is not None]
+    where = access.list_filters(
+        principal, plans.c.unit_id, within=within, equal={plans.c.unit_id: unit_id, plans.c.year: year, plans.c.status: status},
+    )
     cursor = params.cursor
     after = (cursor["year"], uuid.UUID(cursor["id"])) if cursor else None
     rows = await repository.list_plans(session, limit=params.limit, after=after, where=where)
@@ -432,13 +429,9 @@ async def list_commitments(
 ) -> tuple[list[Commitment], str | None]:
     access.require_reader(principal)
     table = repository.COMMITMENTS
-    where = [clause for clause in (
-        access.scope_filter(principal, table.c.unit_id, within=within),
-        table.c.unit_id == unit_id if unit_id else None,
-        table.c.year == year if year else None,
-        table.c.status == status if status else None,
-        table.c.business_plan_id == business_plan_id if business_plan_id else None,
-    ) if clause is not None]
+    where = access.list_filters(principal, table.c.unit_id, within=within, equal={
+        table.c.unit_id: unit_id, table.c.year: year, table.c.status: status, table.c.business_plan_id: business_plan_id,
+    })
     cursor = params.cursor
     after = (cursor["year"], uuid.UUID(cursor["id"])) if cursor else None
     rows = await repository.list_commitments(session, limit=params.limit, after=after, where=where)

@@ -128,13 +128,9 @@ async def list_follow_ups(
 ) -> tuple[list[FollowUp], str | None]:
     access.require_reader(principal)
     table = repository.FOLLOW_UPS
-    where = [clause for clause in (
-        access.scope_filter(principal, table.c.unit_id, within=within),
-        table.c.commitment_id == commitment_id if commitment_id else None,
-        table.c.unit_id == unit_id if unit_id else None,
-        table.c.period == period if period else None,
-        table.c.year == year if year else None,
-    ) if clause is not None]
+    where = access.list_filters(principal, table.c.unit_id, within=within, equal={
+        table.c.commitment_id: commitment_id, table.c.unit_id: unit_id, table.c.period: period, table.c.year: year,
+    })
     cursor = params.cursor
     after = (cursor["period"], uuid.UUID(cursor["id"])) if cursor else None
     rows = await repository.list_follow_ups(session, limit=params.limit, after=after, where=where)
