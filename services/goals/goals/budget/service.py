@@ -114,6 +114,7 @@ async def import_budget(session: AsyncSession, *, data: BudgetImport, recorded_b
         )
     errors.raise_if_any("budget file")
 
+    await repository.lock_imports(session)
     stored = {
         (year.unit_id, year.year): year
         for year in await repository.load_years(session, keys=[(unit_id, new.year) for _, unit_id, new in resolved], lock=True)
