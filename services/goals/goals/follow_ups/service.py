@@ -26,7 +26,7 @@ from servicekit.orgtree import stockholm_today
 from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
-from goals import access
+from goals import access, cursors
 from goals.commitments import service as commitments
 from goals.commitments.schemas import CommitmentVersionOut
 from goals.follow_ups import repository, rules
@@ -131,8 +131,7 @@ async def list_follow_ups(
     where = access.list_filters(principal, table.c.unit_id, within=within, equal={
         table.c.commitment_id: commitment_id, table.c.unit_id: unit_id, table.c.period: period, table.c.year: year,
     })
-    cursor = params.cursor
-    after = (cursor["period"], uuid.UUID(cursor["id"])) if cursor else None
+    after = cursors.position(params, period=cursors.text, id=uuid.UUID)
     rows = await repository.list_follow_ups(session, limit=params.limit, after=after, where=where)
     rows, next_cursor = build_page(rows, params, lambda row: {"period": row.period, "id": str(row.id)})
     return [render(row) for row in rows], next_cursor
