@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit.orgtree import stockholm_today
 from servicekit.pagination import PageParams, build_page
 
+from goals import cursors
 from goals.budget import repository
 from goals.budget.repository import StoredLine, StoredYear
 from goals.budget.schemas import (
@@ -24,7 +25,6 @@ from goals.budget.schemas import (
     ImportedBudgetYear,
 )
 from goals.imports import EntryErrors, exists_during, unit_holding_code, unit_ids_by_code, unit_periods
-from goals.paging import cursor_position
 
 # Next year's budget exists before the year starts (adopted in November); later years do not.
 YEARS_AHEAD = 1
@@ -147,7 +147,7 @@ async def list_years(
     """Newest year first, then by unit id; the cursor is the last (year, unit) shown."""
     years_table = repository.YEARS
     clauses = list(where)
-    after = cursor_position(params, year=int, unit_id=uuid.UUID)
+    after = cursors.position(params, year=cursors.whole, unit_id=uuid.UUID)
     if after is not None:
         year, unit_id = after
         clauses.append(

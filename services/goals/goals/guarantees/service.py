@@ -27,12 +27,12 @@ from servicekit.orgtree import get_unit_state, stockholm_today
 from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
+from goals import cursors
 from goals.access import require_unit_access, unit_lineage, units_below
 from goals.commitments.schemas import DecisionInput
 from goals.guarantees import repository
 from goals.guarantees.schemas import GuaranteeChange, GuaranteeCreate, PromiseInput, PublishedQualityGuarantee
 from goals.models import commitments, org_tables
-from goals.paging import cursor_position
 
 events = EventPublisher("goals")
 WRITER_ROLES = ("unit_manager", "controller")  # the unit writes its guarantee; its controller may help
@@ -211,7 +211,7 @@ async def _promises(
 
 
 def _cursor(params: PageParams) -> tuple[int, uuid.UUID] | None:
-    return cursor_position(params, year=int, id=uuid.UUID)
+    return cursors.position(params, year=cursors.whole, id=uuid.UUID)
 
 
 def _position(state) -> dict:

@@ -23,6 +23,7 @@ from servicekit.orgtree import stockholm_today
 from servicekit.pagination import Page, PageParams, build_page
 from servicekit.problems import ProblemError
 
+from goals import cursors
 from goals.access import require_unit_access
 from goals.imports import EntryErrors, exists_during, unit_holding_code, unit_ids_by_code, unit_periods
 from goals.indicators import repository
@@ -30,7 +31,6 @@ from goals.indicators.parsing import RawEntry
 from goals.indicators.schemas import (
     Indicator, IndicatorChange, IndicatorCreate, IndicatorValue, Polarity, Target, TargetChange, TargetCreate, ValueImportResult,
 )
-from goals.paging import cursor_position
 from goals.periods import in_range, parse_period
 
 TARGET_WRITERS_GOAL = ("committee", "controller")  # a committee's goals; the city's are admin's (scope decides)
@@ -41,7 +41,7 @@ GENDERS = ("T", "K", "M")
 
 async def list_indicators(session: AsyncSession, *, where: list[ColumnElement[bool]], params: PageParams) -> Page[Indicator]:
     """In code order."""
-    after = cursor_position(params, code=str)
+    after = cursors.position(params, code=cursors.text)
     rows = await repository.list_indicators(session, where=where, after=after[0] if after else None, limit=params.limit + 1)
     rows, next_cursor = build_page(rows, params, lambda row: {"code": row.code})
     return Page(items=[render_indicator(row) for row in rows], next_cursor=next_cursor)
@@ -49,7 +49,7 @@ async def list_indicators(session: AsyncSession, *, where: list[ColumnElement[bo
 
 async def list_targets(session: AsyncSession, *, where: list[ColumnElement[bool]], params: PageParams) -> Page[Target]:
     """By period, then id."""
-    after = cursor_position(params, period=str, id=uuid.UUID)
+    after = cursors.position(params, period=cursors.text, id=uuid.UUID)
     rows = await repository.list_targets(session, where=where, after=after, limit=params.limit + 1)
     rows, next_cursor = build_page(rows, params, lambda row: {"period": row.period, "id": str(row.id)})
     return Page(items=[render_target(row) for row in rows], next_cursor=next_cursor)
@@ -57,7 +57,9 @@ async def list_targets(session: AsyncSession, *, where: list[ColumnElement[bool]
 
 async def list_values(session: AsyncSession, *, where: list[ColumnElement[bool]], params: PageParams) -> Page[IndicatorValue]:
     """By period, indicator, unit, gender and version (oldest first)."""
-    after = cursor_position(params, period=str, indicator_id=uuid.UUID, unit_id=uuid.UUID, gender=str, version=int)
+    after = cursors.position(
+        params, period=cursors.text, indicator_id=uuid.UUID, unit_id=uuid.UUID, gender=cursors.text, version=cursors.whole,
+    )
     rows = await repository.list_values(session, where=where, after=after, limit=params.limit + 1)
     rows, next_cursor = build_page(rows, params, lambda row: {
         "period": row.period, "indicator_id": str(row.indicator_id), "unit_id": str(row.unit_id), "gender": row.gender,
