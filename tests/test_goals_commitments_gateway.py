@@ -93,3 +93,14 @@ def test_a_commitment_is_drafted_assessed_and_adopted_through_the_gateway(gatewa
         vision["title"], direction["title"], area["title"], goal["title"],
     ]
     assert by_key.status_code == 403  # a system key records data but never writes commitments
+
+
+def test_the_merged_openapi_document_describes_commitments_in_swedish_terms(gateway_url):
+    document = httpx.get(f"{gateway_url}/openapi.json", timeout=30).json()
+    paths = document["paths"]
+
+    for path in ("/goals/v1/line-of-sight", "/goals/v1/commitments/{commitment_id}/changes",
+                 "/goals/v1/business-plans/{plan_id}/adoption", "/goals/v1/commitments/{commitment_id}/follow-ups"):
+        assert path in paths, path
+    assert "trovärdighetsbedömning" in paths["/goals/v1/commitments/{commitment_id}/assessment"]["post"]["description"].lower()
+    assert "röda tråden" in paths["/goals/v1/line-of-sight"]["get"]["description"]

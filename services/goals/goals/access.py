@@ -125,3 +125,12 @@ def scope_filter(principal: Principal, unit_column: ColumnElement, *, within: uu
         clauses.append(unit_column.in_(units_below([within])))
     return and_(*clauses) if clauses else None
 
+
+
+def list_filters(
+    principal: Principal, unit_column: ColumnElement, *, within: uuid.UUID | None, equal: dict[ColumnElement, object]
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses of a list: the caller's scope and ``within``, then each filter given (None: not filtered)."""
+    scoped = scope_filter(principal, unit_column, within=within)
+    clauses = [] if scoped is None else [scoped]
+    return clauses + [column == value for column, value in equal.items() if value is not None]

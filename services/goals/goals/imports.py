@@ -44,7 +44,7 @@ async def unit_periods(session: AsyncSession, *, unit_ids: set[uuid.UUID]) -> di
     rows = await session.execute(
         select(
             VERSIONS.c.unit_id, func.min(VERSIONS.c.valid_from),
-            # NULL when any version is open-ended
+            # an open-ended version counts as date.max, read back as "no end"
             func.max(func.coalesce(VERSIONS.c.valid_to, date.max)),
         ).where(VERSIONS.c.unit_id.in_(unit_ids)).group_by(VERSIONS.c.unit_id)
     )

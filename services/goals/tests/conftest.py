@@ -329,7 +329,9 @@ def access_policy(access_callers) -> dict[str, set[str]]:
         _op("get_follow_up", "follow_ups__follow_up_id_", "get"): in_scope_readers,
         _op("correct_follow_up", "follow_ups__follow_up_id_", "patch"): admin | manager,
     }
-    return organisation | structure | commitments | follow_ups
+    from access_policy_indicators import policy as indicators_budget_guarantees
+
+    return organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES)
 
 
 @pytest.fixture
@@ -404,10 +406,17 @@ async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -
             json={"outcome_value": 1.7}, headers={"if-match": '"1"'},
         ),
     }
+    import access_policy_indicators as indicators_area
+
+    ids = await indicators_area.prepare(
+        admin, workflow.manager, workflow.committee, unit_id=leaf, committee_id=tree.ids["SDN-SPT"], commitment_id=adopted["id"],
+    )
+    calls |= {op: Call(**parts) for op, parts in indicators_area.calls(ids).items()}
     return {
         "path_params": {
             "unit_id": leaf, "code": "vision", "goal_id": chain.committee["id"], "plan_id": plan["id"],
             "commitment_id": adopted["id"], "follow_up_id": follow_up["id"],
+            **{name: ids[name] for name in indicators_area.PATH_PARAMS},
         },
         "calls": calls,
     }

@@ -19,6 +19,10 @@ CREATE_UNIT = "create_organisation_unit_goals_v1_organisation_units_post"
 CHANGE_UNIT = "change_organisation_unit_goals_v1_organisation_units__unit_id__patch"
 CLOSE_UNIT = "close_organisation_unit_goals_v1_organisation_units__unit_id__closure_post"
 LIST_UNITS = "list_organisation_units_goals_v1_organisation_units_get"
+PUBLISHED = "list_published_quality_guarantees_goals_v1_published_quality_guarantees_get"
+GET_GUARANTEE = "get_quality_guarantee_goals_v1_quality_guarantees__guarantee_id__get"
+CREATE_GUARANTEE = "create_quality_guarantee_goals_v1_quality_guarantees_post"
+IMPORT_BUDGET = "import_budget_figures_goals_v1_budget_figures_imports_post"
 
 
 async def test_every_goals_operation_admits_exactly_its_callers(harness, access_callers, access_policy, access_requests, outbox_count):
@@ -38,5 +42,8 @@ async def test_every_goals_operation_admits_exactly_its_callers(harness, access_
     assert statuses[ADOPT_PLAN]["committee:in"] == 422 and statuses[ADOPT_PLAN]["committee:out"] == 403
     assert statuses[CREATE_COMMITMENT]["system:write"] == statuses[GET_COMMITMENT]["portal"] == 403
     assert statuses[GET_COMMITMENT]["nobody"] == 401
+    # Indicators, budget figures, quality guarantees (rows in access_policy_indicators.py).
+    assert statuses[PUBLISHED]["portal"] == 200 and statuses[GET_GUARANTEE]["portal"] == 403
+    assert statuses[IMPORT_BUDGET]["system:write"] == 200 and statuses[CREATE_GUARANTEE]["unit_manager:in"] == 201
     # Every call was rolled back.
     assert await outbox_count() == before

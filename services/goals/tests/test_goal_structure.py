@@ -167,3 +167,16 @@ async def test_a_level_is_inserted_above_others_while_no_goals_exist(admin, comm
         (1, "vision"), (2, "strategy"), (3, "direction_goal"), (4, "area_goal"), (5, "committee_goal"),
     ]
     assert by_committee.status_code == 403
+
+
+async def test_a_cursor_of_another_list_or_tampered_with_is_a_400(admin, chain):
+    from servicekit.pagination import encode_cursor
+
+    of_plans = encode_cursor({"year": 2015, "id": str(chain.vision["id"])})
+    tampered = encode_cursor({"year": "2015", "id": "not-an-id"})
+    goals = await admin.get(GOALS, params={"cursor": of_plans})
+    commitments = await admin.get("/goals/v1/commitments", params={"cursor": tampered})
+    follow_ups = await admin.get("/goals/v1/follow-ups", params={"cursor": of_plans})
+
+    assert goals.status_code == commitments.status_code == follow_ups.status_code == 400
+    assert goals.json()["type"].endswith("/invalid-cursor")

@@ -181,3 +181,29 @@ async def test_external_ids_name_one_unit_each_and_need_if_match(admin, units):
     assert (missing.status_code, stale.status_code) == (428, 412)
     assert stored.status_code == 200 and stored.headers["etag"] == '"1"'
     assert (await admin.get(path)).json()["kolada_ou_id"] == "V15E018000302"
+
+
+async def test_values_are_listed_page_by_page_and_a_foreign_cursor_is_refused(importer, units, indicators):
+    await importer.post(KOLADA, json=kolada_file(STOCKHOLM_2014))
+    first = (await importer.get(VALUES, params={"limit": 2})).json()
+    second = (await importer.get(VALUES, params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    foreign = await importer.get(VALUES, params={"cursor": "eyJ5ZWFyIjogMjAxNH0"})  # {"year": 2014}
+
+    assert [v["gender"] for v in first["items"] + second["items"]] == ["K", "M", "T"]
+    assert second["next_cursor"] is None
+    assert foreign.status_code == 400 and foreign.json()["type"].endswith("/invalid-cursor")
+
+
+async def test_a_definition_changes_with_if_match_and_keeps_its_gender_split_while_split_values_exist(admin, importer, units, indicators):
+    path = f"/goals/v1/indicators/{indicators['N00945']['id']}"
+    await importer.post(KOLADA, json=kolada_file(STOCKHOLM_2014))
+
+    renamed = await admin.patch(path, json={"title": "Folkmängd"}, headers={"if-match": '"1"'})
+    stale = await admin.patch(path, json={"title": "Invånare"}, headers={"if-match": '"1"'})
+    unsplit = await admin.patch(path, json={"by_gender": False}, headers={"if-match": '"2"'})
+    twice = await admin.post("/goals/v1/indicators", json={**{k: indicators["AMI"][k] for k in ("title", "unit_of_measure", "polarity")}, "code": "ami"})
+
+    assert (renamed.status_code, renamed.json()["title"], renamed.headers["etag"]) == (200, "Folkmängd", '"2"')
+    assert stale.status_code == 412
+    assert unsplit.status_code == 422 and unsplit.json()["type"].endswith("/split-values-exist")
+    assert twice.status_code == 422 and twice.json()["type"].endswith("/indicator-exists")

@@ -4,12 +4,14 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, tuple_, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import budget_lines, budget_years
 
 YEARS, LINES = budget_years, budget_lines
+# Serialises budget imports, so two files with a new table for the same unit and year cannot both insert it.
+BUDGET_IMPORT_LOCK_KEY = 0x51_4D_42_55_44_47  # "QMBUDG"
 
 
 @dataclass
@@ -26,6 +28,10 @@ class StoredYear:
     revision: int
     amount_unit: str
     lines: dict[str, StoredLine]
+
+
+async def lock_imports(session: AsyncSession) -> None:
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BUDGET_IMPORT_LOCK_KEY})
 
 
 async def load_years(

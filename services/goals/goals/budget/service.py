@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.orgtree import stockholm_today
 from servicekit.pagination import PageParams, build_page
-from servicekit.problems import ProblemError
 
+from goals import cursors
 from goals.budget import repository
 from goals.budget.repository import StoredLine, StoredYear
 from goals.budget.schemas import (
@@ -114,6 +114,7 @@ async def import_budget(session: AsyncSession, *, data: BudgetImport, recorded_b
         )
     errors.raise_if_any("budget file")
 
+    await repository.lock_imports(session)
     stored = {
         (year.unit_id, year.year): year
         for year in await repository.load_years(session, keys=[(unit_id, new.year) for _, unit_id, new in resolved], lock=True)
@@ -146,11 +147,9 @@ async def list_years(
     """Newest year first, then by unit id; the cursor is the last (year, unit) shown."""
     years_table = repository.YEARS
     clauses = list(where)
-    if params.cursor is not None:
-        try:
-            year, unit_id = int(params.cursor["year"]), uuid.UUID(params.cursor["unit_id"])
-        except (KeyError, TypeError, ValueError):
-            raise ProblemError(400, "The cursor is not one this list issued.", kind="invalid-cursor") from None
+    after = cursors.position(params, year=cursors.whole, unit_id=uuid.UUID)
+    if after is not None:
+        year, unit_id = after
         clauses.append(
             (years_table.c.year < year) | ((years_table.c.year == year) & (years_table.c.unit_id > unit_id))
         )

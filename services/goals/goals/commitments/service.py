@@ -44,7 +44,7 @@ from servicekit.orgtree import stockholm_today
 from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
-from goals import access
+from goals import access, cursors
 from goals.commitments import repository
 from goals.guarantees import service as guarantees_service
 from goals.structure import repository as structure_repository
@@ -222,14 +222,10 @@ async def list_plans(
 ) -> tuple[list[BusinessPlan], str | None]:
     access.require_reader(principal)
     plans = repository.PLANS
-    where = [clause for clause in (
-        access.scope_filter(principal, plans.c.unit_id, within=within),
-        plans.c.unit_id == unit_id if unit_id else None,
-        plans.c.year == year if year else None,
-        plans.c.status == status if status else None,
-    ) if clause is not None]
-    cursor = params.cursor
-    after = (cursor["year"], uuid.UUID(cursor["id"])) if cursor else None
+    where = access.list_filters(
+        principal, plans.c.unit_id, within=within, equal={plans.c.unit_id: unit_id, plans.c.year: year, plans.c.status: status},
+    )
+    after = cursors.position(params, year=cursors.whole, id=uuid.UUID)
     rows = await repository.list_plans(session, limit=params.limit, after=after, where=where)
     rows, next_cursor = build_page(rows, params, lambda row: {"year": row.year, "id": str(row.id)})
     return [await render_plan(session, row) for row in rows], next_cursor
@@ -432,15 +428,10 @@ async def list_commitments(
 ) -> tuple[list[Commitment], str | None]:
     access.require_reader(principal)
     table = repository.COMMITMENTS
-    where = [clause for clause in (
-        access.scope_filter(principal, table.c.unit_id, within=within),
-        table.c.unit_id == unit_id if unit_id else None,
-        table.c.year == year if year else None,
-        table.c.status == status if status else None,
-        table.c.business_plan_id == business_plan_id if business_plan_id else None,
-    ) if clause is not None]
-    cursor = params.cursor
-    after = (cursor["year"], uuid.UUID(cursor["id"])) if cursor else None
+    where = access.list_filters(principal, table.c.unit_id, within=within, equal={
+        table.c.unit_id: unit_id, table.c.year: year, table.c.status: status, table.c.business_plan_id: business_plan_id,
+    })
+    after = cursors.position(params, year=cursors.whole, id=uuid.UUID)
     rows = await repository.list_commitments(session, limit=params.limit, after=after, where=where)
     rows, next_cursor = build_page(rows, params, lambda row: {"year": row.year, "id": str(row.id)})
     versions = await repository.versions_of(session, commitment_ids=[row.id for row in rows])

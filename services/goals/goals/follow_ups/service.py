@@ -26,7 +26,7 @@ from servicekit.orgtree import stockholm_today
 from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
-from goals import access
+from goals import access, cursors
 from goals.commitments import service as commitments
 from goals.commitments.schemas import CommitmentVersionOut
 from goals.follow_ups import repository, rules
@@ -128,15 +128,10 @@ async def list_follow_ups(
 ) -> tuple[list[FollowUp], str | None]:
     access.require_reader(principal)
     table = repository.FOLLOW_UPS
-    where = [clause for clause in (
-        access.scope_filter(principal, table.c.unit_id, within=within),
-        table.c.commitment_id == commitment_id if commitment_id else None,
-        table.c.unit_id == unit_id if unit_id else None,
-        table.c.period == period if period else None,
-        table.c.year == year if year else None,
-    ) if clause is not None]
-    cursor = params.cursor
-    after = (cursor["period"], uuid.UUID(cursor["id"])) if cursor else None
+    where = access.list_filters(principal, table.c.unit_id, within=within, equal={
+        table.c.commitment_id: commitment_id, table.c.unit_id: unit_id, table.c.period: period, table.c.year: year,
+    })
+    after = cursors.position(params, period=cursors.text, id=uuid.UUID)
     rows = await repository.list_follow_ups(session, limit=params.limit, after=after, where=where)
     rows, next_cursor = build_page(rows, params, lambda row: {"period": row.period, "id": str(row.id)})
     return [render(row) for row in rows], next_cursor

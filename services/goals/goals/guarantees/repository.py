@@ -5,7 +5,10 @@ from datetime import date
 
 from contracts.guarantees import QualityGuaranteeState
 from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.problems import ProblemError
 
 from goals.models import org_tables, quality_guarantee_versions, quality_guarantees
 
@@ -37,7 +40,13 @@ async def find_id(session: AsyncSession, *, unit_id: uuid.UUID, year: int) -> uu
 
 
 async def insert_guarantee(session: AsyncSession, *, state: QualityGuaranteeState, authors: list[str]) -> None:
-    await session.execute(insert(GUARANTEES).values(id=state.id, unit_id=state.unit_id, year=state.year, revision=state.revision))
+    try:
+        async with session.begin_nested():
+            await session.execute(insert(GUARANTEES).values(id=state.id, unit_id=state.unit_id, year=state.year, revision=state.revision))
+    except IntegrityError:  # a guarantee for the unit and year was created at the same moment
+        raise ProblemError(
+            422, f"The unit already has a quality guarantee for {state.year}; change that one.", kind="guarantee-exists",
+        ) from None
     await insert_version(session, state=state, authors=authors)
 
 

@@ -14,13 +14,15 @@ from servicekit.pagination import Page, PageParams, page_params
 
 from goals.access import require_reader, scope_filter
 from goals.guarantees import service
-from goals.guarantees.repository import GUARANTEES
-from goals.problems import problems
+from goals.guarantees.repository import GUARANTEES, VERSIONS
 from goals.guarantees.schemas import (
     GuaranteeAdoption, GuaranteeChange, GuaranteeCreate, GuaranteeWithdrawal, PublishedQualityGuarantee,
 )
+from goals.problems import problems
 
 router = APIRouter(route_class=TransactionalRoute, tags=["quality guarantees"])
+
+
 def _reply(response: Response, state: QualityGuaranteeState) -> QualityGuaranteeState:
     response.headers["etag"] = etag_for(state.revision)
     return state
@@ -68,7 +70,7 @@ async def list_quality_guarantees(
         scope_filter(principal, GUARANTEES.c.unit_id, within=within),
         GUARANTEES.c.unit_id == unit_id if unit_id else None,
         GUARANTEES.c.year == year if year else None,
-        service.repository.VERSIONS.c.status == status.value if status else None,
+        VERSIONS.c.status == status.value if status else None,
     ) if clause is not None]
     items, next_cursor = await service.list_latest(session, where=where, params=params)
     return Page(items=items, next_cursor=next_cursor)

@@ -27,9 +27,10 @@ from servicekit.orgtree import get_unit_state, stockholm_today
 from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
+from goals import cursors
 from goals.access import require_unit_access, unit_lineage, units_below
-from goals.guarantees import repository
 from goals.commitments.schemas import DecisionInput
+from goals.guarantees import repository
 from goals.guarantees.schemas import GuaranteeChange, GuaranteeCreate, PromiseInput, PublishedQualityGuarantee
 from goals.models import commitments, org_tables
 
@@ -210,12 +211,7 @@ async def _promises(
 
 
 def _cursor(params: PageParams) -> tuple[int, uuid.UUID] | None:
-    if params.cursor is None:
-        return None
-    try:
-        return int(params.cursor["year"]), uuid.UUID(params.cursor["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "The cursor is not one this list issued.", kind="invalid-cursor") from None
+    return cursors.position(params, year=cursors.whole, id=uuid.UUID)
 
 
 def _position(state) -> dict:

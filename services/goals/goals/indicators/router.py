@@ -10,7 +10,7 @@ from servicekit.concurrency import etag_for, require_if_match
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.orgtree import get_unit_state
-from servicekit.pagination import Page, PageParams, build_page, page_params
+from servicekit.pagination import Page, PageParams, page_params
 from servicekit.problems import ProblemError
 
 from goals.access import require_reader, require_recorder, scope_filter
@@ -35,22 +35,6 @@ async def catalogue_access(principal: CurrentPrincipal) -> None:
 async def import_access(principal: CurrentPrincipal) -> None:
     """Values and external ids are recorded from other systems: admin or a system key with goals:write."""
     require_recorder(principal)
-
-
-def _cursor(params: PageParams, *fields: str) -> tuple | None:
-    if params.cursor is None:
-        return None
-    try:
-        return tuple(params.cursor[name] for name in fields)
-    except (KeyError, TypeError):
-        raise ProblemError(400, "The cursor is not one this list issued.", kind="invalid-cursor") from None
-
-
-def _uuid_cursor(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ProblemError(400, "The cursor is not one this list issued.", kind="invalid-cursor") from None
 
 
 # --- definitions -------------------------------------------------------------------------------
@@ -84,10 +68,7 @@ async def list_indicators(
         table.c.source == source if source else None,
         table.c.kolada_kpi_id == kolada_kpi_id.upper() if kolada_kpi_id else None,
     ) if clause is not None]
-    after = _cursor(params, "code")
-    rows = await repository.list_indicators(session, where=where, after=after[0] if after else None, limit=params.limit + 1)
-    rows, next_cursor = build_page(rows, params, lambda row: {"code": row.code})
-    return Page(items=[service.render_indicator(row) for row in rows], next_cursor=next_cursor)
+    return await service.list_indicators(session, where=where, params=params)
 
 
 @router.get(
@@ -153,12 +134,7 @@ async def list_indicator_targets(
         table.c.commitment_id == commitment_id if commitment_id else None,
         table.c.period == period if period else None,
     ) if clause is not None]
-    after = _cursor(params, "period", "id")
-    rows = await repository.list_targets(
-        session, where=where, after=(after[0], _uuid_cursor(after[1])) if after else None, limit=params.limit + 1,
-    )
-    rows, next_cursor = build_page(rows, params, lambda row: {"period": row.period, "id": str(row.id)})
-    return Page(items=[service.render_target(row) for row in rows], next_cursor=next_cursor)
+    return await service.list_targets(session, where=where, params=params)
 
 
 @router.get(
@@ -228,17 +204,6 @@ def _value_filters(principal, *, indicator_id, unit_id, within, period, gender, 
     ) if clause is not None]
 
 
-async def _values_page(session, params: PageParams, where) -> Page[IndicatorValue]:
-    after = _cursor(params, "period", "indicator_id", "unit_id", "gender", "version")
-    if after is not None:
-        after = (after[0], _uuid_cursor(after[1]), _uuid_cursor(after[2]), after[3], after[4])
-    rows = await repository.list_values(session, where=where, after=after, limit=params.limit + 1)
-    rows, next_cursor = build_page(rows, params, lambda row: {
-        "period": row.period, "indicator_id": str(row.indicator_id), "unit_id": str(row.unit_id), "gender": row.gender, "version": row.version,
-    })
-    return Page(items=[IndicatorValue.model_validate(row, from_attributes=True) for row in rows], next_cursor=next_cursor)
-
-
 @router.get(
     "/indicator-values", response_model=Page[IndicatorValue], summary="List indicator values in force",
     description="Utfall i kraft (the newest version of each) för enheterna i din organisationsomfattning; filter by "
@@ -253,7 +218,7 @@ async def list_indicator_values(
 ) -> Page[IndicatorValue]:
     require_reader(principal)
     where = _value_filters(principal, indicator_id=indicator_id, unit_id=unit_id, within=within, period=period, gender=gender, year=year)
-    return await _values_page(session, params, [*where, repository.VALUES.c.current])
+    return await service.list_values(session, where=[*where, repository.VALUES.c.current], params=params)
 
 
 @router.get(
@@ -269,7 +234,7 @@ async def list_indicator_value_versions(
 ) -> Page[IndicatorValue]:
     require_reader(principal)
     where = _value_filters(principal, indicator_id=indicator_id, unit_id=unit_id, within=within, period=period, gender=gender, year=year)
-    return await _values_page(session, params, where)
+    return await service.list_values(session, where=where, params=params)
 
 
 # --- external ids of units ---------------------------------------------------------------------

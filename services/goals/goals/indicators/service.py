@@ -15,19 +15,21 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from contracts.goals import Comparison
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
 from servicekit.orgtree import stockholm_today
+from servicekit.pagination import Page, PageParams, build_page
 from servicekit.problems import ProblemError
 
+from goals import cursors
 from goals.access import require_unit_access
 from goals.imports import EntryErrors, exists_during, unit_holding_code, unit_ids_by_code, unit_periods
 from goals.indicators import repository
 from goals.indicators.parsing import RawEntry
 from goals.indicators.schemas import (
-    Indicator, IndicatorChange, IndicatorCreate, Polarity, Target, TargetChange, TargetCreate, ValueImportResult,
+    Indicator, IndicatorChange, IndicatorCreate, IndicatorValue, Polarity, Target, TargetChange, TargetCreate, ValueImportResult,
 )
 from goals.periods import in_range, parse_period
 
@@ -35,6 +37,35 @@ TARGET_WRITERS_GOAL = ("committee", "controller")  # a committee's goals; the ci
 TARGET_WRITERS_COMMITMENT = ("unit_manager", "controller")
 # Targets are set for the goal's years and may lie ahead; values only for periods that have begun.
 GENDERS = ("T", "K", "M")
+
+
+async def list_indicators(session: AsyncSession, *, where: list[ColumnElement[bool]], params: PageParams) -> Page[Indicator]:
+    """In code order."""
+    after = cursors.position(params, code=cursors.text)
+    rows = await repository.list_indicators(session, where=where, after=after[0] if after else None, limit=params.limit + 1)
+    rows, next_cursor = build_page(rows, params, lambda row: {"code": row.code})
+    return Page(items=[render_indicator(row) for row in rows], next_cursor=next_cursor)
+
+
+async def list_targets(session: AsyncSession, *, where: list[ColumnElement[bool]], params: PageParams) -> Page[Target]:
+    """By period, then id."""
+    after = cursors.position(params, period=cursors.text, id=uuid.UUID)
+    rows = await repository.list_targets(session, where=where, after=after, limit=params.limit + 1)
+    rows, next_cursor = build_page(rows, params, lambda row: {"period": row.period, "id": str(row.id)})
+    return Page(items=[render_target(row) for row in rows], next_cursor=next_cursor)
+
+
+async def list_values(session: AsyncSession, *, where: list[ColumnElement[bool]], params: PageParams) -> Page[IndicatorValue]:
+    """By period, indicator, unit, gender and version (oldest first)."""
+    after = cursors.position(
+        params, period=cursors.text, indicator_id=uuid.UUID, unit_id=uuid.UUID, gender=cursors.text, version=cursors.whole,
+    )
+    rows = await repository.list_values(session, where=where, after=after, limit=params.limit + 1)
+    rows, next_cursor = build_page(rows, params, lambda row: {
+        "period": row.period, "indicator_id": str(row.indicator_id), "unit_id": str(row.unit_id), "gender": row.gender,
+        "version": row.version,
+    })
+    return Page(items=[IndicatorValue.model_validate(row, from_attributes=True) for row in rows], next_cursor=next_cursor)
 
 
 def render_indicator(row: Row) -> Indicator:

@@ -17,7 +17,7 @@ from servicekit.events.outbox import EventPublisher
 from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
-from goals import access
+from goals import access, cursors
 from goals.structure import repository
 from goals.structure.schemas import ChainLink, GoalChange, GoalCreate, GoalLevel, GoalLevelChange, GoalLevelCreate, Horizon
 
@@ -93,8 +93,7 @@ async def get_goal(session: AsyncSession, *, goal_id: uuid.UUID, lock: bool = Fa
 
 
 async def list_goals(session: AsyncSession, *, params: PageParams, **filters) -> tuple[list[GoalState], str | None]:
-    cursor = params.cursor
-    after = (cursor["rank"], cursor["title"], uuid.UUID(cursor["id"])) if cursor else None
+    after = cursors.position(params, rank=cursors.whole, title=cursors.text, id=uuid.UUID)
     rows = await repository.list_goals(session, limit=params.limit, after=after, **filters)
     rows, next_cursor = build_page(rows, params, lambda row: {"rank": row.level_rank, "title": row.title, "id": str(row.id)})
     return [render_goal(row) for row in rows], next_cursor
