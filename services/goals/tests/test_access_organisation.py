@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from servicekit.testing.access import AccessPolicyViolation, Call, check_access, in_and_out, standard_callers
+from servicekit.testing.access import AccessPolicyViolation, Call, check_access, in_and_out, policy_skeleton, standard_callers
 
 UNITS = "/goals/v1/organisation-units"
 LIST = "list_organisation_units_goals_v1_organisation_units_get"
@@ -131,3 +131,10 @@ async def test_a_404_counts_as_denied_only_where_the_service_hides_resources(har
 
     assert f"({READ}) as admin:in: expected allowed, got 404" in str(failure.value)
     assert str(failure.value).count("expected") == 1  # the same 404 elsewhere counts as allowed
+
+
+def test_the_policy_skeleton_lists_every_operation(callers):
+    skeleton = policy_skeleton("goals")
+
+    assert {line.split("'")[1] for line in skeleton.splitlines()[1:-1]} == set(organisation_policy(callers))
+    assert f"'{CHANGE}': set(),  # PATCH {UNITS}/{{unit_id}}" in skeleton
