@@ -13,6 +13,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from servicekit import infra
+from servicekit.events.delivery import wait_caught_up
 from servicekit.migrations import upgrade
 
 from devstack import config
@@ -96,6 +97,10 @@ async def test_events_count_as_delivered_only_once_every_consumer_acknowledged_t
     assert await undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
         f"reporting: delivered up to 0-0, {STREAM} is at {last}",
     ]
+    # A demo waiting for its own inputs asks only about its own group.
+    await wait_caught_up(redis, STREAM, ["feedback"], timeout=5)
+    with pytest.raises(TimeoutError, match=f"reporting: delivered up to 0-0, {STREAM} is at {last}"):
+        await wait_caught_up(redis, STREAM, ["reporting"], timeout=0)
     infra.pg_fetchval(outbox_database, "DELETE FROM outbox RETURNING 1")
 
 

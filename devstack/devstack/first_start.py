@@ -68,7 +68,7 @@ async def undelivered(database_url: str, redis: aioredis.Redis, stream: str, gro
     finally:
         await connection.close()
     waiting = [f"{unpublished} outbox rows not yet published"] if unpublished else []
-    return waiting + await lagging(redis, stream, groups)
+    return waiting + await lagging(redis, stream, groups, every_group_present=True)
 
 
 async def wait_delivered(database_url: str, redis_url: str, stream: str, groups: Iterable[str]) -> None:

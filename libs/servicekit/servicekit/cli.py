@@ -65,7 +65,7 @@ def main(service: ServiceDefinition, argv: list[str] | None = None) -> int:
     elif args.command == "check":
         return asyncio.run(_check(settings))
     elif args.command == "demo":
-        asyncio.run(_demo(service))
+        return asyncio.run(_demo(service))
     return 0
 
 
@@ -88,7 +88,7 @@ async def _replay(service: ServiceDefinition, since: datetime) -> int:
         await redis.aclose()
 
 
-async def _demo(service: ServiceDefinition) -> None:
+async def _demo(service: ServiceDefinition) -> int:
     import redis.asyncio as aioredis
 
     from servicekit.events.delivery import wait_caught_up
@@ -98,17 +98,22 @@ async def _demo(service: ServiceDefinition) -> None:
 
     if service.demo is None:
         print(f"{service.name}: no first-start content")
-        return
+        return 0
     if os.environ.get("QM_DEMO", "").strip() == "0":
         print(f"{service.name}: QM_DEMO=0, first-start content not loaded")
-        return
+        return 0
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per in-process request would drown the log
     settings = service.settings_factory()
     redis = aioredis.from_url(settings.redis_url)
     try:
         # What the services before us published (goals' organisation tree) must be here first.
         for source in service.subscriptions:
-            await wait_caught_up(redis, stream_name(settings.stream_prefix, source), [service.name], timeout=DEMO_WAIT_SECONDS)
+            try:
+                await wait_caught_up(redis, stream_name(settings.stream_prefix, source), [service.name], timeout=DEMO_WAIT_SECONDS)
+            except TimeoutError as exc:
+                print(f"{service.name}: {source}'s events have not been applied here ({exc}); "
+                      f"is `python -m {service.name} worker` running?", file=sys.stderr)
+                return 1
         load = import_object(service.demo)
         async with open_service_app(service) as api:
             await load(api)
@@ -120,6 +125,7 @@ async def _demo(service: ServiceDefinition) -> None:
     finally:
         await redis.aclose()
     print(f"{service.name}: first-start content loaded")
+    return 0
 
 
 async def _check(settings) -> int:

@@ -7,7 +7,7 @@ whole matrix.
 
 import pytest
 
-from servicekit.testing.access import AccessPolicyViolation, Call, check_access
+from servicekit.testing.access import AccessPolicyViolation, Call, check_access, policy_skeleton
 
 UNITS = "/goals/v1/organisation-units"
 LIST = "list_organisation_units_goals_v1_organisation_units_get"
@@ -85,3 +85,10 @@ async def test_a_404_counts_as_denied_only_where_the_service_hides_resources(har
 
     assert f"({READ}) as admin:in: expected allowed, got 404" in str(failure.value)
     assert str(failure.value).count("expected") == 1  # the same 404 elsewhere counts as allowed
+
+
+def test_the_policy_skeleton_lists_every_operation(access_policy):
+    skeleton = policy_skeleton("goals")
+
+    assert {line.split("'")[1] for line in skeleton.splitlines()[1:-1]} == set(access_policy)
+    assert f"'{CHANGE}': set(),  # PATCH {UNITS}/{{unit_id}}" in skeleton

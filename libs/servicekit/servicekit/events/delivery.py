@@ -21,15 +21,18 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-async def lagging(redis: aioredis.Redis, stream: str, groups: Iterable[str]) -> list[str]:
-    """Why ``groups`` (and any other group on ``stream``) have not caught up; empty when all have."""
+async def lagging(redis: aioredis.Redis, stream: str, groups: Iterable[str], *, every_group_present: bool = False) -> list[str]:
+    """Why ``groups`` (with ``every_group_present``, also the stream's other groups) have not caught up.
+
+    Empty when all have.
+    """
     if await redis.exists(stream):
         last_id = _text((await redis.xinfo_stream(stream))["last-generated-id"])
         present = {_text(group["name"]): group for group in await redis.xinfo_groups(stream)}
     else:
         last_id, present = None, {}
     reasons = []
-    for name in sorted({*groups, *present}):
+    for name in sorted({*groups, *(present if every_group_present else ())}):
         group = present.get(name)
         if group is None:
             reasons.append(f"consumer group {name} on {stream} not created yet")

@@ -46,17 +46,24 @@ Example (services/goals/tests/test_access_organisation.py)::
         )
 
 It returns the statuses (operationId → caller → status) for any further assertion.
+
+To start a service's policy table: ``python -P -m servicekit.testing.access goals`` prints one
+row per operation of the service's document, to fill in.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Collection, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from servicekit.inprocess import AssertionSigner, import_object
 
 # Every role id ARCHITECTURE.md names; the default matrix covers them all, so no role is forgotten.
 ALL_ROLES: tuple[str, ...] = (
@@ -257,3 +264,19 @@ def _client_for(api, caller: Caller) -> httpx.AsyncClient:
 def _undone(api) -> AbstractAsyncContextManager:
     rolled_back = getattr(api, "rolled_back", None)
     return rolled_back() if rolled_back is not None else nullcontext()
+
+
+def policy_skeleton(service_name: str) -> str:
+    """A policy table with one empty row per operation of the service's OpenAPI document."""
+    service = import_object(f"{service_name}.definition:SERVICE")
+    # Building the app needs a public key; no request is made, so any key will do.
+    os.environ.setdefault(service.name.upper() + "_ASSERTION_PUBLIC_KEY", AssertionSigner().public_key_pem())
+    rows = [
+        f"    {op.operation_id!r}: set(),  # {op.method} {op.path}"
+        for op in operations(import_object(service.app_factory)().openapi())
+    ]
+    return "POLICY = {\n" + "\n".join(rows) + "\n}"
+
+
+if __name__ == "__main__":
+    print(policy_skeleton(sys.argv[1]))

@@ -5,6 +5,10 @@ the end; the request's ``commit`` only releases a savepoint. Use in a service's 
 
     from servicekit.testing.harness import service_fixtures
     service_db, harness = service_fixtures(SERVICE)
+
+``harness.client(roles=..., org=..., actor=..., scopes=..., subject=...)`` is the same client a
+demo loader gets (``servicekit.inprocess``), so ``await load(harness)`` works in tests;
+``async with harness.rolled_back():`` undoes whatever the requests inside it changed.
 """
 
 import os
