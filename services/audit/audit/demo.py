@@ -108,7 +108,7 @@ FINDINGS_2014 = (
 
 async def _findings_2014(api, auditor, second, units, plan: dict) -> None:
     """Reviews April–November 2014, their findings and action plans, followed up March–June 2015."""
-    if (await _call(auditor, "GET", "/reviews", params={"plan_id": plan["id"]})).json():
+    if (await _call(auditor, "GET", "/reviews", params={"plan_id": plan["id"]})).json()["items"]:
         return
     by_unit = {item["responsible_unit_id"]: item for item in plan["items"]}
     for unit, _what, _method, sample, day, summary, description, cause, action, outcome in FINDINGS_2014:

@@ -1,9 +1,13 @@
 """Small helpers the audit routers share: problem responses in OpenAPI, ETags, the principal."""
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import Request, Response
 
 from servicekit.concurrency import etag_for, require_if_match
-from servicekit.problems import PROBLEM_MEDIA_TYPE
+from servicekit.pagination import PageParams
+from servicekit.problems import PROBLEM_MEDIA_TYPE, ProblemError
 
 _DESCRIPTIONS = {
     403: "Not allowed for this role, organisation scope or person (e.g. approving one's own request).",
@@ -25,3 +29,13 @@ def with_etag(response: Response, revision: int) -> None:
 
 def check_etag(request: Request, revision: int) -> None:
     require_if_match(request, revision)
+
+
+def cursor_position(params: PageParams, **fields: Callable[[Any], Any]) -> tuple | None:
+    """The position a cursor names, each field parsed by its type; 400 for a cursor we did not issue."""
+    if params.cursor is None:
+        return None
+    try:
+        return tuple(parse(params.cursor[name]) for name, parse in fields.items())
+    except (KeyError, TypeError, ValueError):
+        raise ProblemError(400, "The cursor is not one this API issued.", kind="invalid-cursor") from None

@@ -7,7 +7,7 @@ from datetime import date
 import httpx
 import pytest
 from contracts.organisation import UNIT_CREATED, UNIT_UPDATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from servicekit.events.consumer import EventConsumer
 from servicekit.events.envelope import Envelope
@@ -111,9 +111,6 @@ class Api:
         """An If-Match header with the resource's current ETag, as this principal reads it."""
         return {"if-match": (await self.get(path)).headers["etag"]}
 
-    async def delete(self, path: str, *, expect: int | None = None, if_match_of: str | None = None) -> httpx.Response:
-        return await self._write("DELETE", path, None, expect, if_match_of)
-
     async def _write(self, method, path, body, expect, if_match_of, **kwargs) -> httpx.Response:
         headers = kwargs.pop("headers", {})
         if if_match_of is not None:
@@ -162,10 +159,6 @@ def outbox(harness):
         return [row.envelope for row in rows]
 
     return events
-
-
-async def count(harness, table) -> int:
-    return await harness.session.scalar(select(func.count()).select_from(table))
 
 
 @dataclass

@@ -101,8 +101,34 @@ async def test_a_rewritten_chain_with_valid_hashes_is_caught_by_the_anchored_hea
     result = await _verify(auditor, anchored)
     assert not result["intact"] and result["anchored_heads_checked"] == 1
     assert (result["first_tampering"]["kind"], result["first_tampering"]["sequence"]) == ("rewritten", 7)
+    assert "after 0 and at or before 7" in result["first_tampering"]["detail"]
 
     # Cutting the log back below an anchored head is caught too.
     await harness.session.execute(text("DELETE FROM audit_log WHERE sequence >= 6"))
     result = await _verify(auditor, anchored)
     assert (result["first_tampering"]["kind"], result["first_tampering"]["sequence"]) == ("removed", 7)
+
+
+async def test_anchored_heads_narrow_down_where_a_rewrite_began(harness, people, tree, year, log_rows, outbox):
+    await _some_history(people, tree, year)
+    admin, auditor = people(["admin"], org_code=None), people(["internal_auditor"], subject="auditor-a")
+    await admin.post("/audit-log/head-publications", expect=200)  # head 7
+    await auditor.post("/risk-analyses", {"unit_id": str(tree["SDF-SPT-IOF"]), "year": 2015}, expect=201)  # entry 8
+    await auditor.post("/risk-analyses", {"unit_id": str(tree["SDF-SPT-IOF"]), "year": 2015}, expect=409)  # entry 9, refused
+    await admin.post("/audit-log/head-publications", expect=200)  # head 9
+    anchored = [(e["data"]["sequence"], e["data"]["hash"]) for e in await outbox("audit.log.head")]
+    assert [sequence for sequence, _ in anchored] == [7, 9]
+
+    rows = await log_rows()
+    previous = rows[6]["hash"]
+    for row in rows[7:]:  # rewrite entries 8 and 9 with recomputed hashes
+        row = row | {"prev_hash": previous, "actor_subject": "someone-else"}
+        row["hash"] = entry_hash(row)
+        await harness.session.execute(
+            update(audit_log).where(audit_log.c.sequence == row["sequence"])
+            .values(actor_subject=row["actor_subject"], prev_hash=row["prev_hash"], hash=row["hash"])
+        )
+        previous = row["hash"]
+    result = await _verify(auditor, anchored)
+    assert (result["first_tampering"]["kind"], result["first_tampering"]["sequence"]) == ("rewritten", 9)
+    assert "after 7 and at or before 9" in result["first_tampering"]["detail"]

@@ -1,7 +1,7 @@
 """Reviews → findings → action plans → follow-up → closing, and the carry-over of what remains."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from contracts.goals import (
     COMMITMENT_DRAFTED,

@@ -121,3 +121,15 @@ async def test_analyses_follow_the_committee_concerned(people, tree):
     city = people(["city_controller"], org_code=None)
     assert [a["id"] for a in (await city.get("/risk-analyses")).json()["items"]] == [analysis["id"]]
     await people(["unit_manager"], org_code="SDF-SPT-FSK").get(f"/risk-analyses/{analysis['id']}", expect=403)
+
+
+async def test_lists_page_by_cursor_and_refuse_a_forged_one(people, tree):
+    auditor = people(["internal_auditor"])
+    for unit in ("SDF-SPT-FSK", "SDF-SPT-AOF", "SDF-SPT-IOF"):
+        await auditor.post("/risk-analyses", {"unit_id": str(tree[unit]), "year": 2015}, expect=201)
+    first = (await auditor.get("/risk-analyses", params={"limit": 2})).json()
+    rest = (await auditor.get("/risk-analyses", params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert len(first["items"]) == 2 and len(rest["items"]) == 1 and rest["next_cursor"] is None
+    assert {a["unit_id"] for a in first["items"] + rest["items"]} == {str(tree[u]) for u in ("SDF-SPT-FSK", "SDF-SPT-AOF", "SDF-SPT-IOF")}
+    forged = await auditor.get("/risk-analyses", params={"cursor": "eyJ5ZWFyIjoieCJ9"}, expect=400)  # {"year":"x"}
+    assert forged.json()["type"].endswith("/invalid-cursor")

@@ -78,6 +78,7 @@ def verify_chain(entries: list[dict[str, Any]], anchored: list[AnchoredHead]) ->
             )
         previous_hash, expected_sequence = entry["hash"], sequence + 1
     by_sequence = {entry["sequence"]: entry for entry in entries}
+    last_agreeing = 0  # the newest anchored head the chain still agrees with
     for head in sorted(anchored, key=lambda head: head.sequence):
         entry = by_sequence.get(head.sequence)
         if entry is None:
@@ -88,7 +89,8 @@ def verify_chain(entries: list[dict[str, Any]], anchored: list[AnchoredHead]) ->
         if entry["hash"] != head.hash:
             return Tampering(
                 "rewritten", head.sequence, str(entry["id"]),
-                f"Entry {head.sequence} differs from the head anchored outside audit: the chain up to it was "
-                "rewritten with recomputed hashes.",
+                f"Entry {head.sequence} differs from the head anchored outside audit: an entry after {last_agreeing} "
+                f"and at or before {head.sequence} was changed and the chain rewritten with recomputed hashes.",
             )
+        last_agreeing = head.sequence
     return None

@@ -13,7 +13,7 @@ from audit import access
 from audit.auditlog import repository, service
 from audit.auditlog.chain import AnchoredHead
 from audit.auditlog.schemas import LogEntry, LogPage, PublishedHead, TamperingReport, VerificationRequest, VerificationResult
-from audit.web import problems
+from audit.web import cursor_position, problems
 
 # Reading and verifying change nothing, so they are not logged themselves.
 router = APIRouter(route_class=TransactionalRoute, tags=["audit log"])
@@ -31,7 +31,7 @@ async def list_audit_log(
     entity_id: Annotated[str | None, Query(description="Only entries about this record.")] = None,
 ) -> LogPage:
     committees = None if "admin" in principal.roles else await access.visible_committees(session, principal)
-    after = int(params.cursor["sequence"]) if params.cursor else None
+    after = (cursor_position(params, sequence=int) or (None,))[0]
     rows = await repository.list_entries(session, committee_ids=committees, entity_id=entity_id, after=after, limit=params.limit + 1)
     rows, cursor = build_page(rows, params, lambda row: {"sequence": row["sequence"]})
     return LogPage(items=[LogEntry(**row) for row in rows], next_cursor=cursor)

@@ -56,7 +56,7 @@ async def delete_item(session: AsyncSession, item_id: uuid.UUID) -> None:
 
 async def list_plans(
     session: AsyncSession, *, committees: set[uuid.UUID] | None, committee_id: uuid.UUID | None, year: int | None,
-    status: str | None, after: tuple[int, str] | None, limit: int,
+    status: str | None, after: tuple[int, uuid.UUID] | None, limit: int,
 ) -> list:
     query = select(control_plans).order_by(control_plans.c.year, control_plans.c.id).limit(limit + 1)
     if committees is not None:
@@ -66,6 +66,6 @@ async def list_plans(
             query = query.where(column == value)
     if after is not None:
         query = query.where(
-            (control_plans.c.year > after[0]) | ((control_plans.c.year == after[0]) & (control_plans.c.id > uuid.UUID(after[1])))
+            (control_plans.c.year > after[0]) | ((control_plans.c.year == after[0]) & (control_plans.c.id > after[1]))
         )
     return list(await session.execute(query))

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from servicekit.auth import CurrentPrincipal, require_access
+from servicekit.auth import CurrentPrincipal
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -16,7 +16,7 @@ from audit.control_plans import repository, service
 from audit.control_plans.schemas import ControlPlan, ItemInput, PlanCreate, PlanStatus
 from audit.decisions import DecisionInput
 from audit.risk_analyses.router import decide_access, edit_access, read_access
-from audit.web import check_etag, problems, with_etag
+from audit.web import check_etag, cursor_position, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["control plans"])
 PATH = "/control-plans/{plan_id}"
@@ -32,7 +32,7 @@ async def list_control_plans(
     year: Annotated[int | None, Query(description="Only this year.")] = None,
     status: Annotated[PlanStatus | None, Query(description="Only this status.")] = None,
 ) -> Page[ControlPlan]:
-    after = (int(params.cursor["year"]), str(params.cursor["id"])) if params.cursor else None
+    after = cursor_position(params, year=int, id=uuid.UUID)
     rows = await repository.list_plans(
         session, committees=await access.visible_committees(session, principal), committee_id=committee_id, year=year,
         status=status, after=after, limit=params.limit,

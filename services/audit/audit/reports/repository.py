@@ -31,7 +31,7 @@ async def update_report(session: AsyncSession, report_id: uuid.UUID, values: dic
 
 async def list_reports(
     session: AsyncSession, *, committees: set[uuid.UUID] | None, committee_id: uuid.UUID | None, year: int | None,
-    after: tuple[int, str] | None, limit: int,
+    after: tuple[int, uuid.UUID] | None, limit: int,
 ) -> list:
     query = select(reports).order_by(reports.c.year, reports.c.id).limit(limit + 1)
     if committees is not None:
@@ -40,5 +40,5 @@ async def list_reports(
         if value is not None:
             query = query.where(column == value)
     if after is not None:
-        query = query.where((reports.c.year > after[0]) | ((reports.c.year == after[0]) & (reports.c.id > uuid.UUID(after[1]))))
+        query = query.where((reports.c.year > after[0]) | ((reports.c.year == after[0]) & (reports.c.id > after[1])))
     return list(await session.execute(query))

@@ -16,7 +16,7 @@ from audit.reports import repository, service, xlsx
 from audit.reports.schemas import Report, ReportChange, ReportCreate, SendingRequest
 from audit.reviews.router import auditor_access, close_access
 from audit.risk_analyses.router import read_access
-from audit.web import check_etag, problems, with_etag
+from audit.web import check_etag, cursor_position, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["reports"])
 PATH = "/reports/{report_id}"
@@ -32,7 +32,7 @@ async def list_reports(
     committee_id: Annotated[uuid.UUID | None, Query(description="Only this committee's reports.")] = None,
     year: Annotated[int | None, Query(description="Only this year.")] = None,
 ) -> Page[Report]:
-    after = (int(params.cursor["year"]), str(params.cursor["id"])) if params.cursor else None
+    after = cursor_position(params, year=int, id=uuid.UUID)
     rows = await repository.list_reports(
         session, committees=await access.visible_committees(session, principal), committee_id=committee_id, year=year,
         after=after, limit=params.limit,

@@ -19,8 +19,16 @@ async def insert_review(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(insert(reviews).values(**values))
 
 
-async def list_reviews(session: AsyncSession, *, plan_ids: list[uuid.UUID]) -> list:
+async def list_reviews(
+    session: AsyncSession, *, plan_ids: list[uuid.UUID], after: tuple[date, uuid.UUID] | None = None, limit: int | None = None,
+) -> list:
     query = select(reviews).where(reviews.c.plan_id.in_(plan_ids)).order_by(reviews.c.performed_on, reviews.c.id)
+    if after is not None:
+        query = query.where(
+            (reviews.c.performed_on > after[0]) | ((reviews.c.performed_on == after[0]) & (reviews.c.id > after[1]))
+        )
+    if limit is not None:
+        query = query.limit(limit + 1)
     return list(await session.execute(query))
 
 
@@ -41,7 +49,7 @@ async def update_finding(session: AsyncSession, finding_id: uuid.UUID, values: d
 
 async def list_findings(
     session: AsyncSession, *, committees: set[uuid.UUID] | None, committee_id: uuid.UUID | None, unit_id: uuid.UUID | None,
-    year: int | None, status: str | None, after: tuple[int, str] | None, limit: int,
+    year: int | None, status: str | None, after: tuple[int, uuid.UUID] | None, limit: int,
     owner_units: set[uuid.UUID] | None = None,
 ) -> list:
     query = select(findings).order_by(findings.c.plan_year, findings.c.id).limit(limit + 1)
@@ -56,7 +64,7 @@ async def list_findings(
         if value is not None:
             query = query.where(column == value)
     if after is not None:
-        query = query.where((findings.c.plan_year > after[0]) | ((findings.c.plan_year == after[0]) & (findings.c.id > uuid.UUID(after[1]))))
+        query = query.where((findings.c.plan_year > after[0]) | ((findings.c.plan_year == after[0]) & (findings.c.id > after[1])))
     return list(await session.execute(query))
 
 

@@ -1,6 +1,7 @@
 """HTTP API of granskningar, brister, handlingsplaner and the carry-over check."""
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from contracts.audit import FindingStatus
@@ -29,7 +30,7 @@ from audit.reviews.schemas import (
     Verification,
 )
 from audit.risk_analyses.router import read_access
-from audit.web import check_etag, problems, with_etag
+from audit.web import check_etag, cursor_position, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["reviews and findings"])
 auditor_access = require_access(roles=("internal_auditor",))
@@ -55,16 +56,19 @@ async def create_review(body: ReviewCreate, session: Session, principal: Current
 
 
 @router.get(
-    "/reviews", response_model=list[Review], dependencies=[read_access],
+    "/reviews", response_model=Page[Review], dependencies=[read_access],
     summary="List the reviews of a plan", description="Granskningar av en internkontrollplan, i datumordning.",
     responses=problems(403, 404),
 )
 async def list_reviews(
-    session: Session, principal: CurrentPrincipal,
+    session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
     plan_id: Annotated[uuid.UUID, Query(description="The internal-control plan.")],
-) -> list[Review]:
+) -> Page[Review]:
     await plans.read(session, principal, plan_id=plan_id)
-    return [service.render_review(row) for row in await repository.list_reviews(session, plan_ids=[plan_id])]
+    after = cursor_position(params, on=date.fromisoformat, id=uuid.UUID)
+    rows = await repository.list_reviews(session, plan_ids=[plan_id], after=after, limit=params.limit)
+    rows, cursor = build_page(rows, params, lambda row: {"on": row.performed_on.isoformat(), "id": str(row.id)})
+    return Page[Review](items=[service.render_review(row) for row in rows], next_cursor=cursor)
 
 
 @router.get(
@@ -104,7 +108,7 @@ async def list_findings(
     year: Annotated[int | None, Query(description="Only findings of this plan year.")] = None,
     status: Annotated[FindingStatus | None, Query(description="Only this status.")] = None,
 ) -> Page[Finding]:
-    after = (int(params.cursor["year"]), str(params.cursor["id"])) if params.cursor else None
+    after = cursor_position(params, year=int, id=uuid.UUID)
     if service.reads_committee_data(principal):
         committees, owner_units = await access.visible_committees(session, principal), None
     else:

@@ -51,7 +51,7 @@ async def delete_risk(session: AsyncSession, risk_id: uuid.UUID) -> None:
 
 async def list_analyses(
     session: AsyncSession, *, committees: set[uuid.UUID] | None, unit_id: uuid.UUID | None, year: int | None,
-    status: str | None, after: tuple[int, str] | None, limit: int,
+    status: str | None, after: tuple[int, uuid.UUID] | None, limit: int,
 ) -> list:
     query = select(risk_analyses).order_by(risk_analyses.c.year, risk_analyses.c.id).limit(limit + 1)
     if committees is not None:
@@ -61,6 +61,6 @@ async def list_analyses(
             query = query.where(column == value)
     if after is not None:
         query = query.where(
-            (risk_analyses.c.year > after[0]) | ((risk_analyses.c.year == after[0]) & (risk_analyses.c.id > uuid.UUID(after[1])))
+            (risk_analyses.c.year > after[0]) | ((risk_analyses.c.year == after[0]) & (risk_analyses.c.id > after[1]))
         )
     return list(await session.execute(query))

@@ -15,7 +15,7 @@ from audit.auditlog.route import AuditedRoute
 from audit.decisions import DecisionInput
 from audit.risk_analyses import repository, service
 from audit.risk_analyses.schemas import AnalysisCreate, AnalysisStatus, RiskAnalysis, RiskInput
-from audit.web import check_etag, problems, with_etag
+from audit.web import check_etag, cursor_position, problems, with_etag
 
 READ_ROLES = ("internal_auditor", "controller", "committee", "city_controller")
 read_access = require_access(roles=READ_ROLES, key_scopes=("audit:read", "audit:write"))
@@ -35,7 +35,7 @@ async def list_risk_analyses(
     year: Annotated[int | None, Query(description="Only this year.")] = None,
     status: Annotated[AnalysisStatus | None, Query(description="Only this status.")] = None,
 ) -> Page[RiskAnalysis]:
-    after = (int(params.cursor["year"]), str(params.cursor["id"])) if params.cursor else None
+    after = cursor_position(params, year=int, id=uuid.UUID)
     rows = await repository.list_analyses(
         session, committees=await access.visible_committees(session, principal), unit_id=unit_id, year=year,
         status=status, after=after, limit=params.limit,

@@ -13,7 +13,7 @@ from servicekit.pagination import Page, PageParams, build_page, page_params
 from audit.auditlog.route import AuditedRoute
 from audit.scales import repository, service
 from audit.scales.schemas import RiskScale, ScaleContent, ScaleCreate
-from audit.web import check_etag, problems, with_etag
+from audit.web import check_etag, cursor_position, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["risk scales"])
 write_access = require_access(roles=("internal_auditor",))
@@ -27,7 +27,7 @@ async def list_risk_scales(
     session: Session, params: Annotated[PageParams, Depends(page_params)],
     code: Annotated[str | None, Query(description="Only versions of this scale code.")] = None,
 ) -> Page[RiskScale]:
-    after = (str(params.cursor["code"]), int(params.cursor["version"])) if params.cursor else None
+    after = cursor_position(params, code=str, version=int)
     rows = await repository.list_scales(session, code=code, after=after, limit=params.limit)
     rows, cursor = build_page(rows, params, lambda row: {"code": row.code, "version": row.version})
     used = await repository.used_ids(session, [row.id for row in rows])
