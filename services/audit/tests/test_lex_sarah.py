@@ -105,6 +105,25 @@ async def test_a_case_reported_after_the_new_act_cites_socialtjanstlagen_2025(le
     assert "Socialtjänstlag (2025:400)" not in {ref["act"] for ref in in_force}
 
 
+async def test_a_new_version_of_a_provision_applies_to_cases_reported_after_it(lex, people):
+    before = await lex.report(reported_on="2025-09-01")
+    admin = people(["admin"], org_code=None, subject="admin-1")
+    new = {"topic": "ivo_notification", "act": "Socialtjänstlag (2025:400)", "provision": "27 kap. 7 §",
+           "title": "Anmälan till IVO", "valid_from": "2025-07-01"}
+    await lex.investigator.post("/lex-sarah/legal-references", new, expect=403)
+    added = (await admin.post("/lex-sarah/legal-references", new, expect=201)).json()
+    after = await lex.report(reported_on="2025-09-02")
+
+    def ivo(case_id):
+        return lex.investigator.get(f"/lex-sarah/cases/{case_id}")
+
+    old_refs = [ref for ref in (await ivo(before)).json()["legal_references"] if ref["topic"] == "ivo_notification"]
+    new_refs = [ref for ref in (await ivo(after)).json()["legal_references"] if ref["topic"] == "ivo_notification"]
+    assert old_refs[0]["provision"] == "lex Sarah: anmälan till IVO" and [ref["id"] for ref in new_refs] == [added["id"]]
+    in_force = (await lex.reporter.get("/lex-sarah/legal-references", params={"in_force_on": "2025-08-01"})).json()
+    assert [ref["provision"] for ref in in_force if ref["topic"] == "ivo_notification"] == ["27 kap. 7 §"]
+
+
 async def test_lists_carry_no_contents(lex):
     await lex.report()
     page = (await lex.investigator.get("/lex-sarah/cases")).json()

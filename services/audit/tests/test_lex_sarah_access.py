@@ -48,6 +48,7 @@ def policy() -> dict[str, set[str]]:
         "get_lex_sarah_routine_audit_v1_lex_sarah_routines__committee_id__get": officer,
         "set_lex_sarah_routine_audit_v1_lex_sarah_routines__committee_id__put": officer,
         "list_lex_sarah_legal_references_audit_v1_lex_sarah_legal_references_get": staff | keys,
+        "add_lex_sarah_legal_reference_audit_v1_lex_sarah_legal_references_post": in_and_out("admin"),
         "get_lex_sarah_yearly_summary_audit_v1_lex_sarah_yearly_summary_get": summary_readers,
         "publish_lex_sarah_yearly_summary_audit_v1_lex_sarah_yearly_summaries_post": officer,
     }
@@ -74,6 +75,9 @@ def calls(tree, case: dict) -> dict[str, Call]:
         f"close_lex_sarah_case_{case_path}_closure_post": Call(json={"closed_on": "2014-05-02"}, headers=etag),
         "set_lex_sarah_routine_audit_v1_lex_sarah_routines__committee_id__put": Call(
             json={"genast": 1, "omedelbart": 1, "utan_drojsmal": 3, "skyndsamt": 28, "snarast": 7}, headers={"if-match": '"0"'}),
+        "add_lex_sarah_legal_reference_audit_v1_lex_sarah_legal_references_post": Call(json={
+            "topic": "report_duty", "act": "Socialtjänstlag (2025:400)", "provision": "27 kap. 3 §", "title": "Rapportering",
+            "valid_from": "2025-07-01"}),
         "get_lex_sarah_yearly_summary_audit_v1_lex_sarah_yearly_summary_get": Call(
             params={"committee_id": str(tree["SDN-SPT"]), "year": 2014}),
         "publish_lex_sarah_yearly_summary_audit_v1_lex_sarah_yearly_summaries_post": Call(

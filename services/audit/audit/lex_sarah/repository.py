@@ -94,6 +94,20 @@ async def references(session: AsyncSession, ids: list[uuid.UUID]) -> list:
     return list(await session.execute(query))
 
 
+async def close_reference(session: AsyncSession, *, topic: str, on: date) -> list[uuid.UUID]:
+    """End the topic's version in force on ``on`` (and any starting later) the day before ``on``."""
+    rows = await session.execute(
+        update(legal_references).where(
+            legal_references.c.topic == topic, or_(legal_references.c.valid_to.is_(None), legal_references.c.valid_to > on),
+        ).values(valid_to=func.greatest(legal_references.c.valid_from, on)).returning(legal_references.c.id)
+    )
+    return [row.id for row in rows]
+
+
+async def insert_reference(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert(legal_references).values(**values))
+
+
 async def all_references(session: AsyncSession) -> list:
     return list(await session.execute(select(legal_references).order_by(legal_references.c.topic, legal_references.c.valid_from)))
 

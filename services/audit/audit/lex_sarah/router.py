@@ -23,6 +23,7 @@ from audit.lex_sarah.schemas import (
     InvestigationStart,
     IvoNotice,
     LegalReference,
+    LegalReferenceInput,
     Reception,
     RecordEntryInput,
     ReportInput,
@@ -253,6 +254,17 @@ async def list_lex_sarah_legal_references(
 ) -> list[LegalReference]:
     rows = await (repository.references_in_force(session, in_force_on) if in_force_on else repository.all_references(session))
     return [LegalReference(**dict(row._mapping)) for row in rows]
+
+
+@router.post(
+    "/lex-sarah/legal-references", status_code=201, response_model=LegalReference,
+    dependencies=[require_access(roles=("admin",)), Depends(idempotency_key)], summary="Add a version of a legal reference",
+    description="Nytt lagrum: from valid_from the new version replaces the topic's version then in force (an amended act, a "
+    "corrected section). Cases keep the references of the day they were reported. Accepts Idempotency-Key.",
+    responses=problems(403, 422),
+)
+async def add_lex_sarah_legal_reference(body: LegalReferenceInput, session: Session, principal: CurrentPrincipal) -> LegalReference:
+    return await service.add_legal_reference(session, principal, data=body)
 
 
 @router.get(

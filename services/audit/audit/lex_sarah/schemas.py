@@ -202,6 +202,18 @@ class LegalReference(BaseModel):
     valid_to: date | None
 
 
+class LegalReferenceInput(BaseModel):
+    """A new version of a provision: from valid_from it replaces the one of its topic then in force."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,50}$")] = Field(description="e.g. report_duty, ivo_notification.")
+    act: Short = Field(description="Författning, e.g. 'Socialtjänstlag (2025:400)'.")
+    provision: Short = Field(description="Lagrum, e.g. '14 kap. 3 §'.")
+    title: Short
+    valid_from: date
+
+
 class Case(CaseSummary):
     """Ett lex Sarah-ärende with its investigation record (utredning); for the committee's officers only."""
 

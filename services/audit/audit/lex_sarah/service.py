@@ -36,6 +36,7 @@ from audit.lex_sarah.schemas import (
     InvestigationStart,
     IvoNotice,
     LegalReference,
+    LegalReferenceInput,
     OverdueFlag,
     Reception,
     RecordEntry,
@@ -338,3 +339,16 @@ async def set_routine(session: AsyncSession, principal: Principal, *, committee_
                      committee_id=committee_id, before=before, after=after)
     return after
 
+
+
+# --- legal references ----------------------------------------------------------------------------
+
+
+async def add_legal_reference(session: AsyncSession, principal: Principal, *, data: LegalReferenceInput) -> LegalReference:
+    """A new version of a provision (an amended act, a corrected section); cases keep the version of their day."""
+    closed = await repository.close_reference(session, topic=data.topic, on=data.valid_from)
+    reference = LegalReference(id=uuid.uuid4(), valid_to=None, **data.model_dump())
+    await repository.insert_reference(session, reference.model_dump())
+    await log.append(session, principal, action="lex_sarah.legal_reference.added", entity_type="lex_sarah_legal_reference",
+                     entity_id=reference.id, committee_id=None, before={"ended": [str(ref) for ref in closed]}, after=reference)
+    return reference
