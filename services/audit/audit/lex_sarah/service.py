@@ -200,7 +200,7 @@ def _not_before(day: date, earlier: date | None, what: str) -> None:
 
 
 async def _step(session: AsyncSession, principal: Principal, row, action: str, values: dict) -> Case:
-    await require_officer_of(session, principal, row.committee_id)
+    """Apply a step the caller (already checked as the committee's officer) may take; logged as hashes."""
     before = await render(session, row)
     await repository.update_case(session, row.id, values | {"revision": row.revision + 1})
     after = await render(session, await require(session, row.id))
