@@ -224,6 +224,10 @@ async def test_overdue_steps_follow_the_committees_routine(lex, tree):
     case_id = await lex.report(reported_on=(today - timedelta(days=2)).isoformat())
     path = f"/lex-sarah/cases/{case_id}"
     clock = (await lex.investigator.get(path)).json()["clock"]
+    late = await lex.report(occurred_on=(today - timedelta(days=4)).isoformat(), reported_on=(today - timedelta(days=2)).isoformat())
+    # Genast is one day by default: reported two days after it happened is late; on the day it is not.
+    assert (await lex.investigator.get(f"/lex-sarah/cases/{late}")).json()["reported_late"] is True
+    assert (await lex.investigator.get(path)).json()["reported_late"] is False
     # Default routine: omedelbart is one day, so a report two days old not yet received is overdue.
     assert clock == {"next_step": "received", "time_word": "omedelbart",
                      "due_on": (today - timedelta(days=1)).isoformat(), "overdue": True}

@@ -186,6 +186,7 @@ class CaseSummary(BaseModel):
     status: Status
     reported_on: date
     seriousness: Seriousness | None
+    reported_late: bool = Field(description="Reported later after it happened than genast allows by the committee's routine.")
     clock: OverdueFlag | None = Field(description="The next step's deadline by the committee's routine (None once closed).")
     revision: int
 

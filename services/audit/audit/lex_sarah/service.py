@@ -97,8 +97,9 @@ def clock(row, days: RoutineDays, *, today: date) -> OverdueFlag | None:
 
 async def summary(session: AsyncSession, row, *, days: RoutineDays | None = None) -> CaseSummary:
     days = days or (await routine_days(session, row.committee_id))[0]
-    fields = {name: getattr(row, name) for name in CaseSummary.model_fields if name != "clock"}
-    return CaseSummary(**fields, clock=clock(row, days, today=stockholm_today()))
+    fields = {name: getattr(row, name) for name in CaseSummary.model_fields if name not in ("clock", "reported_late")}
+    late = (row.reported_on - row.occurred_on).days > days.genast
+    return CaseSummary(**fields, reported_late=late, clock=clock(row, days, today=stockholm_today()))
 
 
 async def render(session: AsyncSession, row) -> Case:
