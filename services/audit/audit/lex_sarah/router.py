@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
+from contracts.lex_sarah import LexSarahYearlySummary
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal, require_access, service_reader
@@ -36,7 +37,6 @@ from audit.lex_sarah.schemas import (
     SummaryRequest,
 )
 from audit.web import check_etag, problems, with_etag
-from contracts.lex_sarah import LexSarahYearlySummary
 
 router = APIRouter(route_class=LexSarahRoute, tags=["lex Sarah"])
 CASE = "/lex-sarah/cases/{case_id}"
