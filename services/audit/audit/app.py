@@ -4,6 +4,7 @@ from servicekit.orgtree import org_read_router
 from audit.auditlog.router import router as audit_log_router
 from audit.config import AuditSettings
 from audit.control_plans.router import router as control_plans_router
+from audit.lex_sarah.router import router as lex_sarah_router
 from audit.models import org_tables
 from audit.reports.router import router as reports_router
 from audit.reviews.router import router as reviews_router
@@ -27,6 +28,6 @@ def create_app():
         api_prefix="/audit/v1",
         routers=[
             org_read_router(org_tables), scales_router, risk_analyses_router, control_plans_router, reviews_router,
-            reports_router, audit_log_router,
+            reports_router, audit_log_router, lex_sarah_router,
         ],
     )

@@ -203,3 +203,6 @@ async def load(api) -> None:
         await _plan(auditor, committee, units, 2015, [
             _item(units, unit, *control, risk_id=risk["id"]) for risk, unit, control in for_plan
         ], _decision(units, "SDN 2014/412 § 10", "2014-12-11"))
+    from audit.lex_sarah.demo import load as load_lex_sarah  # here, not on top: it uses this module's helpers
+
+    await load_lex_sarah(api)

@@ -263,3 +263,5 @@ published_log_heads = Table(
     Column("hash", String(64), nullable=False),
     Column("published_at", DateTime(timezone=True), nullable=False),
 )
+
+from audit.lex_sarah import tables as lex_sarah_tables  # noqa: E402,F401  (lex Sarah's tables join this metadata)
