@@ -79,6 +79,12 @@ def require_admin(principal: Principal) -> None:
         raise forbidden("City-wide categories are maintained by admin.")
 
 
+def require_committee_reader(principal: Principal, *, committee_lineage) -> None:
+    """A committee's follow-up: staff who read cases, with the committee in scope (or city-wide)."""
+    if principal.actor_kind != "staff" or not principal.roles & READER_ROLES or not _in_scope(principal, committee_lineage):
+        raise forbidden("A committee's statistics are read by its controllers, the committee, or city-wide readers.")
+
+
 def require_escalation_reader(principal: Principal, *, lineage) -> None:
     if principal.actor_kind != "staff" or not principal.roles & ESCALATION_READER_ROLES or not _in_scope(principal, lineage):
         raise forbidden("Escalations are listed for the unit's managers and the committee's controllers.")

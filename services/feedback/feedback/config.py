@@ -1,4 +1,5 @@
 import logging
+from functools import cache
 
 from servicekit.settings import ServiceSettings, service_config
 
@@ -34,9 +35,15 @@ class FeedbackSettings(ServiceSettings):
     def contact_key_list(self) -> list[str]:
         keys = [key.strip() for key in self.contact_keys.split(",") if key.strip()]
         if not keys:
-            log.warning("FEEDBACK_CONTACT_KEYS is not set; contact details are sealed with the development key")
+            _warn_development_key()
             keys = [DEVELOPMENT_CONTACT_KEY]
         return keys
 
     def token_key(self) -> bytes:
         return (self.resident_token_key or DEVELOPMENT_TOKEN_KEY).encode()
+
+
+@cache
+def _warn_development_key() -> None:
+    """Once per process, not at every job round."""
+    log.warning("FEEDBACK_CONTACT_KEYS is not set; contact details are sealed with the development key")

@@ -56,6 +56,8 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "list_category_routes": readers, "list_deadline_rules": readers,
         "set_category_route": configurers, "delete_category_route": configurers, "set_deadline_rule": configurers,
         "list_unit_guarantees": everyone,
+        "committee_statistics": in_and_out("admin", "city_controller") | {
+            f"{role}:in" for role in ("feedback_handler", "unit_manager", "controller", "committee")},
         "list_escalations": in_and_out("admin", "city_controller") | {"unit_manager:in", "controller:in", "committee:in"},
         "list_organisation_units": readers, "get_organisation_unit": readers, "get_organisation_subtree": readers,
         "discovery": everyone, "list_services": everyone, "service_definition": everyone,

@@ -203,3 +203,14 @@ async def test_the_public_georeport_client_reads_services_definitions_and_reques
     assert definition["service_code"] == "park"
     assert len(requests) == 2 and {r["service_code"] for r in requests} == {"park"}
     assert one["service_request_id"] == number and one["status"] == "open"
+
+
+async def test_a_retried_open311_post_makes_one_request(api, harness):
+    body = spec_post_body(service_code="park", lat="59.38", long="17.90", description="Nedskräpat")
+    headers = FORM | {"Idempotency-Key": "fms-retry-1"}
+    async with api.portal() as portal:
+        first = await portal.post(f"{BASE}/requests.xml", content=body, headers=headers)
+        again = await portal.post(f"{BASE}/requests.xml", content=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true" and again.content == first.content
+    assert await harness.session.scalar(select(func.count()).select_from(cases)) == 1

@@ -23,6 +23,10 @@ router = APIRouter(route_class=TransactionalRoute, tags=["open311"])
 Format = Annotated[Literal["json", "xml"], Path(description="json or xml.")]
 Jurisdiction = Annotated[str | None, Query(max_length=100, description="The city's jurisdiction_id (optional: one city).")]
 SPEC = "http://wiki.open311.org/GeoReport_v2"
+# Each resource answers in the format its suffix names, with the spec's element names.
+FORMATS = {"application/json": {}, "text/xml": {}}
+OK = {200: {"description": "The GeoReport v2 document, JSON or XML as the suffix says.", "content": FORMATS}}
+CREATED = {201: {"description": "The new request: service_request_id, token, service_notice, account_id.", "content": FORMATS}}
 MAX_SPAN = timedelta(days=90)
 MAX_REQUESTS = 1000
 CHANGESET = "2026-12-01T00:00:00Z"
@@ -35,7 +39,7 @@ def _check_jurisdiction(request: Request, jurisdiction_id: str | None) -> None:
 
 
 @router.get(
-    "/discovery.{format}", dependencies=[public], summary="Open311 service discovery",
+    "/discovery.{format}", dependencies=[public], responses=OK, summary="Open311 service discovery",
     description="Tjänsteupptäckt (GeoReport v2 discovery): the endpoint, its specification and formats. Public.",
 )
 async def discovery(format: Format, request: Request):
@@ -60,7 +64,7 @@ async def _services(session) -> list[dict]:
 
 
 @router.get(
-    "/services.{format}", dependencies=[public], summary="Open311 service list (the categories)",
+    "/services.{format}", dependencies=[public], responses=OK, summary="Open311 service list (the categories)",
     description="Kategorierna som Open311-tjänster, en lista för hela staden. Public.",
 )
 async def list_services(format: Format, request: Request, session: Session, jurisdiction_id: Jurisdiction = None):
@@ -69,7 +73,7 @@ async def list_services(format: Format, request: Request, session: Session, juri
 
 
 @router.get(
-    "/services/{service_code}.{format}", dependencies=[public], summary="Open311 service definition",
+    "/services/{service_code}.{format}", dependencies=[public], responses=OK, summary="Open311 service definition",
     description="Kategorins attribut (vilken sorts synpunkt, om namnet får lämnas ut till enheten). Public.",
 )
 async def service_definition(
@@ -95,6 +99,7 @@ FORM_BODY = {"requestBody": {"required": True, "content": {"application/x-www-fo
 
 @router.post(
     "/requests.{format}", status_code=201, dependencies=[Depends(idempotency_key)], openapi_extra=FORM_BODY,
+    responses=CREATED,
     summary="Open311: create a service request (register a case)",
     description="Lämna en synpunkt via Open311, form-encoded: service_code, a location (lat+long, address_string, "
     "address_id or the 6Aika service_object_id naming a unit), description, optional contact details "
@@ -136,7 +141,7 @@ async def _public(session, rows) -> list[dict]:
 
 
 @router.get(
-    "/requests.{format}", dependencies=[public], summary="Open311: list service requests",
+    "/requests.{format}", dependencies=[public], responses=OK, summary="Open311: list service requests",
     description="Ärenden som tjänsteförfrågningar: status, kategori, plats och tider, aldrig beskrivning eller "
     "kontaktuppgifter. Filters: service_request_id (comma-separated; overrides the others), service_code, "
     "start_date, end_date (at most 90 days apart; default the last 90 days), status (open, closed). Public.",
@@ -166,7 +171,7 @@ async def list_requests(
 
 
 @router.get(
-    "/requests/{service_request_id}.{format}", dependencies=[public], summary="Open311: read one service request",
+    "/requests/{service_request_id}.{format}", dependencies=[public], responses=OK, summary="Open311: read one service request",
     description="Ett ärende (by registration number) in its public view. Public.",
 )
 async def get_request(
@@ -181,7 +186,7 @@ async def get_request(
 
 
 @router.get(
-    "/tokens/{token}.{format}", dependencies=[public], summary="Open311: the request id behind a token",
+    "/tokens/{token}.{format}", dependencies=[public], responses=OK, summary="Open311: the request id behind a token",
     description="Open311-token → ärendenummer. This token is Open311's, not the resident's secret. Public.",
 )
 async def get_token(token: Annotated[str, Path(max_length=64)], format: Format, request: Request, session: Session,

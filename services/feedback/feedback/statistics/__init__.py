@@ -1,0 +1,1 @@
+"""A committee's follow-up of its feedback (uppföljning): counts by kind, status and channel."""
