@@ -70,7 +70,6 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m compileall -q libs gateway services devstack tests $(wildcard bench)
-	@if command -v docker-compose >/dev/null; then docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml ok"; \
-	else echo "docker-compose not installed: compose file not checked"; fi
+	$(PY) -m devstack check-compose docker-compose.yml
 
 FORCE:

@@ -1,26 +1,27 @@
-"""docker-compose.yml: valid for Debian's docker-compose, and the same topology as devstack.
+"""docker-compose.yml: valid by the Compose Specification, and the same topology as devstack.
 
-No Docker engine runs on the development machines or in CI, so the file is validated with
-`docker-compose config -q` (CI installs Debian's docker-compose; locally, a missing binary fails
-the test unless QM_SKIP_COMPOSE=1) and its structure is checked against devstack's topology.
+No Docker engine runs on the development machines or in CI, and a fresh machine has no
+docker-compose either: the file is validated against the Compose Specification's JSON schema
+plus its cross-references (``devstack.compose_check``), which must reject broken copies of it,
+and by ``docker-compose config -q`` as well where that binary is installed (CI installs it).
+Its structure is then checked against devstack's topology.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+from devstack.compose_check import docker_compose_problems, problems
 from devstack.config import SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 LONG_RUNNING = ["postgres", "redis", "gateway", *(f"{s}-{k}" for s in SERVICES for k in ("api", "worker"))]
-ONE_SHOTS = ["keys", "gateway-migrate", *(f"{s}-migrate" for s in SERVICES)]
+ONE_SHOTS = ["keys", "gateway-migrate", *(f"{s}-{k}" for s in SERVICES for k in ("migrate", "demo"))]
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +29,45 @@ def compose() -> dict:
     return yaml.safe_load(COMPOSE_FILE.read_text())
 
 
-def test_docker_compose_config_is_valid():
-    exe = shutil.which("docker-compose")
-    if exe is None:
-        if os.environ.get("QM_SKIP_COMPOSE") == "1":
-            pytest.skip("docker-compose is not installed and QM_SKIP_COMPOSE=1")
-        pytest.fail(
-            "docker-compose is not installed, so docker-compose.yml cannot be validated: "
-            "`apt-get install docker-compose` (.ci/run does), or set QM_SKIP_COMPOSE=1 to skip this check"
-        )
-    result = subprocess.run(
-        [exe, "-f", str(COMPOSE_FILE), "config", "-q"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "COMPOSE_PROJECT_NAME": "qm"},
-    )
-    assert result.returncode == 0, f"docker-compose config -q failed:\n{result.stdout}\n{result.stderr}"
+def test_the_compose_file_is_valid_by_the_compose_specification():
+    assert problems(COMPOSE_FILE.read_text()) == []
+
+
+# Each breakage as (what, text to replace, replacement, what the report must say).
+BREAKAGES = [
+    ("a misspelt service key", "    healthcheck: *api-healthcheck\n    depends_on: &goals-deps",
+     "    healtcheck: *api-healthcheck\n    depends_on: &goals-deps", "'healtcheck' was unexpected"),
+    ("an unknown top-level key", "\nvolumes:\n  postgres-data:", "\nvolume:\n  postgres-data:", "(top level): 'volume' does not match"),
+    ("a wrong type", "      retries: 20\n", "      retries: [20]\n", "healthcheck.retries: [20] is not of type"),
+    ("an unknown depends_on condition", "      gateway-migrate:\n        condition: service_completed_successfully",
+     "      gateway-migrate:\n        condition: service_finished", "services.gateway.depends_on"),
+    ("a dependency on a missing service", "      goals-migrate:\n        condition", "      goals-migrat:\n        condition",
+     "services.goals-api.depends_on: no service 'goals-migrat'"),
+    ("an undeclared named volume", "- redis-data:/data", "- redis-dat:/data", "named volume 'redis-dat' is not declared"),
+    ("a broken interpolation", "${POSTGRES_PASSWORD:-qm-dev-only}\n", "${POSTGRES_PASSWORD:-qm-dev-only\n",
+     "POSTGRES_PASSWORD: invalid interpolation"),
+    ("broken YAML", "services:\n  postgres:", "services:\n  - postgres\n  postgres: [", "not YAML"),
+]
+
+
+@pytest.mark.parametrize(("breakage", "old", "new", "reported"), BREAKAGES, ids=[b[0] for b in BREAKAGES])
+def test_a_broken_copy_is_rejected(breakage, old, new, reported, tmp_path):
+    text = COMPOSE_FILE.read_text()
+    assert old in text, f"the file no longer contains the text {breakage} replaces"
+    broken = text.replace(old, new, 1)
+
+    found = problems(broken)
+
+    assert any(reported in problem for problem in found), found
+    if shutil.which("docker-compose"):  # and it is a real breakage: docker-compose refuses it too
+        copy = tmp_path / "docker-compose.yml"
+        copy.write_text(broken)
+        assert docker_compose_problems(copy)
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed (the schema check above ran)")
+def test_docker_compose_accepts_the_file():
+    assert docker_compose_problems(COMPOSE_FILE) == []
 
 
 def test_topology_matches_devstack(compose):
@@ -83,6 +109,23 @@ def test_processes_wait_for_migrations_and_healthy_servers(compose):
     assert gateway["depends_on"]["gateway-migrate"]["condition"] == "service_completed_successfully"
     for svc in SERVICES:
         assert gateway["environment"][f"GATEWAY_UPSTREAM_{svc.upper()}"] == f"http://{svc}-api:8000"
+
+
+def test_demos_run_once_migrated_with_their_worker_goals_first(compose):
+    """As `make run` loads first-start content: goals, then feedback, audit, awards in turn."""
+    services = compose["services"]
+    previous = None
+    for svc in SERVICES:
+        spec = services[f"{svc}-demo"]
+        assert spec["command"] == ["python", "-m", svc, "demo"]
+        deps = spec["depends_on"]
+        assert deps[f"{svc}-migrate"]["condition"] == "service_completed_successfully"
+        assert deps[f"{svc}-worker"]["condition"] == "service_started"  # its consumers apply what came before
+        assert spec["environment"][svc.upper() + "_DATABASE_URL"].endswith(f"/qm_{svc}")
+        assert "QM_DEMO" in spec["environment"]
+        if previous:
+            assert deps[f"{previous}-demo"]["condition"] == "service_completed_successfully"
+        previous = svc
 
 
 def test_private_keys_stay_with_the_gateway(compose):

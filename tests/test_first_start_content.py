@@ -10,7 +10,7 @@ import os
 import uuid
 
 import pytest
-import redis as redis_lib
+import redis.asyncio as aioredis
 
 from servicekit import infra
 from servicekit.migrations import upgrade
@@ -53,56 +53,56 @@ def redis_url(request, qm_redis, tmp_path_factory):
 
 
 @pytest.fixture
-def redis(redis_url):
-    client = redis_lib.Redis.from_url(redis_url, decode_responses=True)
-    client.delete(STREAM)
+async def redis(redis_url):
+    client = aioredis.from_url(redis_url, decode_responses=True)
+    await client.delete(STREAM)
     yield client
-    client.delete(STREAM)
-    client.close()
+    await client.delete(STREAM)
+    await client.aclose()
 
 
-def test_events_count_as_delivered_only_once_every_consumer_acknowledged_the_last(outbox_database, redis, redis_url, qm_redis):
+async def test_events_count_as_delivered_only_once_every_consumer_acknowledged_the_last(outbox_database, redis, redis_url, qm_redis):
     infra.pg_fetchval(
         outbox_database,
         "INSERT INTO outbox (event_id, type, subject, envelope) VALUES ($1, 'organisation.unit.created', 's', '{}') RETURNING position",
         uuid.uuid4(),
     )
-    assert undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
-        "1 outbox rows not yet published", "consumer group feedback not created yet",
+    assert await undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
+        "1 outbox rows not yet published", f"consumer group feedback on {STREAM} not created yet",
     ]
 
     # The relay published it; feedback's group exists but has not read it.
     infra.pg_fetchval(outbox_database, "UPDATE outbox SET published_at = now() RETURNING 1")
-    last = redis.xadd(STREAM, {"envelope": "{}"})
-    redis.xgroup_create(STREAM, "feedback", id="0")
+    last = await redis.xadd(STREAM, {"envelope": "{}"})
+    await redis.xgroup_create(STREAM, "feedback", id="0")
     if redis_url != qm_redis.url:  # the embedded server really is the one without `lag`
-        assert redis.info("server")["redis_version"].startswith("6.2.")
-        assert "lag" not in redis.xinfo_groups(STREAM)[0]
-    assert undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
-        f"feedback: delivered up to 0-0, the stream is at {last}",
+        assert (await redis.info("server"))["redis_version"].startswith("6.2.")
+        assert "lag" not in (await redis.xinfo_groups(STREAM))[0]
+    assert await undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
+        f"feedback: delivered up to 0-0, {STREAM} is at {last}",
     ]
 
     # Read but not acknowledged: still in flight (the handler may yet fail).
-    redis.xreadgroup("feedback", "worker-1", {STREAM: ">"}, count=1)
-    assert undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
-        "feedback: 1 entries delivered but not acknowledged",
+    await redis.xreadgroup("feedback", "worker-1", {STREAM: ">"}, count=1)
+    assert await undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
+        f"feedback: 1 entries of {STREAM} delivered but not acknowledged",
     ]
 
-    redis.xack(STREAM, "feedback", last)
-    assert undelivered(outbox_database, redis, STREAM, ["feedback"]) == []
+    await redis.xack(STREAM, "feedback", last)
+    assert await undelivered(outbox_database, redis, STREAM, ["feedback"]) == []
 
     # A group nobody's definition names still counts once it is on the stream.
-    redis.xgroup_create(STREAM, "reporting", id="0")
-    assert undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
-        f"reporting: delivered up to 0-0, the stream is at {last}",
+    await redis.xgroup_create(STREAM, "reporting", id="0")
+    assert await undelivered(outbox_database, redis, STREAM, ["feedback"]) == [
+        f"reporting: delivered up to 0-0, {STREAM} is at {last}",
     ]
     infra.pg_fetchval(outbox_database, "DELETE FROM outbox RETURNING 1")
 
 
-def test_an_empty_stream_whose_groups_exist_is_delivered(outbox_database, redis):
-    redis.xgroup_create(STREAM, "audit", id="0", mkstream=True)
+async def test_an_empty_stream_whose_groups_exist_is_delivered(outbox_database, redis):
+    await redis.xgroup_create(STREAM, "audit", id="0", mkstream=True)
 
-    assert undelivered(outbox_database, redis, STREAM, ["audit"]) == []
+    assert await undelivered(outbox_database, redis, STREAM, ["audit"]) == []
 
 
 @pytest.mark.parametrize(("qm_demo", "expected"), [

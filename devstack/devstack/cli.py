@@ -1,4 +1,4 @@
-"""``python -m devstack run | demo | token | key | status``.
+"""``python -m devstack run | demo | token | key | status | check-compose``.
 
 - ``run``: the whole platform on fixed ports (``make run``); on fresh databases it loads every
   service's first-start content (goals' first; ``QM_DEMO=0`` skips it), then prints the gateway
@@ -11,6 +11,7 @@
 - ``key [--scopes S,..] [--actor system|portal] [--name N]``: a new API key in the running dev
   stack's gateway database.
 - ``status``: the running dev stack's addresses, as JSON.
+- ``check-compose [FILE]``: validate docker-compose.yml without Docker's tools (``make lint``).
 """
 
 from __future__ import annotations
@@ -199,6 +200,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_compose(args: argparse.Namespace) -> int:
+    from devstack import compose_check
+
+    path = Path(args.file).resolve()
+    by_docker_compose = compose_check.docker_compose_problems(path)
+    found = compose_check.problems(path.read_text()) + (by_docker_compose or [])
+    for problem in found:
+        print(problem, file=sys.stderr)
+    if found:
+        return 1
+    checked = "the Compose Specification's schema" + (" and docker-compose" if by_docker_compose is not None else "")
+    print(f"{path.name} ok ({checked})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -230,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="print the running dev stack's addresses")
     status.set_defaults(func=cmd_status)
+
+    check_compose = sub.add_parser("check-compose", help="validate a compose file without Docker's tools")
+    check_compose.add_argument("file", nargs="?", default="docker-compose.yml")
+    check_compose.set_defaults(func=cmd_check_compose)
     return parser
 
 

@@ -7,9 +7,10 @@ events have reached every consumer, so a later demo can rely on what an earlier 
 
 "Reached every consumer": the producer's outbox has no unpublished row, and every consumer group
 on its stream (each service whose definition subscribes to it, plus any other group present)
-exists, has no pending entry and has been delivered the stream's last entry. Delivery is
-compared by id (the group's ``last-delivered-id`` against the stream's ``last-generated-id``),
-not by XINFO GROUPS' ``lag``, which Redis 6.2 does not report: one rule on 6.2 and 7.
+has caught up (``servicekit.events.delivery``: by id, on Redis 6.2 and 7 alike). The demo
+command itself already waits for its inputs and publishes its outputs before it exits (the
+compose one-shots rely on that); this wait adds that the consumers have *applied* them, so
+the banner appears only once every read model is complete.
 
 Which services load: ``QM_DEMO=0`` none, ``QM_DEMO=1`` all, otherwise those whose database had
 never been migrated when the stack started (a fresh database; see ``Stack.demo_services``).
@@ -18,14 +19,17 @@ never been migrated when the stack started (a fresh database; see ``Stack.demo_s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-import redis as redis_lib
+import asyncpg
+import redis.asyncio as aioredis
 
-from servicekit import infra
+from servicekit.dburl import plain_url
+from servicekit.events.delivery import POLL_SECONDS, lagging
 from servicekit.events.envelope import stream_name
 from servicekit.inprocess import import_object
 
@@ -36,7 +40,6 @@ log = logging.getLogger("devstack")
 
 DEMO_TIMEOUT_SECONDS = 900.0
 DELIVERY_TIMEOUT_SECONDS = 300.0
-POLL_SECONDS = 0.2
 
 
 class DemoError(RuntimeError):
@@ -57,44 +60,30 @@ def consumers_of(producer: str) -> list[str]:
     ]
 
 
-def undelivered(database_url: str, redis: redis_lib.Redis, stream: str, groups: Iterable[str]) -> list[str]:
-    """What still stands between a producer's events and its consumers; empty once all arrived.
-
-    ``redis`` must decode responses.
-    """
-    waiting = []
-    unpublished = infra.pg_fetchval(database_url, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
-    if unpublished:
-        waiting.append(f"{unpublished} outbox rows not yet published")
-    if redis.exists(stream):
-        last_id = redis.xinfo_stream(stream)["last-generated-id"]
-        present = {group["name"]: group for group in redis.xinfo_groups(stream)}
-    else:
-        last_id, present = None, {}
-    for name in sorted({*groups, *present}):
-        group = present.get(name)
-        if group is None:
-            waiting.append(f"consumer group {name} not created yet")
-        elif group["pending"]:
-            waiting.append(f"{name}: {group['pending']} entries delivered but not acknowledged")
-        elif group["last-delivered-id"] != last_id:
-            waiting.append(f"{name}: delivered up to {group['last-delivered-id']}, the stream is at {last_id}")
-    return waiting
-
-
-def wait_delivered(
-    database_url: str, redis_url: str, stream: str, groups: Iterable[str], *, timeout: float = DELIVERY_TIMEOUT_SECONDS
-) -> None:
-    groups = list(groups)
-    client = redis_lib.Redis.from_url(redis_url, decode_responses=True, socket_timeout=10)
+async def undelivered(database_url: str, redis: aioredis.Redis, stream: str, groups: Iterable[str]) -> list[str]:
+    """What still stands between a producer's events and its consumers; empty once all arrived."""
+    connection = await asyncpg.connect(plain_url(database_url))
     try:
-        deadline = time.monotonic() + timeout
-        while waiting := undelivered(database_url, client, stream, groups):
-            if time.monotonic() > deadline:
-                raise DemoError(f"events on {stream} did not reach every consumer in {timeout:.0f}s: {'; '.join(waiting)}")
-            time.sleep(POLL_SECONDS)
+        unpublished = await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
     finally:
-        client.close()
+        await connection.close()
+    waiting = [f"{unpublished} outbox rows not yet published"] if unpublished else []
+    return waiting + await lagging(redis, stream, groups)
+
+
+async def wait_delivered(database_url: str, redis_url: str, stream: str, groups: Iterable[str]) -> None:
+    groups = list(groups)
+    redis = aioredis.from_url(redis_url)
+    try:
+        deadline = time.monotonic() + DELIVERY_TIMEOUT_SECONDS
+        while waiting := await undelivered(database_url, redis, stream, groups):
+            if time.monotonic() > deadline:
+                raise DemoError(
+                    f"events on {stream} did not reach every consumer in {DELIVERY_TIMEOUT_SECONDS:.0f}s: {'; '.join(waiting)}"
+                )
+            await asyncio.sleep(POLL_SECONDS)
+    finally:
+        await redis.aclose()
 
 
 def load(
@@ -123,8 +112,8 @@ def load(
         code = run_logged([python, "-P", "-m", name, "demo"], env, cwd=cwd, log_path=log_path, timeout=DEMO_TIMEOUT_SECONDS)
         if code != 0:
             raise DemoError(f"`python -m {name} demo` exited {code}; last lines of {log_path}:\n{tail(log_path)}")
-        wait_delivered(
+        asyncio.run(wait_delivered(
             env[prefix + "DATABASE_URL"], env[prefix + "REDIS_URL"],
             stream_name(env[prefix + "STREAM_PREFIX"], name), consumers_of(name),
-        )
+        ))
         log.info("%s: first-start content loaded and delivered to its consumers in %.1fs", name, time.monotonic() - started)

@@ -371,6 +371,8 @@ class Stack:
                 env[p + "UPSTREAM_" + svc.upper()] = self.url_of(svc)
             if self.mode == "test":
                 env[p + "RATE_LIMIT_PER_MINUTE"] = str(config.TEST_RATE_LIMIT_PER_MINUTE)
+                # Every test's anonymous Open311 call comes from 127.0.0.1: one client address.
+                env[p + "ANONYMOUS_RATE_LIMIT_PER_MINUTE"] = str(config.TEST_RATE_LIMIT_PER_MINUTE)
         else:
             env[p + "ASSERTION_PUBLIC_KEY_FILE"] = str(self.keys_dir / "assertion_public.pem")
         env.update(self.extra_env.get(name, {}))

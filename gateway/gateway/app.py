@@ -87,7 +87,8 @@ class Gateway:
         access_log = AccessLog() if settings.access_log else None
         self._access_log = access_log if access_log is not None and access_log.enabled else None
         health = Health(self._db, self._redis, self._pools, breakers)
-        openapi = OpenApiAggregator(self._pools, minter, VERSION)
+        public_paths = settings.public_path_rules()
+        openapi = OpenApiAggregator(self._pools, minter, VERSION, public_paths)
 
         self._limiter = RateLimiter(self._redis, settings.stream_prefix, settings.default_rate_limit())
 
@@ -108,7 +109,7 @@ class Gateway:
             },
             timeout=settings.upstream_timeout_seconds, retries=settings.upstream_retries,
             max_body_bytes=settings.max_body_bytes,
-            public_paths=settings.public_path_rules(), clients=ClientAddresses(settings.trusted_proxy_networks()),
+            public_paths=public_paths, clients=ClientAddresses(settings.trusted_proxy_networks()),
             anonymous_limit=settings.anonymous_rate_limit(), form_max_bytes=settings.form_max_bytes,
         )
         self._state = ServerState(proxy.handle, _protocol_error, settings.keepalive_seconds)

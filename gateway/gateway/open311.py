@@ -44,8 +44,9 @@ class DuplicateKey(ValueError):
 def take_api_key(encoded: bytes) -> tuple[bytes, bytes | None]:
     """Split ``api_key`` out of a query string or form body: (the rest, the key or None).
 
-    The other parameters are kept byte for byte. An empty ``api_key=`` counts as none (clients
-    send it when not configured); two of them are refused rather than guessed between.
+    The other parameters are kept byte for byte (without an ``api_key`` the input is returned as
+    it is). An empty ``api_key=`` counts as none (clients send it when not configured); two of
+    them are refused rather than guessed between.
     """
     kept: list[bytes] = []
     key: bytes | None = None
@@ -60,7 +61,7 @@ def take_api_key(encoded: bytes) -> tuple[bytes, bytes | None]:
             key = decoded.encode("latin-1") if decoded else None
         elif pair:
             kept.append(pair)
-    return b"&".join(kept), key
+    return (b"&".join(kept) if found else encoded), key
 
 
 def take_query_api_key(url: bytes) -> tuple[bytes, bytes | None]:
@@ -69,6 +70,8 @@ def take_query_api_key(url: bytes) -> tuple[bytes, bytes | None]:
     if not mark:
         return url, None
     rest, key = take_api_key(query)
+    if rest is query:
+        return url, key
     return (path + b"?" + rest if rest else path), key
 
 

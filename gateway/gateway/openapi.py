@@ -5,18 +5,24 @@ paths merge as they are. Components merge by name; a name that two services defi
 is renamed ``<service>.<Name>`` in every service that has it (and every reference to it in that
 service's document follows), so no service's schema silently wins. Service-level security is
 replaced by the gateway's: callers authenticate with an API key or a bearer token, never with
-the internal assertion, which is removed from the documented parameters.
+the internal assertion, which is removed from the documented parameters. On ``/open311/v2`` the
+key may also be the ``api_key`` parameter. An operation a service declares public
+(``security: []``) stays so only where the gateway's public paths let callers without
+credentials through; elsewhere the document says what the gateway does: credentials needed.
 """
 
 import asyncio
 import functools
 import logging
+import re
 import time
 from typing import Any
 
 import orjson
 
+from gateway import open311
 from gateway.auth import GATEWAY_IDENTITY, AssertionMinter
+from gateway.public import PublicPaths
 from gateway.tracing import request_id
 from gateway.upstream import UpstreamError, UpstreamPool, fetch
 
@@ -36,12 +42,20 @@ SECURITY_SCHEMES = {
                "description": "A key issued to a calling system or portal: qm_<key id>_<secret>."},
     "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                "description": "A staff token from the city's identity provider."},
+    "apiKeyParameter": {"type": "apiKey", "in": "query", "name": "api_key",
+                        "description": "Open311 GeoReport v2 only: the API key as the api_key query parameter or"
+                                       " form field (POST); the gateway removes it before forwarding."},
 }
+OPEN311_SECURITY = [{"apiKey": []}, {"apiKeyParameter": []}, {"bearer": []}]
+_TEMPLATE_PARAMETER = re.compile(r"\{[^}/]*\}")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-def merge(documents: dict[str, dict[str, Any]], unavailable: dict[str, str], version: str = "1") -> dict[str, Any]:
-    """Merge service documents (service name -> document); ``unavailable`` names those left out."""
+def merge(documents: dict[str, dict[str, Any]], unavailable: dict[str, str], version: str = "1",
+          public_paths: PublicPaths | None = None) -> dict[str, Any]:
+    """Merge service documents (service name -> document); ``unavailable`` names those left out.
+
+    ``public_paths``: the gateway's; None leaves every ``security: []`` as the service said."""
     renames = _clashing_names(documents)
     paths: dict[str, Any] = {}
     components: dict[str, dict[str, Any]] = {}
@@ -55,7 +69,7 @@ def merge(documents: dict[str, dict[str, Any]], unavailable: dict[str, str], ver
             if path in paths:
                 log.warning("path published by two services; keeping the first", extra={"path": path, "service": service})
                 continue
-            paths[path] = _public_path_item(item)
+            paths[path] = _public_path_item(path, item, public_paths)
         for section, entries in (document.get("components") or {}).items():
             if section == "securitySchemes":
                 continue
@@ -117,18 +131,26 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
-def _public_path_item(item: dict[str, Any]) -> dict[str, Any]:
-    """The path item without service-level security (but with the public operations' empty one)
-    and without the internal assertion header."""
+def _public_path_item(path: str, item: dict[str, Any], public_paths: PublicPaths | None) -> dict[str, Any]:
+    """The path item with the gateway's security instead of the service's, and without the
+    internal assertion header."""
     item = dict(item)
     if "parameters" in item:
         item["parameters"] = _public_parameters(item["parameters"])
+    is_open311 = open311.under_prefix(path.encode())
+    # A concrete path the template stands for, to test against the public-path rules.
+    example = _TEMPLATE_PARAMETER.sub("x", path).encode()
     for method in _HTTP_METHODS:
         operation = item.get(method)
         if isinstance(operation, dict):
-            # ``security: []`` marks a public operation (servicekit.auth.PublicPrincipal): kept.
-            operation = {key: value for key, value in operation.items()
-                         if key != "security" or value == []}
+            # ``security: []`` marks a public operation (servicekit.auth.PublicPrincipal).
+            public = operation.get("security") == [] and (
+                public_paths is None or public_paths.matches(method.upper().encode(), example))
+            operation = {key: value for key, value in operation.items() if key != "security"}
+            if public:
+                operation["security"] = []
+            elif is_open311:
+                operation["security"] = OPEN311_SECURITY
             if "parameters" in operation:
                 operation["parameters"] = _public_parameters(operation["parameters"])
             item[method] = operation
@@ -144,10 +166,12 @@ def _public_parameters(parameters: list[Any]) -> list[Any]:
 
 
 class OpenApiAggregator:
-    def __init__(self, pools: dict[str, UpstreamPool], minter: AssertionMinter, version: str) -> None:
+    def __init__(self, pools: dict[str, UpstreamPool], minter: AssertionMinter, version: str,
+                 public_paths: PublicPaths | None = None) -> None:
         self._pools = pools
         self._minter = minter
         self._version = version
+        self._public_paths = public_paths
         self._cached: tuple[float, bytes] | None = None
         self._lock = asyncio.Lock()
 
@@ -176,7 +200,7 @@ class OpenApiAggregator:
                 documents[service] = document
             else:
                 unavailable[service] = reason
-        body = orjson.dumps(merge(documents, unavailable, self._version))
+        body = orjson.dumps(merge(documents, unavailable, self._version, self._public_paths))
         ttl = PARTIAL_CACHE_SECONDS if unavailable else CACHE_SECONDS
         return time.monotonic() + ttl, body
 

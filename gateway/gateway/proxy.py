@@ -18,8 +18,8 @@ import time
 from servicekit.logging import request_id_var
 from servicekit.problemdoc import PROBLEM_MEDIA_TYPE, problem_body
 
-from gateway.accesslog import AccessLog
 from gateway import open311
+from gateway.accesslog import AccessLog
 from gateway.auth import ANONYMOUS_IDENTITY, CHALLENGE, AssertionMinter, Authenticator, AuthError
 from gateway.circuit import CircuitBreaker
 from gateway.config import ROUTE_PREFIXES
@@ -163,7 +163,7 @@ class Proxy:
                 return self._reply_problem(call, 413, f"The body exceeds {self._max_body} bytes.")
             api_key, authorization = captured[_API_KEY], captured[_AUTHORIZATION]
             url, body = request.url, None
-            if open311.under_prefix(path):
+            if path.startswith(open311.PREFIX) and open311.under_prefix(path):
                 credentials = await self._open311_credentials(call, captured)
                 if credentials is None:
                     return  # answered
@@ -402,7 +402,7 @@ class Proxy:
         keys = {key for key in (captured[_API_KEY], query_key, form_key) if key is not None}
         if len(keys) > 1:
             return self._reply_problem(call, 401, "Send one API key: the api_key parameter and the X-API-Key"
-                                       " header differ.", "unauthenticated", b"www-authenticate: %b\r\n" % CHALLENGE.encode())
+                                       " header name different keys.", "unauthenticated", b"www-authenticate: %b\r\n" % CHALLENGE.encode())
         return (keys.pop() if keys else None), url, body
 
     async def _read_form(self, call: "_Call", captured: list) -> bytes | None:

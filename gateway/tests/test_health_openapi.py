@@ -59,7 +59,7 @@ async def test_merged_openapi_document(gw_url, gw_http):
     operation = document["paths"]["/goals/v1/items"]["get"]
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/goals.Item"
     assert operation["parameters"] == []  # the internal assertion is not part of the public API
-    assert set(document["components"]["securitySchemes"]) == {"apiKey", "bearer"}
+    assert set(document["components"]["securitySchemes"]) == {"apiKey", "apiKeyParameter", "bearer"}
     assert document["x-upstreams"]["awards"]["status"] == "unavailable"
     assert "awards" in document["info"]["description"]
 

@@ -71,3 +71,23 @@ def test_client_address_resolution():
     assert ClientAddresses(()).resolve("192.0.2.1", b"203.0.113.5") == "192.0.2.1"
     key = trusted.rate_key("10.0.0.2", b"203.0.113.5")
     assert key.startswith("addr:") and "203.0.113.5" not in key
+
+
+def test_merge_documents_public_operations_only_where_the_gateway_lets_callers_through():
+    rules = PublicPaths.parse("GET /open311/v2/**, GET /feedback/v1/my-cases/*")
+    operation = {"responses": {}}
+    feedback = {"paths": {
+        "/open311/v2/requests/{request_id}.{format}": {"get": {**operation, "security": []},
+                                                        "post": {**operation, "security": [{"internal": []}]}},
+        "/feedback/v1/my-cases/{registration_number}": {"get": {**operation, "security": []}},
+        # The service says public, the gateway does not let anonymous callers through here.
+        "/feedback/v1/statistics": {"get": {**operation, "security": []}},
+        "/feedback/v1/cases": {"get": {**operation, "security": [{"internal": []}]}},
+    }}
+    paths = merge({"feedback": feedback}, {}, public_paths=rules)["paths"]
+    assert paths["/open311/v2/requests/{request_id}.{format}"]["get"]["security"] == []
+    assert paths["/feedback/v1/my-cases/{registration_number}"]["get"]["security"] == []
+    assert "security" not in paths["/feedback/v1/statistics"]["get"]  # the document's default: credentials
+    assert "security" not in paths["/feedback/v1/cases"]["get"]
+    open311_post = paths["/open311/v2/requests/{request_id}.{format}"]["post"]["security"]
+    assert {"apiKeyParameter": []} in open311_post and {"apiKey": []} in open311_post

@@ -18,6 +18,8 @@ ASSERTION_HEADER = "x-internal-assertion"
 ISSUER = "qm-gateway"
 MAX_LIFETIME_SECONDS = 60
 ALGORITHM = "EdDSA"
+# The actor of a caller without credentials on a public path (see servicekit.auth).
+ANONYMOUS_ACTOR = "anonymous"
 
 
 class AssertionError_(Exception):
@@ -84,12 +86,15 @@ class AssertionVerifier:
             raise AssertionError_(str(exc)) from exc
         if claims["exp"] - claims["iat"] > MAX_LIFETIME_SECONDS:
             raise AssertionError_("assertion lifetime exceeds 60 seconds")
+        actor_kind = str(claims.get("act", "system"))
+        # An anonymous caller holds nothing, whatever else the claims say.
+        holds = actor_kind != ANONYMOUS_ACTOR
         return claims["exp"], Principal(
             subject=str(claims["sub"]),
-            actor_kind=str(claims.get("act", "system")),
-            roles=frozenset(claims.get("roles") or ()),
-            org_scope=frozenset(claims.get("org") or ()),
-            key_scopes=frozenset(claims.get("scopes") or ()),
+            actor_kind=actor_kind,
+            roles=frozenset(claims.get("roles") or ()) if holds else frozenset(),
+            org_scope=frozenset(claims.get("org") or ()) if holds else frozenset(),
+            key_scopes=frozenset(claims.get("scopes") or ()) if holds else frozenset(),
             request_id=claims.get("rid"),
         )
 

@@ -20,12 +20,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 
+from servicekit.assertion import ANONYMOUS_ACTOR as ANONYMOUS
 from servicekit.assertion import Principal
 from servicekit.problems import ProblemError
 
 # Roles whose holders read everything in the city regardless of organisation scope.
 CITY_WIDE_READ_ROLES = frozenset({"admin", "city_controller"})
-ANONYMOUS = "anonymous"
 # Actors that see only what is public or what they submitted themselves, never a whole city's data.
 PUBLIC_ACTORS = frozenset({ANONYMOUS, "portal"})
 

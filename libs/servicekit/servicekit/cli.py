@@ -1,14 +1,18 @@
 """``python -m <service> migrate|downgrade|api|worker|replay|check|demo``: one command line for all.
 
 ``demo`` loads the service's first-start content (``ServiceDefinition.demo``) through its own API,
-in this process, against the configured database: the loader's events go to the outbox like any
-request's, and the running worker's relay publishes them (nothing is lost if no worker runs yet:
-they wait in the outbox). Loaders are idempotent; ``QM_DEMO=0`` turns the command into a no-op,
-so the same switch silences ``make run`` and the compose one-shots.
+in this process, against the configured database. It first waits until this service's consumers
+have caught up with every stream it subscribes to (so feedback's demo finds goals' units in its
+read model; the service's worker must be running), and before it exits every event the loader
+wrote (through the outbox, like any request's) is on the stream: published by the running
+worker's relay, or by the command itself when no relay leads. So a demo started after another
+one's command has finished sees its content, in `make run` and in the compose one-shots alike.
+Loaders are idempotent; ``QM_DEMO=0`` turns the command into a no-op.
 """
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from datetime import datetime
@@ -18,6 +22,9 @@ import uvicorn
 from servicekit.logging import configure_logging
 from servicekit.migrations import downgrade, upgrade
 from servicekit.service import ServiceDefinition
+
+# How long `demo` waits for the events it depends on (before) and for its own to be published (after).
+DEMO_WAIT_SECONDS = 300.0
 
 
 def main(service: ServiceDefinition, argv: list[str] | None = None) -> int:
@@ -82,6 +89,11 @@ async def _replay(service: ServiceDefinition, since: datetime) -> int:
 
 
 async def _demo(service: ServiceDefinition) -> None:
+    import redis.asyncio as aioredis
+
+    from servicekit.events.delivery import wait_caught_up
+    from servicekit.events.envelope import stream_name
+    from servicekit.events.relay import drain
     from servicekit.inprocess import import_object, open_service_app
 
     if service.demo is None:
@@ -90,9 +102,23 @@ async def _demo(service: ServiceDefinition) -> None:
     if os.environ.get("QM_DEMO", "").strip() == "0":
         print(f"{service.name}: QM_DEMO=0, first-start content not loaded")
         return
-    load = import_object(service.demo)
-    async with open_service_app(service) as api:
-        await load(api)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per in-process request would drown the log
+    settings = service.settings_factory()
+    redis = aioredis.from_url(settings.redis_url)
+    try:
+        # What the services before us published (goals' organisation tree) must be here first.
+        for source in service.subscriptions:
+            await wait_caught_up(redis, stream_name(settings.stream_prefix, source), [service.name], timeout=DEMO_WAIT_SECONDS)
+        load = import_object(service.demo)
+        async with open_service_app(service) as api:
+            await load(api)
+        # And what we wrote is on our stream when we exit, so the services after us can wait for it.
+        await drain(
+            database_url=settings.database_url, redis=redis,
+            stream=stream_name(settings.stream_prefix, service.name), timeout=DEMO_WAIT_SECONDS,
+        )
+    finally:
+        await redis.aclose()
     print(f"{service.name}: first-start content loaded")
 
 

@@ -10,7 +10,6 @@ import time
 import uuid
 
 from prometheus_client import Counter, Histogram
-
 from starlette.requests import Request
 
 from servicekit.assertion import ASSERTION_HEADER, AssertionError_, AssertionVerifier

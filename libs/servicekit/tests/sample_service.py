@@ -120,7 +120,8 @@ georeport = APIRouter(route_class=TransactionalRoute)
 async def get_request(request_id: int, format: str, principal: PublicPrincipal) -> dict:
     if request_id != 1:
         raise ProblemError(404, f"No request {request_id}.", kind="not-found")
-    return {"service_request_id": "1", "seen_by": principal.actor_kind}
+    return {"service_request_id": "1", "seen_by": principal.actor_kind,
+            "holding": sorted(principal.roles | principal.key_scopes | principal.org_scope)}
 
 
 @georeport.get("/requests.{format}", dependencies=[public])

@@ -15,7 +15,7 @@ from servicekit.dburl import plain_url
 from servicekit.events.consumer import EventConsumer
 from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
 from servicekit.events.outbox import EventPublisher
-from servicekit.events.relay import OutboxRelay, replay
+from servicekit.events.relay import RELAY_LOCK_KEY, OutboxRelay, drain, replay
 from servicekit.tables import OutboxEvent
 from servicekit.worker import housekeep
 
@@ -72,6 +72,30 @@ async def test_relay_publishes_committed_events_and_none_from_rollbacks(sessions
     async with sessions() as session:
         unpublished = await session.scalar(select(func.count()).where(OutboxEvent.published_at.is_(None)))
     assert unpublished == 0
+
+
+async def test_drain_waits_for_the_leading_relay_and_publishes_itself_when_none_leads(sessions, sample_db, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    async with sessions() as session, session.begin():
+        await publisher.record(session, type="sample.note.created", subject="1", data=NoteCreated(id=1, title="first"))
+    # A worker's relay leads (holds the lock) but has not published yet: drain must not publish.
+    leader = await asyncpg.connect(plain_url(sample_db))
+    try:
+        assert await leader.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY)
+        draining = asyncio.create_task(drain(database_url=sample_db, redis=redis_client, stream=stream, timeout=30))
+        await asyncio.sleep(0.5)  # drain polls meanwhile; nothing may appear on the stream, nor may it return
+        assert not draining.done() and await redis_client.xlen(stream) == 0
+        await OutboxRelay(database_url=sample_db, redis=redis_client, stream=stream).publish_batch(leader)
+        await asyncio.wait_for(draining, timeout=10)
+    finally:
+        await leader.close()  # the lock goes with the session
+    assert await redis_client.xlen(stream) == 1
+
+    # No relay leads: drain publishes what is left itself, each row once.
+    async with sessions() as session, session.begin():
+        await publisher.record(session, type="sample.note.created", subject="2", data=NoteCreated(id=2, title="second"))
+    await drain(database_url=sample_db, redis=redis_client, stream=stream, timeout=30)
+    assert [event.data["title"] for event in await stream_events(redis_client, stream)] == ["first", "second"]
 
 
 async def test_replay_republishes_from_a_point_in_time(sessions, sample_db, redis_client):

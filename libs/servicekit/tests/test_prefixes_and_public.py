@@ -101,8 +101,17 @@ async def test_a_key_on_a_public_operation_is_passed_as_itself(harness):
     async with harness.client(actor="portal", roles=(), scopes=("feedback:submit",), subject="key-1") as portal:
         response = await portal.get("/open311/v2/requests/1.json")
         whoami = await portal.get("/sample/v1/whoami")
-    assert response.json()["seen_by"] == "portal"
+    assert response.json()["seen_by"] == "portal" and response.json()["holding"] == ["feedback:submit"]
     assert whoami.json() == {"actor": "portal"}
+
+
+async def test_an_anonymous_assertion_carries_no_roles_or_scopes_whatever_it_claims(harness):
+    async with harness.client(actor="anonymous", roles=["admin"], scopes=["sample:read"], org=["u1"]) as claims_much:
+        listing = await claims_much.get("/sample/v1/notes")
+        public_view = await claims_much.get("/open311/v2/requests/1.json")
+    assert listing.status_code == 401
+    assert public_view.status_code == 200 and public_view.json()["seen_by"] == "anonymous"
+    assert public_view.json()["holding"] == []
 
 
 def test_anonymous_and_portal_never_read_the_whole_city():

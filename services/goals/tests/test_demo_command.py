@@ -6,8 +6,10 @@ import sys
 
 import asyncpg
 import pytest
+import redis.asyncio as aioredis
 
 from servicekit.dburl import plain_url
+from servicekit.events.envelope import stream_name
 from servicekit.infra import create_database, drop_database
 from servicekit.migrations import upgrade
 
@@ -39,10 +41,12 @@ def run_demo(database_url: str, redis_url: str, prefix: str, **extra_env: str) -
 
 
 async def counts(database_url: str) -> tuple[int, int, set[str]]:
+    """Units, events (each already published: the command drains its outbox) and the seed's codes."""
     connection = await asyncpg.connect(plain_url(database_url))
     try:
         units = await connection.fetchval("SELECT count(*) FROM org_units")
-        events = await connection.fetchval("SELECT count(*) FROM outbox")
+        events = await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")
+        assert await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
         codes = {row["code"] for row in await connection.fetch(
             "SELECT code FROM org_unit_versions WHERE code = ANY($1::text[])", [CITY_CODE, SEED_COMMITTEE_CODE, "SDF-SPT-STAB-VU"]
         )}
@@ -51,9 +55,18 @@ async def counts(database_url: str) -> tuple[int, int, set[str]]:
         await connection.close()
 
 
-@pytest.mark.slow
-async def test_the_demo_loads_once_and_qm_demo_0_skips_it(fresh_database, qm_redis, qm_run_id):
+@pytest.fixture
+async def redis(qm_redis, qm_run_id):
+    client = aioredis.from_url(qm_redis.url)
     prefix = f"qmt{qm_run_id}demo:"
+    yield client, prefix
+    await client.delete(stream_name(prefix, "goals"))
+    await client.aclose()
+
+
+@pytest.mark.slow
+async def test_the_demo_loads_once_and_qm_demo_0_skips_it(fresh_database, qm_redis, redis):
+    client, prefix = redis
 
     skipped = run_demo(fresh_database, qm_redis.url, prefix, QM_DEMO="0")
     assert "not loaded" in skipped
@@ -64,7 +77,10 @@ async def test_the_demo_loads_once_and_qm_demo_0_skips_it(fresh_database, qm_red
     # Every unit of the demo city, each created through the API (so each wrote its event).
     assert units == len(demo_city()) and events >= units
     assert codes == {CITY_CODE, SEED_COMMITTEE_CODE, "SDF-SPT-STAB-VU"}
+    # No worker runs here: the command published its events itself, each once.
+    assert await client.xlen(stream_name(prefix, "goals")) == events
 
     again = run_demo(fresh_database, qm_redis.url, prefix)
     assert "loaded" in again
     assert await counts(fresh_database) == (units, events, codes)
+    assert await client.xlen(stream_name(prefix, "goals")) == events

@@ -84,6 +84,33 @@ class OutboxRelay:
         return len(rows)
 
 
+async def drain(*, database_url: str, redis: aioredis.Redis, stream: str, timeout: float, poll_seconds: float = 0.2) -> None:
+    """Return once every committed outbox row is on the stream (``python -m <svc> demo`` ends so).
+
+    When no relay leads (no worker runs), this publishes the rows itself as the leader for the
+    moment; otherwise it waits for the leader, so there is still one publisher at a time.
+    """
+    relay = OutboxRelay(database_url=database_url, redis=redis, stream=stream)
+    connection = await asyncpg.connect(relay.dsn)
+    deadline = asyncio.get_running_loop().time() + timeout
+    try:
+        while True:
+            if await connection.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):
+                try:
+                    while await relay.publish_batch(connection):
+                        pass
+                finally:
+                    await connection.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK_KEY)
+                return
+            if not await connection.fetchval("SELECT EXISTS (SELECT FROM outbox WHERE published_at IS NULL)"):
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"the relay leading {stream} did not publish the outbox within {timeout:.0f}s")
+            await asyncio.sleep(poll_seconds)
+    finally:
+        await connection.close()
+
+
 async def replay(*, database_url: str, redis: aioredis.Redis, stream: str, since: datetime, batch_size: int = 1000) -> int:
     """Re-publish every outbox row created at or after ``since``, in order."""
     connection = await asyncpg.connect(plain_url(database_url))
