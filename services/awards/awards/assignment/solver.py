@@ -114,7 +114,7 @@ def _solver(time_limit_s: float, workers: int, gap_limit: float) -> cp_model.CpS
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
     solver.parameters.relative_gap_limit = gap_limit
-    solver.parameters.random_seed = 1  # the same round gets the same proposal
+    solver.parameters.random_seed = 1  # repeatable as far as two workers under a time limit allow
     # Presolve's probing and symmetry passes cost seconds on 50k pair variables and found nothing
     # the LP bound and the greedy start do not already give (measured on generated rounds).
     solver.parameters.max_presolve_iterations = 1
