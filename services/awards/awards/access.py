@@ -5,7 +5,6 @@ reads rounds and rubrics; what a caller sees of applications, examiners and conf
 narrowed in the services (a unit its own, an examiner their assignments and themselves).
 """
 
-from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
@@ -35,10 +34,6 @@ def reads_everything(principal: Principal) -> bool:
 async def unit_in_scope(session: AsyncSession, principal: Principal, unit_id) -> bool:
     chain = await unit_and_ancestor_ids(session, org_tables, unit_id=unit_id, as_of=stockholm_today())
     return bool(principal.org_scope) and in_org_scope(principal, [str(u) for u in chain] or [str(unit_id)])
-
-
-def principal_of(request: Request) -> Principal:
-    return request.state.principal
 
 
 def set_etag(response, revision: int) -> None:

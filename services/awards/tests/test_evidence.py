@@ -73,6 +73,7 @@ async def test_evidence_is_live_in_a_draft_and_frozen_at_submission(award, goals
 
     frozen = (await manager.get(f"{BASE}/applications/{draft['id']}/evidence")).json()
     assert frozen["frozen"] is True
+    assert (await manager.get(f"{BASE}/applications/{draft['id']}")).json()["evidence"] == frozen
     assert [c["title"] for c in frozen["commitments"]] == ["Budgetprocessen är tydlig"]
     assert frozen["commitments"][0]["latest_follow_up"]["analysis"] == "T2-analys"
 

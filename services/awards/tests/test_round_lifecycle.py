@@ -203,3 +203,18 @@ async def test_no_application_once_the_deadline_has_passed_in_the_open_phase(awa
     assert late.status_code == 409 and late.json()["type"].endswith("/application-deadline-passed")
     assert late.json()["deadline"] == yesterday
     assert len((await award.admin.get(f"{BASE}/applications", params={"round_id": award.id})).json()["items"]) == 1
+
+
+async def test_rounds_list_newest_year_first_in_pages(award):
+    deadlines = (await award.create())["deadlines"]
+    for prize, year in (("renewal_prize", award.year), ("quality_award", award.year - 1)):
+        created = await award.admin.post(f"{BASE}/rounds", json={"prize": prize, "year": year, "deadlines": deadlines})
+        assert created.status_code == 201
+
+    first = (await award.admin.get(f"{BASE}/rounds", params={"limit": 2})).json()
+    second = (await award.admin.get(f"{BASE}/rounds", params={"limit": 2, "cursor": first["next_cursor"]})).json()
+
+    shown = [(r["year"], r["prize"]) for r in first["items"] + second["items"]]
+    assert shown == [(award.year, "quality_award"), (award.year, "renewal_prize"), (award.year - 1, "quality_award")]
+    assert second["next_cursor"] is None
+    assert (await award.admin.get(f"{BASE}/rounds", params={"cursor": "bm9wZQ"})).status_code == 400

@@ -15,7 +15,7 @@ from servicekit.problems import ProblemError
 
 from awards.access import problems, reader, set_etag
 from awards.applications import repository, service
-from awards.applications.schemas import Application, ApplicationChange, ApplicationCreate
+from awards.applications.schemas import Application, ApplicationChange, ApplicationCreate, Evidence
 
 router = APIRouter(route_class=TransactionalRoute, tags=["applications"], dependencies=[reader])
 
@@ -103,11 +103,11 @@ async def submit_application(
 
 
 @router.get(
-    "/applications/{application_id}/evidence", response_model=dict, summary="Read the application's evidence",
+    "/applications/{application_id}/evidence", response_model=Evidence, summary="Read the application's evidence",
     description="Underlag: the unit's adopted commitments with their latest follow-ups (from goals); frozen at submission, "
     "live for a draft. Complaint figures from feedback follow once feedback publishes its unit statistics.",
     responses=problems(404),
 )
-async def get_evidence(application_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> dict:
+async def get_evidence(application_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Evidence:
     row = await service.visible_application(session, principal, application_id=application_id)
-    return await service.live_evidence(session, row=row)
+    return Evidence.model_validate(await service.live_evidence(session, row=row))

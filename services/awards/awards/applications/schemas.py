@@ -76,8 +76,42 @@ class Application(BaseModel):
     attachments: list[Attachment]
     answered_questions: int
     missing_questions: list[str]
-    evidence: dict | None = Field(description="Underlag frozen at submission (commitments and follow-ups from goals); null for a draft.")
+    evidence: "Evidence | None" = Field(description="Underlag frozen at submission (commitments and follow-ups from goals); null for a draft.")
     eligibility: Eligibility | None
     revision: int
     created_at: datetime
     submitted_at: datetime | None
+
+
+class EvidenceFollowUp(BaseModel):
+    follow_up_id: uuid.UUID
+    period: str = Field(description="'2015-T1', '2015-T2' or '2015-VB'.")
+    assessment: str = Field(description="fulfilled / partly_fulfilled / not_fulfilled (uppfyllt / delvis / ej uppfyllt).")
+    result: str | None
+    analysis: str | None
+    next_steps: str | None
+    reported_on: str
+
+
+class EvidenceCommitment(BaseModel):
+    commitment_id: uuid.UUID
+    year: int
+    status: str
+    title: str
+    expected_result: str | None
+    revision: int
+    latest_follow_up: EvidenceFollowUp | None
+
+
+class Evidence(BaseModel):
+    """Underlag: what goals (and, once published, feedback) says about the unit, frozen at submission."""
+
+    as_of: datetime = Field(description="When the read models were read (the submission, once frozen).")
+    frozen: bool = Field(False, description="True once the application is submitted.")
+    years: list[int]
+    commitments: list[EvidenceCommitment] = Field(description="The unit's adopted commitments with their latest follow-up.")
+    complaint_statistics: dict | None = Field(description="Feedback's unit statistics; null until feedback publishes them.")
+    sources: dict[str, str]
+
+
+Application.model_rebuild()

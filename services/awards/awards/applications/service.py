@@ -47,7 +47,8 @@ async def render(session: AsyncSession, row: Row) -> Application:
         introductions=row.introductions, attachments=row.attachments,
         answered_questions=sum(q in row.answers for q in questions),
         missing_questions=[q for q in questions if q not in row.answers],
-        evidence=row.evidence, eligibility=row.eligibility, revision=row.revision,
+        evidence=row.evidence | {"frozen": True} if row.evidence is not None else None, eligibility=row.eligibility,
+        revision=row.revision,
         created_at=row.created_at, submitted_at=row.submitted_at,
     )
 

@@ -1,8 +1,8 @@
 """Keeping the evidence read models from goals' events (event-carried state: the highest revision wins).
 
 Feedback's unit statistics (``feedback.unit-statistics.changed``, issue 8) are not published
-yet; when they are, a handler for them joins ``goals_handlers``'s neighbour here and
-``evidence.snapshot`` adds their figures beside the commitments.
+yet; when they are, a ``feedback_handlers()`` here (subscribed as ``"feedback"`` in
+``awards.definition``) keeps their read model and ``evidence.snapshot`` adds the figures.
 """
 
 from contracts.goals import (
