@@ -108,6 +108,8 @@ async def _demo(service: ServiceDefinition) -> int:
     try:
         # What the services before us published (goals' organisation tree) must be here first.
         for source in service.subscriptions:
+            if not await redis.exists(stream_name(settings.stream_prefix, source)):
+                continue  # that service has published nothing yet (its demo loads after ours): nothing to wait for
             try:
                 await wait_caught_up(redis, stream_name(settings.stream_prefix, source), [service.name], timeout=DEMO_WAIT_SECONDS)
             except TimeoutError as exc:

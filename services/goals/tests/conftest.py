@@ -331,7 +331,9 @@ def access_policy(access_callers) -> dict[str, set[str]]:
     }
     from access_policy_indicators import policy as indicators_budget_guarantees
 
-    return organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES)
+    # The audit log's chain heads kept outside audit (audit.log.head): its internal auditors and admin.
+    audit_log_heads = {_op("list_audit_log_heads", "audit_log_heads", "get"): in_and_out("internal_auditor", "admin")}
+    return organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads
 
 
 @pytest.fixture
