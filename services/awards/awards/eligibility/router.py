@@ -4,7 +4,7 @@ import uuid
 
 from contracts.awards import Prize
 from contracts.decisions import DecisionRef
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import Session, TransactionalRoute
@@ -38,7 +38,7 @@ async def check_eligibility(round_id: uuid.UUID, session: Session) -> Eligibilit
     summary="Record an earlier winner", responses=problems(403, 409, 422),
     description="Registrera en tidigare vinnare (pris, år, enhet, beslut); used by the not_recent_winner rule. Accepts Idempotency-Key.",
 )
-async def record_winner(body: WinnerCreate, session: Session, principal: CurrentPrincipal, response: Response) -> Winner:
+async def record_winner(body: WinnerCreate, session: Session, principal: CurrentPrincipal) -> Winner:
     return _winner(await service.record_winner(session, data=body, recorded_by=principal.subject))
 
 
