@@ -80,6 +80,10 @@ def test_open311_through_the_gateway_in_json_and_xml(anyone, portal_key, unit, c
     services = anyone.get("/open311/v2/services.json")
     assert discovery.status_code == 200 and SafeXML.fromstring(discovery.content).tag == "discovery"
     assert category in {service["service_code"] for service in services.json()}
+    # The categories are public on /feedback/v1 too (a portal lists them before anyone signs in).
+    listed = anyone.get("/feedback/v1/categories")
+    assert listed.status_code == 200 and category in {item["code"] for item in listed.json()}
+    assert anyone.get(f"/feedback/v1/categories/{category}").json()["name_sv"] == "Parker"
 
     body = urlencode({
         "api_key": portal_key, "service_code": category, "service_object_id": unit["id"], "lat": "59.38", "long": "17.90",

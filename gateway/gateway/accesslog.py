@@ -4,7 +4,8 @@ Through ``logging`` a line costs ~15-20 µs (record, formatter, a write syscall 
 than the gateway's whole routing and authentication. Here a line is one ``orjson.dumps`` into a
 buffer that the worker's housekeeping tick writes out every 100 ms (or sooner when it fills),
 one syscall for many lines. Lines carry the fields of ``servicekit.logging.JsonFormatter`` so the
-stream reads as one log; never credentials, query strings or bodies.
+stream reads as one log; never credentials, query strings or bodies, and no subject on the
+paths where who calls is itself protected (a lex Sarah report names its reporter by being sent).
 """
 
 import logging
@@ -19,8 +20,10 @@ FLUSH_BYTES = 64 * 1024
 
 
 class AccessLog:
-    def __init__(self, service: str = "gateway", logger: str = "gateway.access", fd: int | None = None) -> None:
+    def __init__(self, service: str = "gateway", logger: str = "gateway.access", fd: int | None = None,
+                 hide_subject_prefixes: tuple[bytes, ...] = ()) -> None:
         self._service = service
+        self._hide_subject = hide_subject_prefixes
         self._logger = logger
         self._fd = sys.stderr.fileno() if fd is None else fd
         self.enabled = logging.getLogger(logger).isEnabledFor(logging.INFO)
@@ -32,6 +35,8 @@ class AccessLog:
     def record(self, request_id: str, method: bytes, path: bytes, status: int, upstream: str,
                subject: str | None, seconds: float) -> None:
         now = time.time()
+        if subject is not None and path.startswith(self._hide_subject):
+            subject = None
         line = orjson.dumps({
             "time": self._time(now), "level": "info", "service": self._service, "logger": self._logger,
             "message": "request", "request_id": request_id, "method": method.decode("latin-1"),

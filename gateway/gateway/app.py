@@ -84,7 +84,7 @@ class Gateway:
         breakers = {name: CircuitBreaker(settings.circuit_failure_threshold, settings.circuit_reset_seconds)
                     for name in self._pools}
         metrics = self._metrics = Metrics()
-        access_log = AccessLog() if settings.access_log else None
+        access_log = AccessLog(hide_subject_prefixes=settings.hidden_subject_prefixes()) if settings.access_log else None
         self._access_log = access_log if access_log is not None and access_log.enabled else None
         health = Health(self._db, self._redis, self._pools, breakers)
         public_paths = settings.public_path_rules()

@@ -73,7 +73,8 @@ class GatewaySettings(ServiceSettings):
     # caller is forwarded as the ``anonymous`` actor; with credentials, as itself even where its
     # scopes would not cover the request (the service decides what it shows).
     public_paths: str = (
-        "GET /open311/v2/**, GET /feedback/v1/my-cases/*, POST /feedback/v1/my-cases/*/rating"
+        "GET /open311/v2/**, GET /feedback/v1/my-cases/*, POST /feedback/v1/my-cases/*/rating,"
+        " GET /feedback/v1/categories, GET /feedback/v1/categories/*, GET /feedback/v1/units/*/guarantees"
     )
     # Anonymous callers are limited per client address.
     anonymous_rate_limit_per_minute: int = 300
@@ -88,6 +89,10 @@ class GatewaySettings(ServiceSettings):
     max_body_bytes: int = 32 * 1024 * 1024
     # One JSON line per request (batched writes, see accesslog.py).
     access_log: bool = True
+    # Path prefixes (comma-separated) whose access-log lines carry no subject: on lex Sarah paths
+    # the caller's identity is protected data (the reporter of a case, an officer's reads are in
+    # audit's own tamper-evident log instead).
+    access_log_hide_subject_prefixes: str = "/audit/v1/lex-sarah/"
     # Seconds a stopping worker waits for in-flight requests.
     shutdown_grace_seconds: float = 10.0
     keepalive_seconds: float = 75.0
@@ -121,6 +126,9 @@ class GatewaySettings(ServiceSettings):
 
     def anonymous_rate_limit(self) -> RateLimit:
         return RateLimit(self.anonymous_rate_limit_per_minute, self.anonymous_rate_limit_burst)
+
+    def hidden_subject_prefixes(self) -> tuple[bytes, ...]:
+        return tuple(item.strip().encode() for item in self.access_log_hide_subject_prefixes.split(",") if item.strip())
 
     def public_path_rules(self) -> PublicPaths:
         return PublicPaths.parse(self.public_paths)

@@ -91,3 +91,16 @@ def test_merge_documents_public_operations_only_where_the_gateway_lets_callers_t
     assert "security" not in paths["/feedback/v1/cases"]["get"]
     open311_post = paths["/open311/v2/requests/{request_id}.{format}"]["post"]["security"]
     assert {"apiKeyParameter": []} in open311_post and {"apiKey": []} in open311_post
+
+
+def test_the_access_log_names_no_subject_on_protected_paths(tmp_path):
+    from gateway.accesslog import AccessLog
+
+    with open(tmp_path / "access.log", "wb") as out:
+        log = AccessLog(fd=out.fileno(), hide_subject_prefixes=(b"/audit/v1/lex-sarah/",))
+        log.record("r1", b"POST", b"/audit/v1/lex-sarah/reports", 201, "audit", "reporter-1", 0.01)
+        log.record("r2", b"GET", b"/audit/v1/risk-analyses", 200, "audit", "auditor-1", 0.01)
+        log.flush()
+    first, second = (tmp_path / "access.log").read_text().splitlines()
+    assert "reporter-1" not in first and '"subject":null' in first
+    assert '"subject":"auditor-1"' in second
