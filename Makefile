@@ -39,7 +39,7 @@ help:
 
 install: $(STAMP)
 
-$(STAMP): constraints.txt $(addsuffix /pyproject.toml,$(PROJECTS)) $(VENV_STALE)
+$(STAMP): Makefile constraints.txt $(addsuffix /pyproject.toml,$(PROJECTS)) $(VENV_STALE)
 	@if [ "$(WANT_PY)" != "$(HAVE_PY)" ]; then \
 	  echo "creating $(VENV) with $(PYTHON) $(WANT_PY)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); \
 	fi

@@ -104,3 +104,13 @@ def test_the_access_log_names_no_subject_on_protected_paths(tmp_path):
     first, second = (tmp_path / "access.log").read_text().splitlines()
     assert "reporter-1" not in first and '"subject":null' in first
     assert '"subject":"auditor-1"' in second
+
+
+def test_by_default_lex_sarah_paths_log_no_subject_and_feedbacks_public_reads_need_no_credentials():
+    from gateway.config import GatewaySettings
+
+    settings = GatewaySettings()
+    assert settings.hidden_subject_prefixes() == (b"/audit/v1/lex-sarah/",)
+    public = settings.public_path_rules()
+    assert public.matches(b"GET", b"/feedback/v1/categories") and public.matches(b"GET", b"/feedback/v1/units/u-1/guarantees")
+    assert not public.matches(b"POST", b"/feedback/v1/categories") and not public.matches(b"GET", b"/feedback/v1/cases")
