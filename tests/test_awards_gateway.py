@@ -124,3 +124,84 @@ def test_the_merged_openapi_document_describes_the_awards_api(gateway_url):
     proposal = document["paths"]["/awards/v1/rounds/{round_id}/assignment-proposals"]["post"]
     assert "examinatorsteam" in proposal["description"]
     assert "/awards/v1/applications/{application_id}/submission" in document["paths"]
+
+
+def test_a_units_adopted_commitment_and_its_follow_up_reach_its_application_as_evidence(stack, gateway_url, key_client):
+    """goals → awards by events: an adopted commitment and its follow-up become the application's evidence."""
+    if "/goals/v1/commitments" not in httpx.get(f"{gateway_url}/openapi.json", timeout=30).json()["paths"]:
+        pytest.skip("goals does not serve commitments in this build")
+    year = random.randint(2040, 2099)
+    tag = uuid.uuid4().hex[:5].upper()
+    city = key_client.get("/goals/v1/organisation-units", params={"type": "city"}).json()["items"][0]["id"]
+
+    def unit(code, name, unit_type, parent):
+        created = key_client.post("/goals/v1/organisation-units", json={
+            "code": code, "name": name, "type": unit_type, "parent_id": parent, "effective_date": "2010-01-01"})
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+
+    committee = unit(f"SDN-E{tag}", "Spånga-Tensta stadsdelsnämnd", "district_committee", city)
+    administration = unit(f"SDF-E{tag}", "Spånga-Tensta stadsdelsförvaltning", "administration", committee)
+    applicant = unit(f"SDF-E{tag}-VU", "Enheten för verksamhetsutveckling", "unit", administration)
+    wait_until(lambda: unit_in(key_client, "awards", applicant), what="unit in awards")
+
+    def ok(response, status=200):
+        assert response.status_code == status, response.text
+        return response.json()
+
+    admin = _as(gateway_url, stack.mint_token(["admin"], sub="gw-ev-admin"))
+    member = _as(gateway_url, stack.mint_token(["committee"], org=[committee], sub="gw-ev-namnd"))
+    manager = _as(gateway_url, stack.mint_token(["unit_manager"], org=[applicant], sub="gw-ev-enhetschef"))
+    controller = _as(gateway_url, stack.mint_token(["controller"], org=[committee], sub="gw-ev-controller"))
+    vision = ok(admin.post("/goals/v1/goals", json={
+        "level": "vision", "unit_id": city, "from_year": year, "to_year": year + 20, "title": f"Vision {tag}"}), 201)
+    direction = ok(admin.post("/goals/v1/goals", json={
+        "level": "direction_goal", "unit_id": city, "from_year": year, "to_year": year + 2, "parent_id": vision["id"],
+        "title": "Ett ekonomiskt hållbart Stockholm"}), 201)
+    area = ok(admin.post("/goals/v1/goals", json={
+        "level": "area_goal", "unit_id": city, "from_year": year, "to_year": year + 2, "parent_id": direction["id"],
+        "title": "Stadens verksamheter är effektiva och håller god kvalitet"}), 201)
+    goal = ok(member.post("/goals/v1/goals", json={
+        "level": "committee_goal", "unit_id": committee, "from_year": year, "parent_id": area["id"],
+        "title": "Planering, stöd, styrning och uppföljning ökar effektiviteten och skapar en hållbar kvalitet"}), 201)
+    plan = ok(manager.post("/goals/v1/business-plans", json={"unit_id": applicant, "year": year}), 201)
+    created = manager.post("/goals/v1/commitments", json={
+        "business_plan_id": plan["id"], "title": "Budgetprocessen är tydlig", "committee_goal_id": goal["id"],
+        "expected_result": {"type": "target_picture",
+                            "description": "Enheterna får information om och har tillgång till stöd i budgetprocessens alla delar."},
+        "ways_of_working": {"plan": "Anvisningar med tidplaner utarbetas."},
+        "follow_up_plan": {"how": "Enkät två gånger om året.", "who": "Verksamhetscontroller"},
+        "responsible": {"subject_id": "gw-ev-enhetschef", "unit_id": applicant},
+    })
+    commitment = ok(created, 201)
+    path = f"/goals/v1/commitments/{commitment['id']}"
+    submitted = ok(manager.post(f"{path}/submission", headers={"if-match": created.headers["etag"]}))
+    ok(controller.post(f"{path}/assessment", json={"outcome": "approved"}, headers={"if-match": f'"{submitted["revision"]}"'}))
+    ok(member.post(f"/goals/v1/business-plans/{plan['id']}/adoption",
+                   headers={"if-match": member.get(f"/goals/v1/business-plans/{plan['id']}").headers["etag"]},
+                   json={"decision": {"reference": f"SDN {year}/{tag} § 3", "decided_on": f"{year}-02-18", "body_id": committee}}))
+    ok(manager.post(f"{path}/follow-ups", json={
+        "period": f"{year}-T1", "assessment": "partly_fulfilled", "result": "Anvisningar och tidplaner togs fram.",
+        "analysis": "Avdelningscheferna behöver förankra arbetet inom respektive avdelning."}), 201)
+
+    award_admin = _as(gateway_url, stack.mint_token(["award_admin"], sub="gw-ev-office"))
+    open_until = date.today() + timedelta(days=10)
+    round_id = ok(award_admin.post("/awards/v1/rounds", json={
+        "prize": "renewal_prize", "year": year,
+        "deadlines": {phase: (open_until + timedelta(days=10 * n)).isoformat() for n, phase in enumerate(PHASES)},
+    }), 201)["id"]
+    draft = ok(manager.post(f"/awards/v1/rounds/{round_id}/applications", json={
+        "unit_id": applicant, "answers": {number: "Svar." for number in ("1.1", "2.1", "3.1", "4.1", "5.1")}}), 201)
+
+    def evidence_with_follow_up():
+        evidence = ok(manager.get(f"/awards/v1/applications/{draft['id']}/evidence"))
+        found = [c for c in evidence["commitments"] if c["commitment_id"] == commitment["id"]]
+        return found and found[0]["latest_follow_up"] and found[0]
+
+    live = wait_until(evidence_with_follow_up, what="commitment and follow-up in awards' evidence")
+    # Reported follow-ups mark the commitment followed up in goals; its own event may come after the follow-up's.
+    assert live["title"] == "Budgetprocessen är tydlig" and live["status"] in ("adopted", "followed_up")
+    assert live["latest_follow_up"]["period"] == f"{year}-T1" and live["latest_follow_up"]["assessment"] == "partly_fulfilled"
+    submitted_application = ok(manager.post(f"/awards/v1/applications/{draft['id']}/submission", headers={"if-match": '"1"'}))
+    assert submitted_application["evidence"]["frozen"] is True
+    assert [c["title"] for c in submitted_application["evidence"]["commitments"]] == ["Budgetprocessen är tydlig"]
