@@ -145,6 +145,21 @@ async def test_confirmation_checks_the_whole_plan(award, teams):
     assert (await award.plan()).json()["status"] == "proposed"
 
 
+async def test_a_confirmed_plan_is_replaced_only_when_if_match_names_it(award, teams):
+    await award.propose()
+    confirmed = await award.confirm()
+
+    missing = await award.propose(expect=428)
+    stale = await award.admin.post(f"{BASE}/rounds/{award.id}/assignment-proposals", headers={"if-match": '"1"'})
+
+    assert missing.json()["type"].endswith("/if-match-required") and stale.status_code == 412
+    assert (await award.plan()).json()["status"] == "confirmed"
+    replaced = await award.admin.post(
+        f"{BASE}/rounds/{award.id}/assignment-proposals", headers={"if-match": confirmed.headers["etag"]},
+    )
+    assert replaced.status_code == 201 and replaced.json()["status"] == "proposed"
+
+
 async def test_no_edit_once_the_phase_is_over(award, teams):
     await award.propose()
     await award.confirm()

@@ -25,15 +25,19 @@ async def _answer(session, round_row, plan, response: Response) -> Plan:
 @router.post(
     "/rounds/{round_id}/assignment-proposals", status_code=201, response_model=Plan, summary="Propose examiner teams (solver)",
     dependencies=[Depends(idempotency_key)],
-    responses=problems(403, 404, 409, 422),
+    responses=problems(403, 404, 409, 412, 422, 428),
     description="Föreslå examinatorsteam med en optimeringsmodell (OR-Tools CP-SAT): 3–4 per eligible application, no "
     "conflicts, within capacity, an experienced examiner in every team, new examiners spread, sector competence matched "
     "where possible, load balanced. The reply states the objective, the bound and the optimality gap; when no plan "
-    "exists, a 422 names the constraint that makes it impossible (capacity, conflicts, experience). Replaces the current plan. "
+    "exists, a 422 names the constraint that makes it impossible (capacity, conflicts, experience). Replaces the current plan; "
+    "a confirmed plan only when If-Match names it (its examiners lose their assignments until the new one is confirmed). "
     "Accepts Idempotency-Key.",
 )
-async def propose_teams(round_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Plan:
+async def propose_teams(round_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response) -> Plan:
     round_row = await rounds.lock_round(session, round_id=round_id)
+    current = await service.current_plan(session, round_id=round_id)
+    if current is not None and current.status == "confirmed":
+        require_if_match(request, current.revision)  # replacing a confirmed plan is deliberate, never a side effect
     plan = await service.propose(session, round_row=round_row, proposed_by=principal.subject)
     return await _answer(session, round_row, plan, response)
 

@@ -87,6 +87,11 @@ async def propose(session: AsyncSession, *, round_row: Row, proposed_by: str) ->
     )
 
 
+async def current_plan(session: AsyncSession, *, round_id: uuid.UUID) -> Row | None:
+    """The round's plan, locked, or None before the first proposal."""
+    return await repository.get_plan(session, round_id=round_id, lock=True)
+
+
 async def lock_plan(session: AsyncSession, *, round_id: uuid.UUID) -> Row:
     plan = await repository.get_plan(session, round_id=round_id, lock=True)
     if plan is None:
