@@ -81,6 +81,13 @@ def test_a_commitment_is_drafted_assessed_and_adopted_through_the_gateway(gatewa
         held = _ok(manager.get(path, params={"as_of": "2016-03-01"}))
         sight = _ok(manager.get("/goals/v1/line-of-sight", params={"unit_id": unit, "year": 2016}))
         by_key = key_client.post("/goals/v1/commitments", json=body | {"title": "Nyckel"})
+        # The roll-up (goals/rollup): the follow-up counts at once; the committee's verdict counts for the goal above.
+        follow_up = _ok(manager.post(f"{path}/follow-ups", json={
+            "period": "2016-T1", "result": "Anvisningar och tidplan kom ut i tid.", "assessment": "fulfilled"}), 201)
+        rolled = _ok(member.get(f"/goals/v1/goals/{goal['id']}/rollup", params={"period": "2016-T1"}))
+        _ok(member.put(f"/goals/v1/goals/{goal['id']}/verdicts/2016-T1", headers={"if-match": '"0"'}, json={
+            "assessment": "partly_fulfilled", "analysis": "Enheternas återkoppling återstår."}))
+        area_rolled = _ok(admin.get(f"/goals/v1/goals/{area['id']}/rollup", params={"period": "2016-T1"}))
 
     assert replayed.json()["id"] == commitment["id"] and replayed.headers.get("idempotent-replayed") == "true"
     assert own.status_code == 403  # a unit manager does not assess
@@ -93,6 +100,13 @@ def test_a_commitment_is_drafted_assessed_and_adopted_through_the_gateway(gatewa
         vision["title"], direction["title"], area["title"], goal["title"],
     ]
     assert by_key.status_code == 403  # a system key records data but never writes commitments
+    # One commitment, fulfilled: 1×1 / 1 = 1.0 → fulfilled. Above, the committee's verdict (partly, 0.5) replaces it.
+    assert [(i["id"], i["follow_up_id"]) for i in rolled["explanation"]["inputs"]] == [(commitment["id"], follow_up["id"])]
+    assert rolled["fulfilment"]["score"] == 1.0 and rolled["fulfilment"]["assessment"] == "fulfilled"
+    assert area_rolled["fulfilment"]["score"] == 0.5 and area_rolled["fulfilment"]["assessment"] == "partly_fulfilled"
+    assert [(o["kind"], o["replaced"], o["applied"]) for o in area_rolled["explanation"]["overrides"]] == [
+        ("committee-verdict", "fulfilled", "partly_fulfilled"),
+    ]
 
 
 def test_the_merged_openapi_document_describes_commitments_in_swedish_terms(gateway_url):
@@ -100,7 +114,8 @@ def test_the_merged_openapi_document_describes_commitments_in_swedish_terms(gate
     paths = document["paths"]
 
     for path in ("/goals/v1/line-of-sight", "/goals/v1/commitments/{commitment_id}/changes",
-                 "/goals/v1/business-plans/{plan_id}/adoption", "/goals/v1/commitments/{commitment_id}/follow-ups"):
+                 "/goals/v1/business-plans/{plan_id}/adoption", "/goals/v1/commitments/{commitment_id}/follow-ups",
+                 "/goals/v1/goals/{goal_id}/rollup", "/goals/v1/rollup", "/goals/v1/goals/{goal_id}/verdicts/{period}"):
         assert path in paths, path
     assert "trovärdighetsbedömning" in paths["/goals/v1/commitments/{commitment_id}/assessment"]["post"]["description"].lower()
     assert "röda tråden" in paths["/goals/v1/line-of-sight"]["get"]["description"]

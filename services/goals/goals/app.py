@@ -14,6 +14,7 @@ from goals.indicators.router import router as indicators_router
 from goals.models import org_tables
 from goals.organisation.router import router as organisation_router
 from goals.organisation.router import unit_types_router
+from goals.rollup.router import router as rollup_router
 from goals.structure.router import router as structure_router
 
 DESCRIPTION = """\
@@ -24,6 +25,8 @@ and its line of sight (den röda tråden); business plans (verksamhetsplaner) wi
 follow-ups per period (tertialrapport 1 and 2, verksamhetsberättelse).
 Indicators (indikatorer) with targets and versioned values imported from Kolada or CSV; budget
 figures (budget / utfall / avvikelse); quality guarantees (kvalitetsgarantier), published for portals.
+Roll-up (sammanvägd måluppfyllelse) of a goal or the city per period, with its explanation and the
+committee's own verdict beside it.
 Every tree read accepts `as_of`; changes take an effective date and never rewrite history.
 """
 
@@ -45,5 +48,6 @@ def create_app() -> FastAPI:
         routers=[
             _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
             indicators_router, budget_router, guarantees_router, audit_log_heads_router,
+            rollup_router,
         ],
     )

@@ -320,3 +320,42 @@ audit_log_heads = Table(
     Column("event_id", UUID(as_uuid=True), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# --- Roll-up (goals-analysis, migration 0005): rule versions as data, the committee's verdict ---
+# A rule version never changes once written (a roll-up names the version it used); a new
+# configuration is a new version of the same code.
+rollup_rules = Table(
+    "rollup_rules",
+    metadata,
+    Column("code", String(50), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("name_sv", String(200), nullable=False),
+    Column("description", Text, nullable=True),
+    # {"fulfilled": 1, "partly_fulfilled": 0.5, "not_fulfilled": 0}: the score of each verdict.
+    Column("scores", JSONB, nullable=False),
+    # Score from which the computed fulfilment is fulfilled / partly fulfilled.
+    Column("fulfilled_from", Numeric, nullable=False),
+    Column("partly_from", Numeric, nullable=False),
+    # Share of inputs reported below which no fulfilment is computed.
+    Column("min_coverage", Numeric, nullable=False),
+    # 'equal': every input weighs 1; 'commitments': a goal weighs as many commitments as lie below it.
+    Column("weighting", String(20), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("weighting IN ('equal', 'commitments')", name="weighting"),
+    CheckConstraint("partly_from <= fulfilled_from", name="thresholds"),
+)
+
+# The committee's own verdict on a goal for a period (nämndens bedömning), beside the computed one.
+goal_verdicts = Table(
+    "goal_verdicts",
+    metadata,
+    Column("goal_id", UUID(as_uuid=True), ForeignKey(goals.c.id), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("assessment", String(20), nullable=False),
+    Column("analysis", Text, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    *_timestamps(),
+    CheckConstraint("assessment IN ('fulfilled', 'partly_fulfilled', 'not_fulfilled')", name="assessment"),
+)

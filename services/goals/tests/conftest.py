@@ -333,7 +333,19 @@ def access_policy(access_callers) -> dict[str, set[str]]:
 
     # The audit log's chain heads kept outside audit (audit.log.head): its internal auditors and admin.
     audit_log_heads = {_op("list_audit_log_heads", "audit_log_heads", "get"): in_and_out("internal_auditor", "admin")}
-    return organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads
+    # Roll-up (test_rollup.py): a goal's in its unit's scope, the city's with the city in scope; the committee's verdict.
+    city_readers = in_and_out("admin", "city_controller") | {"system:read", "system:write"}
+    rollup = {
+        _op("list_rollup_rules", "rollup_rules", "get"): readers,
+        _op("create_rollup_rule", "rollup_rules", "post"): admin,
+        _op("get_goal_rollup", "goals__goal_id__rollup", "get"): in_scope_readers,
+        _op("get_city_rollup", "rollup", "get"): city_readers,
+        _op("get_goal_verdict", "goals__goal_id__verdicts__period_", "get"): in_scope_readers,
+        _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): admin | committee,
+    }
+    return (
+        organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads | rollup
+    )
 
 
 @pytest.fixture
@@ -414,10 +426,24 @@ async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -
         admin, workflow.manager, workflow.committee, unit_id=leaf, committee_id=tree.ids["SDN-SPT"], commitment_id=adopted["id"],
     )
     calls |= {op: Call(**parts) for op, parts in indicators_area.calls(ids).items()}
+    verdict = {"assessment": "fulfilled", "analysis": "Nämnden bedömer målet uppfyllt."}
+    recorded = await workflow.committee.put(
+        f"/goals/v1/goals/{chain.committee['id']}/verdicts/2015-T1", json=verdict, headers={"if-match": '"0"'},
+    )
+    assert recorded.status_code == 200, recorded.text
+    calls |= {
+        _op("create_rollup_rule", "rollup_rules", "post"): Call(json={
+            "code": "strict", "name_sv": "Sträng", "fulfilled_from": 0.9, "partly_from": 0.5,
+            "scores": {"fulfilled": 1, "partly_fulfilled": 0.5, "not_fulfilled": 0},
+        }),
+        _op("get_goal_rollup", "goals__goal_id__rollup", "get"): Call(params={"period": "2015-T1"}),
+        _op("get_city_rollup", "rollup", "get"): Call(params={"period": "2015-T1"}),
+        _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): Call(json=verdict, headers={"if-match": '"1"'}),
+    }
     return {
         "path_params": {
             "unit_id": leaf, "code": "vision", "goal_id": chain.committee["id"], "plan_id": plan["id"],
-            "commitment_id": adopted["id"], "follow_up_id": follow_up["id"],
+            "commitment_id": adopted["id"], "follow_up_id": follow_up["id"], "period": "2015-T1",
             **{name: ids[name] for name in indicators_area.PATH_PARAMS},
         },
         "calls": calls,

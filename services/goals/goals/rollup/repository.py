@@ -1,0 +1,115 @@
+"""SQL of the roll-up: the goal tree of a year, the commitments on it in a period, their follow-ups, verdicts, rules."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Row, and_, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from goals.models import commitment_versions, commitments, follow_ups, goal_verdicts, goals, org_tables, rollup_rules
+
+RULES = rollup_rules
+VERDICTS = goal_verdicts
+_ROLLED_UP = ("adopted", "followed_up", "closed")  # commitments adopted at some point: they are followed up
+
+
+def _holds(year: int):
+    return and_(goals.c.status == "active", goals.c.from_year <= year, goals.c.to_year >= year)
+
+
+async def goal_tree(session: AsyncSession, *, root_ids: list[uuid.UUID], year: int) -> list[Row]:
+    """The roots and every active goal below them that holds in ``year`` (recursive on parent_id)."""
+    seed = select(goals.c.id).where(goals.c.id.in_(root_ids)).cte("tree", recursive=True)
+    tree = seed.union(select(goals.c.id).where(goals.c.parent_id == seed.c.id, _holds(year)))
+    query = select(goals.c.id, goals.c.parent_id, goals.c.title, goals.c.unit_id, goals.c.level_code).where(
+        goals.c.id.in_(select(tree.c.id))
+    )
+    return list(await session.execute(query.order_by(goals.c.title, goals.c.id)))
+
+
+async def root_goal_ids(session: AsyncSession, *, year: int) -> list[uuid.UUID]:
+    """The top goals (no parent: the vision) holding in ``year``."""
+    return list(await session.scalars(select(goals.c.id).where(goals.c.parent_id.is_(None), _holds(year))))
+
+
+async def commitments_on(session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, last_day: date) -> list[Row]:
+    """Commitments of ``year`` whose version in force on ``last_day`` supports one of the goals."""
+    if not goal_ids:
+        return []
+    in_force = (
+        select(commitment_versions)
+        .where(commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day)
+        .ext(distinct_on(commitment_versions.c.commitment_id))
+        .order_by(
+            commitment_versions.c.commitment_id, commitment_versions.c.effective_from.desc(), commitment_versions.c.version.desc()
+        )
+        .subquery()
+    )
+    query = (
+        select(commitments.c.id, commitments.c.unit_id, in_force.c.title, in_force.c.committee_goal_id, in_force.c.version)
+        .join(in_force, in_force.c.commitment_id == commitments.c.id)
+        .where(
+            commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP),
+            in_force.c.committee_goal_id.in_(goal_ids),
+        )
+        .order_by(in_force.c.title, commitments.c.id)
+    )
+    return list(await session.execute(query))
+
+
+async def follow_ups_for(session: AsyncSession, *, commitment_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, Row]:
+    if not commitment_ids:
+        return {}
+    query = select(follow_ups).where(follow_ups.c.commitment_id.in_(commitment_ids), follow_ups.c.period == period)
+    return {row.commitment_id: row for row in await session.execute(query)}
+
+
+async def verdicts_for(session: AsyncSession, *, goal_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, Row]:
+    if not goal_ids:
+        return {}
+    query = select(VERDICTS).where(VERDICTS.c.goal_id.in_(goal_ids), VERDICTS.c.period == period)
+    return {row.goal_id: row for row in await session.execute(query)}
+
+
+async def get_verdict(session: AsyncSession, *, goal_id: uuid.UUID, period: str, lock: bool = False) -> Row | None:
+    query = select(VERDICTS).where(VERDICTS.c.goal_id == goal_id, VERDICTS.c.period == period)
+    return (await session.execute(query.with_for_update() if lock else query)).first()
+
+
+async def insert_verdict(session: AsyncSession, *, values: dict) -> None:
+    await session.execute(insert(VERDICTS).values(**values))
+
+
+async def update_verdict(session: AsyncSession, *, goal_id: uuid.UUID, period: str, values: dict) -> None:
+    await session.execute(
+        update(VERDICTS).where(VERDICTS.c.goal_id == goal_id, VERDICTS.c.period == period).values(**values, updated_at=func.now())
+    )
+
+
+async def city_unit_id(session: AsyncSession) -> uuid.UUID | None:
+    versions = org_tables.versions
+    return await session.scalar(select(versions.c.unit_id).where(versions.c.type == "city").limit(1))
+
+
+async def list_rules(session: AsyncSession) -> list[Row]:
+    return list(await session.execute(select(RULES).order_by(RULES.c.code, RULES.c.version)))
+
+
+async def get_rule(session: AsyncSession, *, code: str, version: int | None) -> Row | None:
+    query = select(RULES).where(RULES.c.code == code)
+    query = query.where(RULES.c.version == version) if version is not None else query.order_by(RULES.c.version.desc())
+    return (await session.execute(query.limit(1))).first()
+
+
+async def insert_rule_version(session: AsyncSession, *, code: str, values: dict) -> Row:
+    """The next version of ``code`` (1 for a new code); a transaction lock on the code serialises writers."""
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(literal("rollup_rules:" + code)))))
+    latest = await session.scalar(select(func.max(RULES.c.version)).where(RULES.c.code == code))
+    version = (latest or 0) + 1
+    await session.execute(insert(RULES).values(code=code, version=version, **values))
+    return await get_rule(session, code=code, version=version)
+
+
+async def get_goal(session: AsyncSession, *, goal_id: uuid.UUID) -> Row | None:
+    return (await session.execute(select(goals).where(goals.c.id == goal_id))).first()
