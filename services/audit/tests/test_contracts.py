@@ -130,3 +130,90 @@ async def test_other_committees_see_nothing_and_the_city_controller_reads(people
     city = people(["city_controller"], org_code=None)
     assert [c["id"] for c in (await city.get("/contracts")).json()["items"]] == [contract["id"]]
     await city.post("/contracts", contract_body(contractor, reference="X"), expect=403)
+
+
+async def _remaining_serious_deficiency(auditor, contract: dict) -> dict:
+    """A night visit finds the staffing requirement broken; the re-check after the action plan finds it still broken."""
+    night = (await auditor.post(f"/contracts/{contract['id']}/follow-ups", {
+        "type": "night_visit", "performed_on": "2014-11-05", "summary": "Oanmäld nattinspektion."}, expect=201)).json()
+    finding = (await auditor.post(f"/contract-follow-ups/{night['id']}/findings", {
+        "requirement_id": contract["requirements"][1]["id"], "severity": "serious",
+        "description": "En undersköterska i tjänst natten till 6 november."}, expect=201)).json()
+    path = f"/contract-findings/{finding['id']}"
+    await auditor.put(f"{path}/action-plan", {"action": "Två undersköterskor varje natt.", "deadline": "2015-01-31",
+                                              "submitted_on": "2014-11-20"}, expect=200, if_match_of=path)
+    return (await auditor.post(f"{path}/recheck", {"rechecked_on": "2015-02-10", "resolved": False,
+                                                    "note": "Kvarstår två nätter av tio."}, expect=200, if_match_of=path)).json()
+
+
+async def test_a_serious_remaining_deficiency_is_escalated_to_the_responsible_administration(
+    people, tree, contractor, contract_body, outbox, log_rows,
+):
+    auditor = people(["internal_auditor"], subject="auditor-a")
+    contract = (await auditor.post("/contracts", contract_body(contractor), expect=201)).json()
+    finding = await _remaining_serious_deficiency(auditor, contract)
+    path = f"/contract-findings/{finding['id']}"
+    early = await auditor.post(f"{path}/escalation", {"escalated_on": "2015-02-09", "reason": "x"}, expect=422, if_match_of=path)
+    assert early.json()["type"].endswith("/invalid-escalation-date")
+    escalated = (await auditor.post(f"{path}/escalation", {"escalated_on": "2015-02-12", "reason": "Risk för de boendes säkerhet."},
+                                    expect=200, if_match_of=path)).json()
+    assert escalated["escalation"]["escalated_on"] == "2015-02-12"
+    await auditor.post(f"{path}/escalation", {"escalated_on": "2015-02-13", "reason": "igen"}, expect=409, if_match_of=path)
+    (event,) = await outbox("audit.contract.deficiency-escalated")
+    data = event["data"]
+    assert data["administration_id"] == str(tree["SDF-SPT"]) and data["requirement_code"] == "4.2"
+    assert (data["found_on"], data["rechecked_on"], data["escalated_on"]) == ("2014-11-05", "2015-02-10", "2015-02-12")
+    assert "auditor-a" not in str(event)  # who escalated stays in audit
+    # Listed for the administration's internal auditors, not for another administration's.
+    at_administration = people(["internal_auditor"], org_code="SDF-SPT")
+    (listed,) = (await at_administration.get("/contract-escalations")).json()["items"]
+    assert listed["finding"]["id"] == finding["id"] and listed["contract_reference"] == "SDN 2013/45"
+    assert (await people(["internal_auditor"], org_code="SDF-RKI").get("/contract-escalations")).json()["items"] == []
+    assert [e["action"] for e in await log_rows(entity_type="contract_finding")][-1] == "contract.deficiency_escalated"
+
+
+async def test_only_a_serious_remaining_deficiency_is_escalated(people, contractor, contract_body):
+    auditor = people(["internal_auditor"])
+    contract = (await auditor.post("/contracts", contract_body(contractor), expect=201)).json()
+    visit = (await auditor.post(f"/contracts/{contract['id']}/follow-ups", {
+        "type": "visit", "performed_on": "2014-04-02", "summary": "Besök."}, expect=201)).json()
+    open_finding = (await auditor.post(f"/contract-follow-ups/{visit['id']}/findings", {
+        "requirement_id": contract["requirements"][0]["id"], "severity": "serious", "description": "Planer saknas."}, expect=201)).json()
+    path = f"/contract-findings/{open_finding['id']}"
+    refused = await auditor.post(f"{path}/escalation", {"escalated_on": "2014-05-01", "reason": "x"}, expect=409, if_match_of=path)
+    assert refused.json()["type"].endswith("/not-a-serious-remaining-deficiency")
+
+
+async def test_the_sanction_ladder_is_climbed_in_order_by_decision_and_termination_ends_the_contract(
+    people, tree, contractor, contract_body, year, log_rows,
+):
+    auditor, committee = people(["internal_auditor"]), people(["committee"], subject="nämnd-1")
+    contract = (await auditor.post("/contracts", contract_body(contractor), expect=201)).json()
+    finding = await _remaining_serious_deficiency(auditor, contract)
+    path = f"/contracts/{contract['id']}"
+    decision = year.decision(tree["SDN-SPT"], "2015-02-19", reference="SDN 2015/30 § 4")
+
+    def step(name: str) -> dict:
+        return {"step": name, "reason": "Kvarstående brist i nattbemanningen.", "finding_id": finding["id"], "decision": decision}
+
+    # No decision: bad input. Skipping to a penalty: refused, naming the next step.
+    await committee.post(f"{path}/sanctions", {k: v for k, v in step("correction").items() if k != "decision"}, expect=422,
+                         if_match_of=path)
+    skipped = await committee.post(f"{path}/sanctions", step("penalty"), expect=422, if_match_of=path)
+    assert skipped.json()["type"].endswith("/sanction-step-skipped") and skipped.json()["next_step"] == "correction"
+    # A decision by another committee's body is not the ordering committee's.
+    await committee.post(f"{path}/sanctions", step("correction") | {"decision": year.decision(tree["SDN-RKI"], "2015-02-19")},
+                         expect=422, if_match_of=path)
+    for name in ("correction", "price_reduction", "price_reduction", "penalty"):
+        contract = (await committee.post(f"{path}/sanctions", step(name), expect=200, if_match_of=path)).json()
+    assert contract["sanction_step"] == "penalty" and contract["status"] == "active"
+    assert [s["step"] for s in contract["sanctions"]] == ["correction", "price_reduction", "price_reduction", "penalty"]
+    assert contract["sanctions"][0]["decision"]["reference"] == "SDN 2015/30 § 4"
+    ended = (await committee.post(f"{path}/sanctions", step("termination"), expect=200, if_match_of=path)).json()
+    assert ended["status"] == "terminated"
+    await committee.post(f"{path}/sanctions", step("termination"), expect=409, if_match_of=path)
+    await auditor.post(f"{path}/follow-ups", {"type": "visit", "performed_on": "2015-03-01", "summary": "x"}, expect=409)
+    logged = [e["action"] for e in await log_rows(entity_type="contract") if e["outcome"] == "done"]
+    assert logged == ["contract.created", "contract.sanction.correction", "contract.sanction.price_reduction",
+                      "contract.sanction.price_reduction", "contract.sanction.penalty", "contract.sanction.termination"]
+    assert len([e for e in await log_rows(outcome="refused") if e["action"] == "add_contract_sanction"]) == 4

@@ -43,11 +43,15 @@ def policy() -> dict[str, set[str]]:
         f"get_contract_finding_{finding}_get": readers,
         f"set_contract_action_plan_{finding}_action_plan_put": editors,
         f"recheck_contract_finding_{finding}_recheck_post": editors,
+        f"escalate_contract_finding_{finding}_escalation_post": editors,
+        "list_contract_escalations_audit_v1_contract_escalations_get": in_and_out("internal_auditor", "city_controller") | admin,
+        f"add_contract_sanction_{contract}_sanctions_post": editors | {"committee:in"},
     }
 
 
 @pytest.fixture
 async def records(people, contractor, contract_body):
+    """A contract of Spånga-Tensta's committee, an unannounced visit and an open finding."""
     auditor = people(["internal_auditor"], subject="fixture-auditor")
     contract = (await auditor.post("/contracts", contract_body(contractor), expect=201)).json()
     follow_up = (await auditor.post(f"/contracts/{contract['id']}/follow-ups", {
@@ -57,7 +61,7 @@ async def records(people, contractor, contract_body):
     return {"contract": contract, "follow_up": follow_up, "finding": finding}
 
 
-async def test_every_contract_operation_admits_exactly_its_callers(harness, callers, contractor, contract_body, records):
+async def test_every_contract_operation_admits_exactly_its_callers(harness, callers, tree, contractor, contract_body, records):
     contracts_before = await harness.session.scalar(select(func.count()).select_from(contracts))
     finding = "audit_v1_contract_findings__finding_id_"
     statuses = await check_access(
@@ -74,6 +78,12 @@ async def test_every_contract_operation_admits_exactly_its_callers(harness, call
                 "action": "Planer upprättas.", "deadline": "2014-09-30", "submitted_on": "2014-07-01"}, headers={"if-match": '"1"'}),
             f"recheck_contract_finding_{finding}_recheck_post": Call(
                 json={"rechecked_on": "2014-10-15", "resolved": True, "note": "ok"}, headers={"if-match": '"1"'}),
+            f"escalate_contract_finding_{finding}_escalation_post": Call(
+                json={"escalated_on": "2014-10-20", "reason": "x"}, headers={"if-match": '"1"'}),
+            "add_contract_sanction_audit_v1_contracts__contract_id__sanctions_post": Call(json={
+                "step": "correction", "reason": "Planer saknas.", "decision": {
+                    "reference": "SDN 2014/50", "decided_on": "2014-08-21", "body_id": str(tree["SDN-SPT"])}},
+                headers={"if-match": '"1"'}),
         },
     )
     # Allowed writes really went through, and out-of-scope refusals were about scope.
@@ -82,5 +92,6 @@ async def test_every_contract_operation_admits_exactly_its_callers(harness, call
     assert statuses[f"recheck_contract_finding_{finding}_recheck_post"]["internal_auditor:in"] == 409  # no action plan yet
     assert statuses[f"get_contract_finding_{finding}_get"]["internal_auditor:out"] == 403
     assert statuses["list_contracts_audit_v1_contracts_get"]["portal"] == 403
+    assert statuses["add_contract_sanction_audit_v1_contracts__contract_id__sanctions_post"]["committee:in"] == 200
     # Every call was rolled back.
     assert await harness.session.scalar(select(func.count()).select_from(contracts)) == contracts_before

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from audit.contracts.tables import contract_findings, contract_follow_ups, contract_requirements, contracts
+from audit.contracts.tables import contract_findings, contract_follow_ups, contract_requirements, contract_sanctions, contracts
 
 
 async def get(session: AsyncSession, contract_id: uuid.UUID, *, lock: bool = False):
@@ -83,3 +83,35 @@ async def findings_of(
 
 async def update_finding(session: AsyncSession, finding_id: uuid.UUID, values: dict[str, Any]) -> None:
     await session.execute(update(contract_findings).where(contract_findings.c.id == finding_id).values(**values))
+
+
+async def update_contract(session: AsyncSession, contract_id: uuid.UUID, values: dict[str, Any]) -> None:
+    await session.execute(update(contracts).where(contracts.c.id == contract_id).values(**values))
+
+
+async def sanctions_of(session: AsyncSession, contract_id: uuid.UUID) -> list:
+    query = select(contract_sanctions).where(contract_sanctions.c.contract_id == contract_id)
+    return list(await session.execute(query.order_by(contract_sanctions.c.created_at, contract_sanctions.c.id)))
+
+
+async def insert_sanction(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert(contract_sanctions).values(**values))
+
+
+async def list_escalations(
+    session: AsyncSession, *, administrations: set[uuid.UUID] | None, after: tuple | None, limit: int
+) -> list:
+    """Escalated findings with their contract's columns, oldest escalation first."""
+    escalated_on = contract_findings.c.escalation["escalated_on"].astext
+    query = (
+        select(contract_findings, contracts.c.reference.label("contract_reference"), contracts.c.provider_unit_id,
+               contracts.c.committee_id, contracts.c.administration_id, escalated_on.label("escalated_on"))
+        .join(contracts, contracts.c.id == contract_findings.c.contract_id)
+        .where(contract_findings.c.escalation.is_not(None))
+        .order_by(escalated_on, contract_findings.c.id).limit(limit + 1)
+    )
+    if administrations is not None:
+        query = query.where(contracts.c.administration_id.in_(administrations))
+    if after is not None:
+        query = query.where((escalated_on > after[0]) | ((escalated_on == after[0]) & (contract_findings.c.id > after[1])))
+    return list(await session.execute(query))

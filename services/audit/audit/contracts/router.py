@@ -19,17 +19,22 @@ from audit.contracts.schemas import (
     Contract,
     ContractCreate,
     ContractFinding,
+    Escalation,
+    EscalationInput,
     FindingCreate,
     FindingStatus,
     FollowUp,
     FollowUpCreate,
     RecheckInput,
+    SanctionCreate,
 )
 from audit.web import check_etag, cursor_position, problems, with_etag
 
 READ_ROLES = ("internal_auditor", "controller", "committee", "city_controller")
 read_access = require_access(roles=READ_ROLES, key_scopes=("audit:read", "audit:write"))
 edit_access = require_access(roles=service.EDIT_ROLES)
+sanction_access = require_access(roles=(*service.EDIT_ROLES, "committee"))
+escalation_readers = require_access(roles=("internal_auditor", "city_controller"))
 router = APIRouter(route_class=AuditedRoute, tags=["contracts"])
 CONTRACT = "/contracts/{contract_id}"
 FINDING = "/contract-findings/{finding_id}"
@@ -182,3 +187,52 @@ async def recheck_contract_finding(
     finding = await service.recheck(session, principal, row=row, data=body)
     with_etag(response, finding.revision)
     return finding
+
+
+@router.post(
+    f"{FINDING}/escalation", response_model=ContractFinding, dependencies=[edit_access],
+    summary="Escalate a serious remaining deficiency",
+    description="Eskalera en allvarlig kvarstående brist till ansvarig förvaltning: listed for its internal auditors and "
+    "published as audit.contract.deficiency-escalated. Requires If-Match.",
+    responses=problems(403, 404, 409, 412, 422, 428),
+)
+async def escalate_contract_finding(
+    finding_id: uuid.UUID, body: EscalationInput, session: Session, principal: CurrentPrincipal, request: Request,
+    response: Response,
+) -> ContractFinding:
+    row = await _locked_finding(session, finding_id, request)
+    finding = await service.escalate(session, principal, row=row, data=body)
+    with_etag(response, finding.revision)
+    return finding
+
+
+@router.get(
+    "/contract-escalations", response_model=Page[Escalation], dependencies=[escalation_readers],
+    summary="List escalated deficiencies",
+    description="Eskalerade brister hos utförare, for the internal auditors of the responsible administrations in your scope.",
+)
+async def list_contract_escalations(
+    session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
+) -> Page[Escalation]:
+    after = cursor_position(params, escalated_on=str, id=uuid.UUID)
+    rows = await service.escalations(session, principal, after=after, limit=params.limit)
+    rows, cursor = build_page(rows, params, lambda row: {"escalated_on": row.escalated_on, "id": str(row.id)})
+    return Page[Escalation](items=[service.render_escalation(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    f"{CONTRACT}/sanctions", response_model=Contract, dependencies=[sanction_access],
+    summary="Record a decided sanction step",
+    description="Sanktionstrappan: krav på rättelse → prisavdrag → vite → hävning, each step by decision (beslut) of the "
+    "ordering committee, none skipped; hävning terminates the contract. Requires the contract's If-Match.",
+    responses=problems(403, 404, 409, 412, 422, 428),
+)
+async def add_contract_sanction(
+    contract_id: uuid.UUID, body: SanctionCreate, session: Session, principal: CurrentPrincipal, request: Request,
+    response: Response,
+) -> Contract:
+    row = await service.require(session, contract_id, lock=True)
+    check_etag(request, row.revision)
+    contract = await service.add_sanction(session, principal, row=row, data=body)
+    with_etag(response, contract.revision)
+    return contract

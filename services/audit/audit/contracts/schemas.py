@@ -5,7 +5,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
+from contracts.decisions import DecisionRef
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from audit.decisions import DecisionInput
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
@@ -60,6 +63,18 @@ class ContractCreate(BaseModel):
         min_length=1, max_length=200, description="Kvalitetskraven; at least one must be the complaint routine (klagomålsrutin).")
 
 
+class SanctionStep(StrEnum):
+    """Sanktionstrappan, in order: each step decided, none skipped."""
+
+    correction = "correction"  # krav på rättelse
+    price_reduction = "price_reduction"  # prisavdrag
+    penalty = "penalty"  # vite
+    termination = "termination"  # hävning av avtalet
+
+
+SANCTION_LADDER = list(SanctionStep)
+
+
 class Contract(BaseModel):
     """Avtal with its quality requirements, ordering committee and responsible administration."""
 
@@ -74,6 +89,8 @@ class Contract(BaseModel):
     valid_to: date
     quality_follow_up: str
     status: ContractStatus
+    sanction_step: SanctionStep | None = Field(description="The highest step of the sanction ladder decided so far.")
+    sanctions: "list[Sanction]" = Field(description="Beslutade sanktioner, oldest first.")
     requirements: list[Requirement]
     created_by: str
     revision: int
@@ -166,5 +183,51 @@ class ContractFinding(BaseModel):
     status: FindingStatus
     action_plan: ActionPlanInput | None
     recheck: RecheckInput | None
+    escalation: "EscalationInput | None"
     revision: int
     created_at: datetime
+
+
+class EscalationInput(BaseModel):
+    """Eskalering of a serious remaining deficiency to the responsible city administration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    escalated_on: date = Field(description="Day of escalation; not before the re-check that found the deficiency remaining.")
+    reason: Text = Field(description="Why the deficiency is escalated (e.g. risk for the residents' safety).")
+
+
+class Escalation(BaseModel):
+    """An escalated deficiency as the responsible administration's internal auditors see it."""
+
+    finding: ContractFinding
+    contract_reference: str
+    provider_unit_id: uuid.UUID
+    committee_id: uuid.UUID
+    administration_id: uuid.UUID
+
+
+class SanctionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    step: SanctionStep = Field(description="Steget i sanktionstrappan: rättelse → prisavdrag → vite → hävning; none skipped.")
+    reason: Text = Field(description="Grunden för sanktionen.")
+    finding_id: uuid.UUID | None = Field(None, description="The contract finding the sanction answers, if one.")
+    decision: DecisionInput = Field(description="Beslutet: the ordering committee or a unit above the provider.")
+
+
+class Sanction(BaseModel):
+    """Sanktion enligt avtalet."""
+
+    id: uuid.UUID
+    contract_id: uuid.UUID
+    step: SanctionStep
+    reason: str
+    finding_id: uuid.UUID | None
+    decision: DecisionRef
+    recorded_by: str
+    created_at: datetime
+
+
+ContractFinding.model_rebuild()
+Contract.model_rebuild()

@@ -4,17 +4,22 @@ A contract belongs to its ordering committee (beställande nämnd): the committe
 unit on the contract's first day, with the administration (förvaltning) above the unit as the
 responsible city administration. Seed 003: the contract is the governing document of a contracted
 operation and must say how quality is followed up and that a complaint routine exists, so a
-contract without a complaint-routine requirement is refused. Every change is appended to the audit
-log in the request's transaction.
+contract without a complaint-routine requirement is refused. A follow-up's finding names the
+requirement it concerns and runs action plan → re-check; a serious one that remains is escalated to
+the responsible administration. Sanctions climb the ladder in order, each by decision. Every change
+is appended to the audit log in the request's transaction.
 """
 
 import uuid
 from datetime import date
 
+from contracts.audit import CONTRACT_DEFICIENCY_ESCALATED, SCHEMA_VERSION, ContractDeficiencyEscalated
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
+from servicekit.auth import is_city_wide_reader
+from servicekit.events.outbox import EventPublisher
 from servicekit.orgtree import in_effect, unit_and_ancestor_ids
 from servicekit.problems import ProblemError
 
@@ -27,6 +32,8 @@ from audit.contracts.schemas import (
     ContractCreate,
     ContractFinding,
     ContractStatus,
+    Escalation,
+    EscalationInput,
     FindingCreate,
     FindingStatus,
     FollowUp,
@@ -35,12 +42,18 @@ from audit.contracts.schemas import (
     ProviderKind,
     RecheckInput,
     RequirementCategory,
+    SANCTION_LADDER,
+    SanctionCreate,
+    SanctionStep,
+    Severity,
 )
+from audit.decisions import decision_by
 from audit.models import org_tables
 
 EDIT_ROLES = ("internal_auditor", "controller")
 PROVIDER_KINDS = {"contractor": ProviderKind.contractor, "unit": ProviderKind.in_house, "department": ProviderKind.in_house}
 VERSIONS = org_tables.versions
+events = EventPublisher("audit")
 
 
 async def _types_on(session: AsyncSession, unit_ids: list[uuid.UUID], on: date) -> dict[uuid.UUID, str]:
@@ -77,7 +90,15 @@ async def require(session: AsyncSession, contract_id: uuid.UUID, *, lock: bool =
 
 async def render(session: AsyncSession, row) -> Contract:
     requirements = [dict(r._mapping) for r in await repository.requirements_of(session, row.id)]
-    return Contract.model_validate(dict(row._mapping) | {"requirements": requirements})
+    sanctions = await repository.sanctions_of(session, row.id)
+    return Contract.model_validate(dict(row._mapping) | {
+        "requirements": requirements, "sanction_step": _highest_step(sanctions),
+        "sanctions": [dict(sanction._mapping) for sanction in sanctions],
+    })
+
+
+def _highest_step(sanctions: list) -> SanctionStep | None:
+    return max((SanctionStep(s.step) for s in sanctions), key=SANCTION_LADDER.index, default=None)
 
 
 async def _reach(session: AsyncSession, principal: Principal, row) -> None:
@@ -230,3 +251,78 @@ async def recheck(session: AsyncSession, principal: Principal, *, row, data: Rec
     return await _change(session, principal, row, contract, "contract.rechecked", {
         "recheck": data.model_dump(mode="json"), "status": status.value,
     })
+
+
+async def escalate(session: AsyncSession, principal: Principal, *, row, data: EscalationInput) -> ContractFinding:
+    """A serious deficiency that remains after the re-check goes to the responsible administration (and an event)."""
+    contract = await require(session, row.contract_id)
+    await _reach(session, principal, contract)
+    if row.escalation is not None:
+        raise ProblemError(409, "The deficiency is already escalated.", kind="already-escalated")
+    if row.status != FindingStatus.remaining or row.severity != Severity.serious:
+        raise ProblemError(
+            409, "Only a serious deficiency that remained at its re-check is escalated.", kind="not-a-serious-remaining-deficiency",
+        )
+    rechecked_on = date.fromisoformat(row.recheck["rechecked_on"])
+    if data.escalated_on < rechecked_on:
+        raise ProblemError(422, "The escalation cannot precede the re-check.", kind="invalid-escalation-date")
+    finding = await _change(session, principal, row, contract, "contract.deficiency_escalated", {
+        "escalation": data.model_dump(mode="json"),
+    })
+    requirement = next(r for r in await repository.requirements_of(session, contract.id) if r.id == row.requirement_id)
+    follow_up = await repository.get_follow_up(session, row.follow_up_id)
+    payload = ContractDeficiencyEscalated(
+        finding_id=finding.id, revision=finding.revision, contract_id=contract.id, contract_reference=contract.reference,
+        provider_unit_id=contract.provider_unit_id, provider_kind=contract.provider_kind, committee_id=contract.committee_id,
+        administration_id=contract.administration_id, requirement_code=requirement.code, requirement_category=requirement.category,
+        severity=finding.severity, description=finding.description, found_on=follow_up.performed_on, rechecked_on=rechecked_on,
+        escalated_on=data.escalated_on,
+    )
+    await events.record(session, type=CONTRACT_DEFICIENCY_ESCALATED, subject=str(finding.id),
+                        schema_version=SCHEMA_VERSION, data=payload)
+    return finding
+
+
+async def escalations(session: AsyncSession, principal: Principal, *, after, limit: int) -> list:
+    """Escalations to the administrations in the principal's scope (the city's readers see all)."""
+    administrations = None if is_city_wide_reader(principal) else await access.units_in_scope(session, principal)
+    return await repository.list_escalations(session, administrations=administrations, after=after, limit=limit)
+
+
+def render_escalation(row) -> Escalation:
+    values = dict(row._mapping)
+    return Escalation(finding=ContractFinding.model_validate(values), **{key: values[key] for key in (
+        "contract_reference", "provider_unit_id", "committee_id", "administration_id")})
+
+
+async def add_sanction(session: AsyncSession, principal: Principal, *, row, data: SanctionCreate) -> Contract:
+    """The next step of the sanction ladder, decided: the same step again or the one above, never a skipped one."""
+    await _reach(session, principal, row)
+    if row.status == ContractStatus.terminated:
+        raise ProblemError(409, "The contract is terminated.", kind="contract-terminated")
+    sanctions = await repository.sanctions_of(session, row.id)
+    highest = _highest_step(sanctions)
+    allowed = SANCTION_LADDER.index(highest) + 1 if highest else 0
+    if SANCTION_LADDER.index(data.step) > allowed:
+        raise ProblemError(
+            422, f"The sanction ladder is climbed in order: after {highest or 'no sanction'} the next step is "
+            f"{SANCTION_LADDER[allowed]}.", kind="sanction-step-skipped", next_step=SANCTION_LADDER[allowed].value,
+        )
+    if data.finding_id is not None:
+        finding = await repository.get_finding(session, data.finding_id)
+        if finding is None or finding.contract_id != row.id:
+            raise ProblemError(422, "finding_id must name a finding of this contract.", kind="finding-not-in-contract")
+    decision = await decision_by(session, principal, data.decision, unit_id=row.provider_unit_id,
+                                 as_of=await access.recorded_date(session, unit_ids=[row.provider_unit_id], on=data.decision.decided_on))
+    before = await render(session, row)
+    sanction_id = uuid.uuid4()
+    await repository.insert_sanction(session, data.model_dump(exclude={"decision"}) | {
+        "id": sanction_id, "contract_id": row.id, "decision": decision.model_dump(mode="json"), "recorded_by": principal.subject,
+    })
+    status = ContractStatus.terminated if data.step == SanctionStep.termination else ContractStatus(row.status)
+    await repository.update_contract(session, row.id, {"revision": row.revision + 1, "status": status.value})
+    after = await render(session, await require(session, row.id))
+    await log.append(session, principal, action=f"contract.sanction.{data.step.value}", entity_type="contract",
+                     entity_id=row.id, committee_id=row.committee_id, before=before, after=after)
+    return after
+
