@@ -124,3 +124,30 @@ class AuditLogHead(BaseModel):
     hash: str = Field(description="SHA-256 (hex) of that entry, covering every entry before it.")
     recorded_at: datetime = Field(description="When that entry was appended.")
     published_at: datetime
+
+
+CONTRACT_DEFICIENCY_ESCALATED = "audit.contract.deficiency-escalated"  # allvarlig kvarstående brist hos en utförare
+
+
+class ContractDeficiencyEscalated(BaseModel):
+    """A serious deficiency remaining after a provider's action plan, escalated to the responsible city administration.
+
+    What the follow-up found is public record (written by staff in their official role); who
+    recorded or escalated it stays in audit.
+    """
+
+    finding_id: uuid.UUID
+    revision: int
+    contract_id: uuid.UUID
+    contract_reference: str = Field(description="Avtalsnummer / diarienummer.")
+    provider_unit_id: uuid.UUID = Field(description="Utföraren (entreprenör or egen regi).")
+    provider_kind: str = Field(description="'contractor' or 'in_house'.")
+    committee_id: uuid.UUID = Field(description="Beställande nämnd.")
+    administration_id: uuid.UUID = Field(description="The responsible city administration (ansvarig förvaltning) it is escalated to.")
+    requirement_code: str = Field(description="The contract requirement the deficiency concerns.")
+    requirement_category: str
+    severity: str
+    description: str
+    found_on: date = Field(description="Day of the follow-up that found it.")
+    rechecked_on: date = Field(description="Day of the re-check that found it remaining.")
+    escalated_on: date

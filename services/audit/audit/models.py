@@ -265,3 +265,5 @@ published_log_heads = Table(
 )
 
 from audit.lex_sarah import tables as lex_sarah_tables  # noqa: E402,F401  (lex Sarah's tables join this metadata)
+
+from audit.contracts import tables as contract_tables  # noqa: E402,F401  (contract follow-up's tables join this metadata)

@@ -220,3 +220,33 @@ class Year:
 @pytest.fixture
 def year(people, tree) -> Year:
     return Year(people, tree)
+
+
+@pytest.fixture
+async def contractor(harness, tree) -> uuid.UUID:
+    """A contractor (entreprenör) running a care home under Spånga-Tensta's elderly-care department."""
+    unit_id = uuid.uuid4()
+    version = {"valid_from": TREE_START, "code": "SDF-SPT-AOF-E1", "name": "Omsorgsbolaget Tensta (entreprenad)",
+               "type": "contractor", "parent_id": tree["SDF-SPT-AOF"]}
+    await consumer(harness).apply(unit_event(unit_id, [version]))
+    return unit_id
+
+
+@pytest.fixture
+def contract_body():
+    return care_home_contract
+
+
+def care_home_contract(provider_unit_id: uuid.UUID, **overrides) -> dict:
+    """A care-home contract for 2014–2016 with a quality requirement, a staffing requirement and the complaint routine."""
+    body = {
+        "reference": "SDN 2013/45", "title": "Drift av Tensta vård- och omsorgsboende", "provider_unit_id": str(provider_unit_id),
+        "valid_from": "2014-01-01", "valid_to": "2016-12-31",
+        "quality_follow_up": "Beställaren följer upp avtalet årligen genom dokumentgranskning, besök och brukarundersökning.",
+        "requirements": [
+            {"code": "4.1", "category": "quality", "description": "Varje boende har en aktuell genomförandeplan."},
+            {"code": "4.2", "category": "staffing", "description": "Nattbemanning med minst två undersköterskor."},
+            {"code": "4.3", "category": "complaint_routine", "description": "Utföraren har en rutin för att ta emot och åtgärda klagomål."},
+        ],
+    }
+    return body | overrides

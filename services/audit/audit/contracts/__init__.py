@@ -1,0 +1,1 @@
+"""Contracts with providers and their follow-ups (avtals- och verksamhetsuppföljning)."""
