@@ -36,6 +36,7 @@ from feedback.contacts.schemas import ContactView, Privacy
 from feedback.deadlines.calendar import stockholm_date
 from feedback.deadlines.service import deadlines_for
 from feedback.guarantees import repository as guarantee_repository
+from feedback.repeats.detection import flag_possible_repeat
 
 REDACTED = "[borttaget]"
 EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=UTC)
@@ -50,12 +51,15 @@ class Intake:
     token_key: bytes
     default_acknowledge_days: int
     default_answer_days: int
+    repeat_window_days: int
+    repeat_threshold: float
 
     @classmethod
     def from_settings(cls, settings: FeedbackSettings) -> "Intake":
         return cls(
             cipher=ContactCipher(settings.contact_key_list()), token_key=settings.token_key(),
             default_acknowledge_days=settings.default_acknowledge_days, default_answer_days=settings.default_answer_days,
+            repeat_window_days=settings.repeat_window_days, repeat_threshold=settings.repeat_threshold,
         )
 
 
@@ -129,6 +133,9 @@ async def create_case(
     await repository.record_event(
         session, case_id=case_id, action="created", to_status=S.received, to_unit_id=unit_id,
         by_subject=principal.subject, by_kind=principal.actor_kind, at=now, reason=None,
+    )
+    await flag_possible_repeat(
+        session, row=row, window_days=intake.repeat_window_days, threshold=intake.repeat_threshold, now=now,
     )
     await events.publish(session, CASE_RECEIVED, row, at=now)
     return row, token

@@ -13,10 +13,19 @@ from servicekit.orgtree import stockholm_today
 
 from feedback import access, organisation
 from feedback.deadlines.repository import ACK_PENDING, ANSWER_PENDING
-from feedback.models import cases
+from feedback.models import case_repeats, cases
 from feedback.problems import problems
 
 router = APIRouter(route_class=TransactionalRoute, tags=["statistics"])
+
+
+class RepeatCounts(BaseModel):
+    """Upprepade klagomål among the year's cases: a signal, never hidden by merging them."""
+
+    flagged: int = Field(description="Cases flagged as resembling an earlier open case.")
+    confirmed: int = Field(description="Confirmed by the handler (now duplicates of the earlier case).")
+    dismissed: int = Field(description="Dismissed by the handler: not a repeat.")
+    undecided: int = Field(description="Flagged, no decision yet.")
 
 
 class CommitteeStatistics(BaseModel):
@@ -30,6 +39,7 @@ class CommitteeStatistics(BaseModel):
     answered: int
     answered_in_time: int = Field(description="Besvarade senast sista svarsdag.")
     average_rating: float | None = Field(description="Residents' average rating (1–5) of the handling.")
+    repeats: RepeatCounts
 
 
 @router.get(
@@ -64,9 +74,18 @@ async def committee_statistics(
         func.count(), func.coalesce(func.sum(overdue), 0), func.count(cases.c.answered_at),
         func.coalesce(func.sum(cast(answered_day <= cases.c.answer_due, Integer)), 0), func.avg(cases.c.rating),
     ).where(scope))).one()
+    repeat_rows = await session.execute(
+        select(case_repeats.c.decision, func.count())
+        .join(cases, cases.c.id == case_repeats.c.case_id).where(scope).group_by(case_repeats.c.decision)
+    )
+    repeats = {decision or "undecided": count for decision, count in repeat_rows}
     return CommitteeStatistics(
         committee_id=committee_id, year=year, received=totals[0], by_kind=await counts(cases.c.kind),
         by_status=await counts(cases.c.status), by_channel=await counts(cases.c.channel), overdue=totals[1],
         answered=totals[2], answered_in_time=totals[3],
         average_rating=round(float(totals[4]), 2) if totals[4] is not None else None,
+        repeats=RepeatCounts(
+            flagged=sum(repeats.values()), confirmed=repeats.get("confirmed", 0), dismissed=repeats.get("dismissed", 0),
+            undecided=repeats.get("undecided", 0),
+        ),
     )
