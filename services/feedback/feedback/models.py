@@ -228,3 +228,20 @@ case_repeats = Table(
     Column("reason", String(REASON_LENGTH), nullable=True),
     CheckConstraint("decision IS NULL OR decision IN ('confirmed', 'dismissed')", name="repeat_decision"),
 )
+
+# Garantin hölls inte: the handler's assessment of a case against a promise of the unit's published
+# quality guarantee (the one the sender named, or one the handler names). The guarantee and the
+# promise's text are kept as they were, so the figures survive a withdrawn guarantee.
+broken_promise_assessments = Table(
+    "broken_promise_assessments",
+    metadata,
+    Column("case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("guarantee_id", UUID(as_uuid=True), nullable=False),
+    Column("promise_id", UUID(as_uuid=True), nullable=False),
+    Column("promise_text", Text, nullable=False),
+    Column("broken", Boolean, nullable=False),
+    Column("assessed_by", String(200), nullable=False),
+    Column("assessed_at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(REASON_LENGTH), nullable=False),
+    Index("ix_broken_promise_assessments_promise", "guarantee_id", "promise_id"),
+)

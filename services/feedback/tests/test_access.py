@@ -51,7 +51,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "list_cases": in_and_out("admin", "city_controller", "feedback_handler", "unit_manager", "controller", "committee")
         | {"system:read", "system:write", "portal"},
         "get_case": case_readers, "list_redactions": case_readers,
-        "transition_case": handlers, "decide_repeat": handlers, "transfer_case": handlers, "redact_case": handlers, "get_case_contact": handlers,
+        "transition_case": handlers, "decide_repeat": handlers, "assess_promise": handlers, "transfer_case": handlers, "redact_case": handlers, "get_case_contact": handlers,
         "set_legal_hold": handlers | {"controller:in", "committee:in"},
         "read_my_case": everyone, "rate_my_case": everyone,
         "list_categories": everyone, "get_category": everyone,
@@ -77,6 +77,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "transition_case": Call(json={"to": "acknowledged"}, headers=case_etag),
         "decide_repeat": Call(json={"decision": "dismissed"}, headers={"If-Match": fixtures["answered_etag"]},
                               path_params={"case_id": answered.json()["id"]}),
+        "assess_promise": Call(json={"broken": True, "reason": "Löftet hölls inte"}, headers=case_etag),  # 422: none named
         "transfer_case": Call(json={"unit_id": str(org["FSK-BJORKEN"]), "reason": "Fel förskola"}, headers=case_etag),
         "redact_case": Call(json={"field": "description", "reason": "Personuppgifter"}, headers=case_etag),
         "set_legal_hold": Call(json={"hold": True, "reason": "Tvist"}, headers=case_etag),
@@ -100,7 +101,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
             "code": "forskola", "service_code": "park", "category_code": "forskola", "committee_id": org["SDN-SPT"],
             "unit_id": org["FSK-UGGLAN"], "format": "json",
         },
-        not_found_denies={ids[name] for name in ("get_case", "list_redactions", "transition_case", "decide_repeat", "transfer_case",
+        not_found_denies={ids[name] for name in ("get_case", "list_redactions", "transition_case", "decide_repeat", "assess_promise", "transfer_case",
                                                  "redact_case", "set_legal_hold", "get_case_contact")},
     )
 

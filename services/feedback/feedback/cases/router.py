@@ -16,6 +16,9 @@ from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.problems import ProblemError
 
 from feedback import access
+from feedback.broken_promises import repository as assessment_repository
+from feedback.broken_promises import service as broken_promises
+from feedback.broken_promises.schemas import PromiseAssessmentSet
 from feedback.cases import render, repository, service
 from feedback.cases.schemas import (
     CaseCreate,
@@ -126,6 +129,7 @@ async def _view(session, principal, row) -> CaseView:
     return render.full(
         row, history=await repository.history(session, case_id=row.id), with_text=True,
         repeat=await repeat_repository.get_flag(session, case_id=row.id),
+        assessment=await assessment_repository.get(session, case_id=row.id),
     )
 
 
@@ -176,6 +180,21 @@ async def decide_repeat(
     case_id: uuid.UUID, body: RepeatDecision, session: Session, principal: CurrentPrincipal, request: Request, response: Response
 ) -> CaseView:
     return await _apply(repeats.decide, body, case_id, session, principal, request, response)
+
+
+@router.put(
+    "/cases/{case_id}/promise-assessment", response_model=CaseView, summary="Assess whether a guarantee's promise was broken",
+    description="Garantin hölls inte: the unit's handler names the promise of a published quality guarantee of the "
+    "case's unit (or a unit above it), by default the one the sender named, and says whether it was broken, with a "
+    "reason. Recorded with who and when, and in the history; a later assessment replaces it. Counted per guarantee "
+    "and promise in the committee's statistics. Requires If-Match.",
+    responses=problems(403, 404, 412, 422, 428),
+)
+async def assess_promise(
+    case_id: uuid.UUID, body: PromiseAssessmentSet, session: Session, principal: CurrentPrincipal, request: Request,
+    response: Response,
+) -> CaseView:
+    return await _apply(broken_promises.assess, body, case_id, session, principal, request, response)
 
 
 @router.post(

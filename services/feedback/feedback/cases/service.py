@@ -107,7 +107,7 @@ async def create_case(
             routed_by, unit_id = "central_intake", await organisation.city_id(session, on=received_on)
     place = await organisation.require_place(session, unit_id=unit_id, on=received_on)
     if data.guarantee_promise_id is not None:
-        await _check_promise(session, promise_id=data.guarantee_promise_id, lineage=place.lineage)
+        await check_promise(session, promise_id=data.guarantee_promise_id, lineage=place.lineage)
     deadlines = await deadlines_for(
         session, committee_id=place.committee_id, category_code=data.category_code, received_on=received_on,
         default_acknowledge_days=intake.default_acknowledge_days, default_answer_days=intake.default_answer_days,
@@ -141,12 +141,14 @@ async def create_case(
     return row, token
 
 
-async def _check_promise(session: AsyncSession, *, promise_id: uuid.UUID, lineage: list[uuid.UUID]) -> None:
+async def check_promise(session: AsyncSession, *, promise_id: uuid.UUID, lineage: list[uuid.UUID]) -> Row:
     """The promise must be made by a published guarantee of the case's unit or a unit above it."""
-    if set(await guarantee_repository.promise_unit(session, promise_id=promise_id)).isdisjoint(lineage):
+    found = await guarantee_repository.find_promise(session, promise_id=promise_id, unit_ids=lineage)
+    if found is None:
         raise ProblemError(
             422, "No published quality guarantee of this unit makes that promise.", kind="unknown-promise",
         )
+    return found
 
 
 async def read_case(session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, lock: bool = False) -> tuple[Row, list[uuid.UUID]]:
