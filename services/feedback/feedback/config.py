@@ -34,6 +34,8 @@ class FeedbackSettings(ServiceSettings):
     # threshold flags it for the handler.
     repeat_window_days: int = 30
     repeat_threshold: float = 80.0
+    # Statistics: counts from 1 to this minus one are suppressed (see feedback.statistics.suppression).
+    statistics_min_cell: int = 5
     # How often the worker looks for overdue cases, expired contact details and old keys.
     jobs_interval_seconds: float = 300.0
 
