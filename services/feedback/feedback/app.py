@@ -44,6 +44,7 @@ def create_app():
         )},
     )
     app.state.intake = Intake.from_settings(settings)
+    app.state.statistics_min_cell = settings.statistics_min_cell
 
     @app.exception_handler(IdempotentReplay)
     async def _replay(request: Request, replay: IdempotentReplay):

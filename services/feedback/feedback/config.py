@@ -29,6 +29,13 @@ class FeedbackSettings(ServiceSettings):
     default_answer_days: int = 10
     # The jurisdiction_id Open311 clients send (one service list for the whole city).
     open311_jurisdiction_id: str = "stockholm.se"
+    # Possible repeats: a new case is compared with the open cases of its unit and category received
+    # in the days before it; a similarity (rapidfuzz token sort ratio, 0–100) of at least the
+    # threshold flags it for the handler.
+    repeat_window_days: int = 30
+    repeat_threshold: float = 80.0
+    # Statistics: counts from 1 to this minus one are suppressed (see feedback.statistics.suppression).
+    statistics_min_cell: int = 5
     # How often the worker looks for overdue cases, expired contact details and old keys.
     jobs_interval_seconds: float = 300.0
 

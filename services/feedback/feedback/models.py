@@ -211,3 +211,37 @@ guarantee_promises = Table(
     Column("text", Text, nullable=False),
     Index("ix_guarantee_promises_promise", "promise_id"),
 )
+
+# A possible repeat (upprepat klagomål): the open case of the same unit and category most like a
+# new case, with its similarity; the handler's decision (confirmed: a duplicate of that case, or
+# dismissed), by whom, when and why. Kept after the decision, so repeats count in the statistics.
+case_repeats = Table(
+    "case_repeats",
+    metadata,
+    Column("case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("similar_case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("flagged_at", DateTime(timezone=True), nullable=False),
+    Column("decision", String(20), nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("reason", String(REASON_LENGTH), nullable=True),
+    CheckConstraint("decision IS NULL OR decision IN ('confirmed', 'dismissed')", name="repeat_decision"),
+)
+
+# Garantin hölls inte: the handler's assessment of a case against a promise of the unit's published
+# quality guarantee (the one the sender named, or one the handler names). The guarantee and the
+# promise's text are kept as they were, so the figures survive a withdrawn guarantee.
+broken_promise_assessments = Table(
+    "broken_promise_assessments",
+    metadata,
+    Column("case_id", UUID(as_uuid=True), ForeignKey(cases.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("guarantee_id", UUID(as_uuid=True), nullable=False),
+    Column("promise_id", UUID(as_uuid=True), nullable=False),
+    Column("promise_text", Text, nullable=False),
+    Column("broken", Boolean, nullable=False),
+    Column("assessed_by", String(200), nullable=False),
+    Column("assessed_at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(REASON_LENGTH), nullable=False),
+    Index("ix_broken_promise_assessments_promise", "guarantee_id", "promise_id"),
+)

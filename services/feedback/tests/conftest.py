@@ -3,9 +3,10 @@ path), the categories, and helpers that call the API as a user would (each asser
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from contracts.guarantees import ContactChannel, QualityGuaranteeChanged, QualityGuaranteeState
 from contracts.organisation import UNIT_CREATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
 
 from servicekit.events.consumer import EventConsumer
@@ -14,6 +15,7 @@ from servicekit.orgtree import org_event_handlers
 from servicekit.testing.harness import service_fixtures
 
 from feedback.definition import SERVICE
+from feedback.guarantees.consumer import HANDLERS as GUARANTEE_HANDLERS
 from feedback.models import org_tables
 
 service_db, harness = service_fixtures(SERVICE)
@@ -142,3 +144,26 @@ async def org(harness) -> Org:
 @pytest.fixture
 async def api(harness, org) -> FeedbackApi:
     return FeedbackApi(harness, org)
+
+
+def guarantee_event(event_type, guarantee_id, unit_id, revision, status, promises) -> Envelope:
+    """goals' event for a unit's quality guarantee with the promises ``[(id, text), ...]``."""
+    state = QualityGuaranteeState(
+        id=guarantee_id, unit_id=unit_id, year=2026, version=1, revision=revision, status=status,
+        business_idea="Vi ger barnen en trygg och lärorik dag.", feedback_routine="Lämna synpunkter till förskolechefen.",
+        promises=[{"id": pid, "text": text} for pid, text in promises], contact_channel=ContactChannel(email="ugglan@stockholm.se"),
+        published_at=datetime(2026, 1, 15, tzinfo=UTC),
+    )
+    return Envelope(source="/goals", type=event_type, subject=str(guarantee_id),
+                    data=QualityGuaranteeChanged(guarantee=state).model_dump(mode="json"))
+
+
+@pytest.fixture
+def apply_guarantee(harness):
+    """Applies goals' guarantee event ``guarantee_event(...)`` through feedback's own consumer path."""
+    consumer = EventConsumer(group="feedback", redis=harness.redis, sessions=harness.app.state.sessionmaker,
+                             streams=[], handlers=GUARANTEE_HANDLERS, dead_letter_stream="unused")
+
+    async def apply(*event) -> bool:
+        return await consumer.apply(guarantee_event(*event))
+    return apply

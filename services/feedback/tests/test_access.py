@@ -29,7 +29,10 @@ async def fixtures(api, org, harness):
         assert (await admin.put(f"{P}/committees/{org['SDN-SPT']}/category-routes/ovrigt",
                                 json={"unit_id": str(org["FSK-UGGLAN"])})).status_code == 200
     open311_token = await harness.session.scalar(select(cases.c.open311_token).where(cases.c.id == named.json()["id"]))
-    return {"named": named, "answered": answered, "open311_token": open311_token}
+    # The answered case has the named one's words, unit and category: it is flagged as a possible repeat.
+    async with api.admin() as admin:
+        answered_etag = (await admin.get(f"{P}/cases/{answered.json()['id']}")).headers["etag"]
+    return {"named": named, "answered": answered, "answered_etag": answered_etag, "open311_token": open311_token}
 
 
 async def test_every_operation_admits_exactly_its_callers(api, org, harness, fixtures):
@@ -48,7 +51,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "list_cases": in_and_out("admin", "city_controller", "feedback_handler", "unit_manager", "controller", "committee")
         | {"system:read", "system:write", "portal"},
         "get_case": case_readers, "list_redactions": case_readers,
-        "transition_case": handlers, "transfer_case": handlers, "redact_case": handlers, "get_case_contact": handlers,
+        "transition_case": handlers, "decide_repeat": handlers, "assess_promise": handlers, "transfer_case": handlers, "redact_case": handlers, "get_case_contact": handlers,
         "set_legal_hold": handlers | {"controller:in", "committee:in"},
         "read_my_case": everyone, "rate_my_case": everyone,
         "list_categories": everyone, "get_category": everyone,
@@ -72,6 +75,9 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "create_case": Call(json={"kind": "praise", "channel": "phone", "category_code": "forskola",
                                   "unit_id": str(org["FSK-UGGLAN"]), "description": "Tack!", "privacy": "anonymous"}),
         "transition_case": Call(json={"to": "acknowledged"}, headers=case_etag),
+        "decide_repeat": Call(json={"decision": "dismissed"}, headers={"If-Match": fixtures["answered_etag"]},
+                              path_params={"case_id": answered.json()["id"]}),
+        "assess_promise": Call(json={"broken": True, "reason": "Löftet hölls inte"}, headers=case_etag),  # 422: none named
         "transfer_case": Call(json={"unit_id": str(org["FSK-BJORKEN"]), "reason": "Fel förskola"}, headers=case_etag),
         "redact_case": Call(json={"field": "description", "reason": "Personuppgifter"}, headers=case_etag),
         "set_legal_hold": Call(json={"hold": True, "reason": "Tvist"}, headers=case_etag),
@@ -95,7 +101,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
             "code": "forskola", "service_code": "park", "category_code": "forskola", "committee_id": org["SDN-SPT"],
             "unit_id": org["FSK-UGGLAN"], "format": "json",
         },
-        not_found_denies={ids[name] for name in ("get_case", "list_redactions", "transition_case", "transfer_case",
+        not_found_denies={ids[name] for name in ("get_case", "list_redactions", "transition_case", "decide_repeat", "assess_promise", "transfer_case",
                                                  "redact_case", "set_legal_hold", "get_case_contact")},
     )
 

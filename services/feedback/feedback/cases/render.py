@@ -2,8 +2,10 @@
 
 from sqlalchemy import Row
 
+from feedback.broken_promises.schemas import PromiseAssessment
 from feedback.cases.lifecycle import SWEDISH
 from feedback.cases.schemas import CaseEventView, CaseSummary, CaseView, Location, Redaction, ResidentCase
+from feedback.repeats.schemas import RepeatFlag
 
 _SUMMARY_FIELDS = tuple(CaseSummary.model_fields)
 
@@ -17,12 +19,16 @@ def location(row: Row) -> Location | None:
     return Location(**values) if any(value is not None for value in values.values()) else None
 
 
-def full(row: Row, *, history: list[Row] | None, with_text: bool) -> CaseView:
+def full(
+    row: Row, *, history: list[Row] | None, with_text: bool, repeat: Row | None = None, assessment: Row | None = None,
+) -> CaseView:
     return CaseView(
         **summary(row).model_dump(),
         routed_by=row.routed_by, location=location(row), media_url=row.media_url, attributes=row.attributes,
         guarantee_promise_id=row.guarantee_promise_id, parent_case_id=row.parent_case_id, assignee=row.assignee,
         rating=row.rating, legal_hold=row.legal_hold,
+        promise_assessment=PromiseAssessment.model_validate(assessment, from_attributes=True) if assessment is not None else None,
+        repeat=RepeatFlag.model_validate(repeat, from_attributes=True) if repeat is not None else None,
         description=row.description if with_text else None,
         answer=row.answer if with_text else None,
         measures=row.measures if with_text else None,

@@ -16,6 +16,9 @@ from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.problems import ProblemError
 
 from feedback import access
+from feedback.broken_promises import repository as assessment_repository
+from feedback.broken_promises import service as broken_promises
+from feedback.broken_promises.schemas import PromiseAssessmentSet
 from feedback.cases import render, repository, service
 from feedback.cases.schemas import (
     CaseCreate,
@@ -31,6 +34,9 @@ from feedback.cases.schemas import (
 from feedback.cases.tokens import TOKEN_HEADER
 from feedback.contacts.schemas import ContactView
 from feedback.problems import problems
+from feedback.repeats import repository as repeat_repository
+from feedback.repeats import service as repeats
+from feedback.repeats.schemas import RepeatDecision
 
 router = APIRouter(route_class=TransactionalRoute, tags=["cases"])
 
@@ -118,8 +124,13 @@ def _is_uuid(value: str) -> bool:
 
 async def _view(session, principal, row) -> CaseView:
     with_text = principal.actor_kind not in access.PUBLIC_ACTORS
-    history = await repository.history(session, case_id=row.id) if with_text else None
-    return render.full(row, history=history, with_text=with_text)
+    if not with_text:
+        return render.full(row, history=None, with_text=False)
+    return render.full(
+        row, history=await repository.history(session, case_id=row.id), with_text=True,
+        repeat=await repeat_repository.get_flag(session, case_id=row.id),
+        assessment=await assessment_repository.get(session, case_id=row.id),
+    )
 
 
 @router.get(
@@ -155,6 +166,35 @@ async def transition_case(
     case_id: uuid.UUID, body: TransitionRequest, session: Session, principal: CurrentPrincipal, request: Request, response: Response
 ) -> CaseView:
     return await _apply(service.transition, body, case_id, session, principal, request, response)
+
+
+@router.post(
+    "/cases/{case_id}/repeat-decision", response_model=CaseView, summary="Confirm or dismiss a possible repeat",
+    description="Handläggarens beslut om ett möjligt upprepat klagomål: confirmed makes the case a duplicate "
+    "(dubblett) of the earlier case it resembles, through the lifecycle's duplicate step; dismissed keeps it as a "
+    "case of its own. The flag and the decision (who, when, why) stay and count in the statistics. 409 when the "
+    "case is not flagged or already decided. Requires If-Match.",
+    responses=problems(403, 404, 409, 412, 422, 428),
+)
+async def decide_repeat(
+    case_id: uuid.UUID, body: RepeatDecision, session: Session, principal: CurrentPrincipal, request: Request, response: Response
+) -> CaseView:
+    return await _apply(repeats.decide, body, case_id, session, principal, request, response)
+
+
+@router.put(
+    "/cases/{case_id}/promise-assessment", response_model=CaseView, summary="Assess whether a guarantee's promise was broken",
+    description="Garantin hölls inte: the unit's handler names the promise of a published quality guarantee of the "
+    "case's unit (or a unit above it), by default the one the sender named, and says whether it was broken, with a "
+    "reason. Recorded with who and when, and in the history; a later assessment replaces it. Counted per guarantee "
+    "and promise in the committee's statistics. Requires If-Match.",
+    responses=problems(403, 404, 412, 422, 428),
+)
+async def assess_promise(
+    case_id: uuid.UUID, body: PromiseAssessmentSet, session: Session, principal: CurrentPrincipal, request: Request,
+    response: Response,
+) -> CaseView:
+    return await _apply(broken_promises.assess, body, case_id, session, principal, request, response)
 
 
 @router.post(

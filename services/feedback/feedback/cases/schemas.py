@@ -5,8 +5,10 @@ from typing import Annotated
 from contracts.feedback import CaseChannel, CaseKind, CaseStatus
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from feedback.broken_promises.schemas import PromiseAssessment
 from feedback.contacts.schemas import ContactDetails, Privacy
 from feedback.models import ANSWER_LENGTH, DESCRIPTION_LENGTH, REASON_LENGTH
+from feedback.repeats.schemas import RepeatFlag
 
 AttributeCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 AttributeValue = Annotated[str, StringConstraints(max_length=200)]
@@ -97,6 +99,10 @@ class CaseView(CaseSummary):
     measures: str | None = Field(description="Vidtagna åtgärder.")
     rating: int | None = Field(description="The resident's rating of the handling, 1–5.")
     legal_hold: bool
+    promise_assessment: PromiseAssessment | None = Field(
+        description="The handler's assessment whether a promise of a quality guarantee was broken (garantin hölls inte).",
+    )
+    repeat: RepeatFlag | None = Field(description="Set when the case resembles an earlier open case (möjlig upprepning).")
     history: list[CaseEventView] | None
 
 

@@ -36,6 +36,7 @@ from feedback.contacts.schemas import ContactView, Privacy
 from feedback.deadlines.calendar import stockholm_date
 from feedback.deadlines.service import deadlines_for
 from feedback.guarantees import repository as guarantee_repository
+from feedback.repeats.detection import flag_possible_repeat
 
 REDACTED = "[borttaget]"
 EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=UTC)
@@ -50,12 +51,15 @@ class Intake:
     token_key: bytes
     default_acknowledge_days: int
     default_answer_days: int
+    repeat_window_days: int
+    repeat_threshold: float
 
     @classmethod
     def from_settings(cls, settings: FeedbackSettings) -> "Intake":
         return cls(
             cipher=ContactCipher(settings.contact_key_list()), token_key=settings.token_key(),
             default_acknowledge_days=settings.default_acknowledge_days, default_answer_days=settings.default_answer_days,
+            repeat_window_days=settings.repeat_window_days, repeat_threshold=settings.repeat_threshold,
         )
 
 
@@ -103,7 +107,7 @@ async def create_case(
             routed_by, unit_id = "central_intake", await organisation.city_id(session, on=received_on)
     place = await organisation.require_place(session, unit_id=unit_id, on=received_on)
     if data.guarantee_promise_id is not None:
-        await _check_promise(session, promise_id=data.guarantee_promise_id, lineage=place.lineage)
+        await check_promise(session, promise_id=data.guarantee_promise_id, lineage=place.lineage)
     deadlines = await deadlines_for(
         session, committee_id=place.committee_id, category_code=data.category_code, received_on=received_on,
         default_acknowledge_days=intake.default_acknowledge_days, default_answer_days=intake.default_answer_days,
@@ -130,16 +134,21 @@ async def create_case(
         session, case_id=case_id, action="created", to_status=S.received, to_unit_id=unit_id,
         by_subject=principal.subject, by_kind=principal.actor_kind, at=now, reason=None,
     )
+    await flag_possible_repeat(
+        session, row=row, window_days=intake.repeat_window_days, threshold=intake.repeat_threshold, now=now,
+    )
     await events.publish(session, CASE_RECEIVED, row, at=now)
     return row, token
 
 
-async def _check_promise(session: AsyncSession, *, promise_id: uuid.UUID, lineage: list[uuid.UUID]) -> None:
+async def check_promise(session: AsyncSession, *, promise_id: uuid.UUID, lineage: list[uuid.UUID]) -> Row:
     """The promise must be made by a published guarantee of the case's unit or a unit above it."""
-    if set(await guarantee_repository.promise_unit(session, promise_id=promise_id)).isdisjoint(lineage):
+    found = await guarantee_repository.find_promise(session, promise_id=promise_id, unit_ids=lineage)
+    if found is None:
         raise ProblemError(
             422, "No published quality guarantee of this unit makes that promise.", kind="unknown-promise",
         )
+    return found
 
 
 async def read_case(session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, lock: bool = False) -> tuple[Row, list[uuid.UUID]]:

@@ -19,11 +19,13 @@ async def published_for(session: AsyncSession, *, unit_ids: list[uuid.UUID]) -> 
     return list(await session.execute(query))
 
 
-async def promise_unit(session: AsyncSession, *, promise_id: uuid.UUID) -> list[uuid.UUID]:
-    """The units whose published guarantees make this promise."""
+async def find_promise(session: AsyncSession, *, promise_id: uuid.UUID, unit_ids: list[uuid.UUID]) -> Row | None:
+    """The published guarantee of one of the units making this promise (guarantee_id, text), if any."""
     query = (
-        select(guarantees.c.unit_id)
-        .join(guarantee_promises, guarantee_promises.c.guarantee_id == guarantees.c.id)
-        .where(guarantee_promises.c.promise_id == promise_id, guarantees.c.status == "published")
+        select(guarantee_promises.c.guarantee_id, guarantee_promises.c.text)
+        .join(guarantees, guarantee_promises.c.guarantee_id == guarantees.c.id)
+        .where(guarantee_promises.c.promise_id == promise_id, guarantees.c.status == "published",
+               guarantees.c.unit_id.in_(unit_ids))
+        .order_by(guarantees.c.year.desc())
     )
-    return list(await session.scalars(query))
+    return (await session.execute(query)).first()
