@@ -14,6 +14,8 @@ SCHEMA_VERSION = 1
 
 ROUND_PHASE_CHANGED = "awards.round.phase-changed"
 APPLICATION_SUBMITTED = "awards.application.submitted"
+ROUND_DECIDED = "awards.round.decided"  # domarkommitténs beslut
+GOOD_EXAMPLE_PUBLISHED = "awards.good-example.published"  # gott exempel publicerat
 
 
 class Prize(StrEnum):
@@ -69,3 +71,52 @@ class ApplicationSubmitted(BaseModel):
     attachments: int
     evidence_commitments: int = Field(description="Adopted commitments frozen into the application as evidence.")
     evidence_follow_ups: int = Field(description="Follow-ups among them (the latest per commitment).")
+
+
+class Placement(StrEnum):
+    winner = "winner"  # vinnare
+    honourable_mention = "honourable_mention"  # hedersomnämnande
+
+
+class RoundAward(BaseModel):
+    """One award of a round's decision: who received it and the jury's rationale (public record)."""
+
+    application_id: uuid.UUID
+    unit_id: uuid.UUID = Field(description="The awarded organisation unit.")
+    committee_id: uuid.UUID | None = Field(description="The committee (nämnd) above the unit.")
+    prize: Prize
+    placement: Placement
+    rationale: str = Field(description="Domarkommitténs motivering.")
+
+
+class RoundDecided(BaseModel):
+    """Payload of awards.round.decided: the jury's decision, published once the round is decided."""
+
+    round: RoundState
+    applications: int = Field(description="Applications examined in the round.")
+    awards: list[RoundAward]
+    decided_on: date
+    decided_at: datetime
+
+
+class GoodExample(BaseModel):
+    """Gott exempel: a practice published with the unit's recorded consent; its text is public."""
+
+    id: uuid.UUID
+    revision: int = Field(description="Increases with every change; the highest revision wins.")
+    round_id: uuid.UUID | None
+    year: int
+    unit_id: uuid.UUID
+    committee_id: uuid.UUID | None
+    title: str
+    summary: str
+    areas: list[str] = Field(description="Rubric area codes the example belongs to.")
+    lenses: list[str] = Field(description="benefit_to_residents, spreading_good_examples, analysis_for_improvement.")
+    withdrawn: bool = False
+    published_at: datetime
+
+
+class GoodExamplePublished(BaseModel):
+    """Payload of awards.good-example.published (also when a published example is withdrawn)."""
+
+    example: GoodExample

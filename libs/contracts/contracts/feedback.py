@@ -93,3 +93,54 @@ class CaseOverdue(BaseModel):
     due: date
     escalated_to_unit_id: uuid.UUID = Field(description="The unit whose managers (unit_manager) were alerted.")
     occurred_at: datetime
+
+
+UNIT_STATISTICS_CHANGED = "feedback.unit-statistics.changed"  # en enhets klagomålsstatistik för en period
+
+
+class KindCount(BaseModel):
+    kind: CaseKind
+    cases: int | None = Field(description="None when suppressed (below the minimum cell size, or to protect one that is).")
+
+
+class PromiseNotKept(BaseModel):
+    """Garantier som inte hållits: confirmed by the handler, per promise of a published guarantee."""
+
+    guarantee_id: uuid.UUID
+    promise_id: uuid.UUID
+    cases: int | None = Field(description="None when suppressed.")
+
+
+class UnitStatistics(BaseModel):
+    """One organisation unit's feedback figures for one period, suppression already applied.
+
+    Published for every level (unit, department, administration, committee) so that no consumer
+    adds up cells: a consumer shows the figures of the unit it is about, as they are.
+    """
+
+    unit_id: uuid.UUID
+    unit_kind: str = Field(description="The unit's kind in the organisation tree: committee, administration, department, unit, contractor.")
+    committee_id: uuid.UUID | None = Field(description="The committee (nämnd) above the unit, the unit itself for a committee.")
+    period: str = Field(description="'2015-T1' (January–April), '2015-T2' (January–August) or '2015-VB' (the year).")
+    revision: int = Field(description="Increases with every publication of this unit's period; the highest wins.")
+    minimum_cell: int = Field(description="Cells below this count are suppressed (None) and protected against subtraction.")
+    cases: int | None = Field(description="Ärenden received in the period, every kind.")
+    by_kind: list[KindCount]
+    median_working_days_to_acknowledgement: float | None
+    p90_working_days_to_acknowledgement: float | None
+    median_working_days_to_answer: float | None
+    p90_working_days_to_answer: float | None
+    share_acknowledged_within_deadline: float | None = Field(description="0–1, among acknowledged cases.")
+    share_answered_within_deadline: float | None = Field(description="0–1, among answered cases.")
+    guarantees_not_kept: int | None = Field(description="Cases where the handler confirmed a guarantee was not kept.")
+    promises_not_kept: list[PromiseNotKept]
+    repeats: int | None = Field(description="Cases confirmed as repeats of an earlier case (upprepade klagomål).")
+    satisfaction_ratings: int | None = Field(description="Ratings residents gave at closure.")
+    satisfaction_mean: float | None = Field(description="Mean rating 1–5; None when suppressed or no ratings.")
+    computed_at: datetime
+
+
+class UnitStatisticsChanged(BaseModel):
+    """Payload of feedback.unit-statistics.changed: figures only, never a case or a resident."""
+
+    statistics: UnitStatistics
