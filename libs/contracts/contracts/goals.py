@@ -232,3 +232,43 @@ class FollowUpReported(BaseModel):
     """Payload of goals.follow-up.reported."""
 
     follow_up: FollowUpState
+
+
+# --- The annual wheel (årshjul) and frozen reports (issue 6 parts 4 and 5) ---
+
+ANNUAL_WHEEL_ITEM_OVERDUE = "goals.annual-wheel.item-overdue"  # a deadline of the wheel passed with the item missing
+REPORT_SUBMITTED = "goals.report.submitted"  # a tertial or annual report frozen as a snapshot (or a correction)
+
+
+class OverdueItemKind(StrEnum):
+    follow_up = "follow_up"  # an adopted commitment without its follow-up for the period
+    report = "report"  # the committee's tertial report or verksamhetsberättelse not submitted
+
+
+class AnnualWheelItemOverdue(BaseModel):
+    """Payload of goals.annual-wheel.item-overdue: published once per item and period, ids and periods only."""
+
+    committee_id: uuid.UUID
+    period: str = Field(description="'2015-T1', '2015-T2' or '2015-VB'.")
+    kind: OverdueItemKind
+    unit_id: uuid.UUID = Field(description="The commitment's unit, or the committee itself for a report.")
+    commitment_id: uuid.UUID | None = Field(None, description="For a follow-up: the commitment missing it.")
+    deadline: date = Field(description="The wheel's deadline for the period (the committee's, else the city's default).")
+
+
+class ReportKind(StrEnum):
+    tertial_report = "tertial_report"  # tertialrapport (T1, T2)
+    annual_report = "annual_report"  # verksamhetsberättelse (VB)
+
+
+class ReportSubmitted(BaseModel):
+    """Payload of goals.report.submitted: the snapshot's ids, period and SHA-256 (the document is read through the API)."""
+
+    report_id: uuid.UUID
+    committee_id: uuid.UUID
+    period: str
+    kind: ReportKind
+    version: int = Field(description="1 for the first submission; each correction adds one.")
+    registration_number: str
+    sha256: str = Field(description="SHA-256 of the stored JSON document.")
+    supersedes_id: uuid.UUID | None = Field(None, description="The earlier snapshot a correction supersedes.")

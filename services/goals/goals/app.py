@@ -4,6 +4,7 @@ from servicekit.app import create_service_app
 from servicekit.orgtree import org_read_router
 
 from goals.access import refuse_portal
+from goals.annual_wheel.router import router as annual_wheel_router
 from goals.audit_log_heads.router import router as audit_log_heads_router
 from goals.budget.router import router as budget_router
 from goals.commitments.router import router as commitments_router
@@ -14,6 +15,7 @@ from goals.indicators.router import router as indicators_router
 from goals.models import org_tables
 from goals.organisation.router import router as organisation_router
 from goals.organisation.router import unit_types_router
+from goals.reports.router import router as reports_router
 from goals.rollup.router import router as rollup_router
 from goals.structure.router import router as structure_router
 
@@ -27,6 +29,8 @@ Indicators (indikatorer) with targets and versioned values imported from Kolada 
 figures (budget / utfall / avvikelse); quality guarantees (kvalitetsgarantier), published for portals.
 Roll-up (sammanvägd måluppfyllelse) of a goal or the city per period, with its explanation and the
 committee's own verdict beside it.
+The annual wheel (årshjul) with each committee's deadlines and what is due; the committee's tertial
+reports and annual report (tertialrapport, verksamhetsberättelse), live or frozen when submitted.
 Every tree read accepts `as_of`; changes take an effective date and never rewrite history.
 """
 
@@ -48,6 +52,6 @@ def create_app() -> FastAPI:
         routers=[
             _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
             indicators_router, budget_router, guarantees_router, audit_log_heads_router,
-            rollup_router,
+            rollup_router, annual_wheel_router, reports_router,
         ],
     )

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from contracts.audit import FINDING_UNRESOLVED, LOG_HEAD
 
-from servicekit.service import ServiceDefinition
+from servicekit.service import PeriodicJob, ServiceDefinition
 
+from goals.annual_wheel.jobs import run_overdue as annual_wheel_overdue
 from goals.audit_log_heads.consumer import apply_log_head
 from goals.carryover.consumer import apply_unresolved_finding
 from goals.config import GoalsSettings
@@ -17,4 +18,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     subscriptions={"audit": {FINDING_UNRESOLVED: apply_unresolved_finding, LOG_HEAD: apply_log_head}},
     demo="goals.demo:load",
+    jobs=(
+        PeriodicJob("goals-annual-wheel-overdue", annual_wheel_overdue, lambda settings: settings.annual_wheel_job_seconds),
+    ),
 )

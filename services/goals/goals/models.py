@@ -2,7 +2,7 @@
 
 from sqlalchemy import (
     BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, Numeric,
-    SmallInteger, String, Table, Text, UniqueConstraint, func,
+    Sequence, SmallInteger, String, Table, Text, UniqueConstraint, func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, ExcludeConstraint
 
@@ -359,3 +359,76 @@ goal_verdicts = Table(
     *_timestamps(),
     CheckConstraint("assessment IN ('fulfilled', 'partly_fulfilled', 'not_fulfilled')", name="assessment"),
 )
+
+# --- The annual wheel (årshjul) and frozen reports (g-reports, migration 0006) ---
+# City-wide defaults are data (seeded by the migration): each item's deadline as month/day with a
+# year offset from the period's year, and the window the seed's wheel allows it in.
+annual_wheel_defaults = Table(
+    "annual_wheel_defaults",
+    metadata,
+    Column("item", String(2), primary_key=True),  # T1 | T2 | VB | VP (next year's verksamhetsplan)
+    Column("name_sv", String(200), nullable=False),
+    Column("due_month", SmallInteger, nullable=False),
+    Column("due_day", SmallInteger, nullable=False),
+    Column("due_year_offset", SmallInteger, nullable=False),
+    Column("window_from_month", SmallInteger, nullable=False),
+    Column("window_from_year_offset", SmallInteger, nullable=False),
+    Column("window_to_month", SmallInteger, nullable=False),
+    Column("window_to_year_offset", SmallInteger, nullable=False),
+    CheckConstraint("item IN ('T1', 'T2', 'VB', 'VP')", name="item"),
+)
+
+# A committee's own deadline for one period of the wheel (2015-T1, 2016-VP ...), overriding the default.
+annual_wheel_deadlines = Table(
+    "annual_wheel_deadlines",
+    metadata,
+    Column("committee_id", UUID(as_uuid=True), ForeignKey(_units), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    *_timestamps(),
+)
+
+# Items the overdue job has published, so each is published once.
+annual_wheel_overdue = Table(
+    "annual_wheel_overdue",
+    metadata,
+    Column("committee_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("item_id", UUID(as_uuid=True), primary_key=True),  # the commitment, or the committee for a report
+    Column("deadline", Date, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('follow_up', 'report')", name="kind"),
+)
+
+# A submitted report (tertialrapport, verksamhetsberättelse) as the JSON document it was; never updated
+# except for superseded_by_id, set when a correction supersedes it.
+report_snapshots = Table(
+    "report_snapshots",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("committee_id", UUID(as_uuid=True), ForeignKey(_units), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("registration_number", String(40), nullable=False, unique=True),
+    Column("document", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("correction_reason", Text, nullable=True),
+    Column("supersedes_id", UUID(as_uuid=True), ForeignKey("report_snapshots.id"), nullable=True, unique=True),
+    Column("superseded_by_id", UUID(as_uuid=True), nullable=True),
+    Column("submitted_by", String(200), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("kind IN ('tertial_report', 'annual_report')", name="kind"),
+    CheckConstraint("(version = 1) = (supersedes_id IS NULL)", name="correction_supersedes"),
+    UniqueConstraint("committee_id", "period", "version", name="uq_report_snapshots_committee_period_version"),
+    Index(
+        "uq_report_snapshots_current", "committee_id", "period", unique=True, postgresql_where="superseded_by_id IS NULL",
+    ),
+)
+
+# Registration numbers of submitted reports (diarienummer in the platform), one series for the service.
+report_registration_numbers = Sequence("report_registration_numbers", metadata=metadata)

@@ -343,8 +343,11 @@ def access_policy(access_callers) -> dict[str, set[str]]:
         _op("get_goal_verdict", "goals__goal_id__verdicts__period_", "get"): in_scope_readers,
         _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): admin | committee,
     }
+    from access_policy_reports import policy as annual_wheel_and_reports
+
     return (
         organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads | rollup
+        | annual_wheel_and_reports(ALL_ROLES)
     )
 
 
@@ -440,8 +443,13 @@ async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -
         _op("get_city_rollup", "rollup", "get"): Call(params={"period": "2015-T1"}),
         _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): Call(json=verdict, headers={"if-match": '"1"'}),
     }
+    import access_policy_reports as reports_area
+
+    report_ids = await reports_area.prepare(workflow.committee, committee_id=tree.ids["SDN-SPT"])
+    calls |= {op: Call(**parts) for op, parts in reports_area.calls().items()}
     return {
         "path_params": {
+            **{name: report_ids[name] for name in reports_area.PATH_PARAMS},
             "unit_id": leaf, "code": "vision", "goal_id": chain.committee["id"], "plan_id": plan["id"],
             "commitment_id": adopted["id"], "follow_up_id": follow_up["id"], "period": "2015-T1",
             **{name: ids[name] for name in indicators_area.PATH_PARAMS},

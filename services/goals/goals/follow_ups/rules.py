@@ -49,7 +49,7 @@ def parse_period(text: str) -> FollowUpPeriod | None:
     return FollowUpPeriod(text, year, kind, date(year, 12, 31), date(year + 1, 1, 31))
 
 
-def _met(outcome: float, comparison: Comparison, target: float) -> bool:
+def comparison_met(outcome: float, comparison: Comparison, target: float) -> bool:
     return {
         Comparison.at_least: outcome >= target,
         Comparison.more_than: outcome > target,
@@ -61,7 +61,7 @@ def _met(outcome: float, comparison: Comparison, target: float) -> bool:
 def suggest_for_target_value(*, outcome: float, comparison: Comparison, target: float, partly_band: float) -> tuple[Assessment, dict]:
     """The suggestion and what it was computed from (stored and shown beside the verdict)."""
     basis = {"rule": "target_value", "outcome": outcome, "comparison": comparison.value, "target": target, "partly_band": partly_band}
-    if _met(outcome, comparison, target):
+    if comparison_met(outcome, comparison, target):
         return Assessment.fulfilled, basis
     if abs(outcome - target) <= partly_band * abs(target):
         return Assessment.partly_fulfilled, basis

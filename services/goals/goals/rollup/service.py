@@ -239,3 +239,15 @@ async def city_roll_up(session: AsyncSession, *, city_id: uuid.UUID, period: Fol
     roots = await repository.root_goal_ids(session, year=period.year)
     tree = await _load(session, rule=rule, root_ids=roots, period=period)
     return _roll_up(tree=tree, rule=rule, root_ids=roots, inputs=tree.inputs(roots), goal=None, unit_id=city_id, period=period)
+
+
+async def goal_roll_ups(session: AsyncSession, *, goals: list[Row], period: FollowUpPeriod, rule: RuleVersion) -> list[RollUp]:
+    """Several goals rolled up from one load of their trees (a committee's report)."""
+    if not goals:
+        return []
+    tree = await _load(session, rule=rule, root_ids=[goal.id for goal in goals], period=period)
+    return [
+        _roll_up(tree=tree, rule=rule, root_ids=[goal.id], inputs=tree.inputs([goal.id]), goal=goal, unit_id=goal.unit_id,
+                 period=period)
+        for goal in goals
+    ]

@@ -1,0 +1,1 @@
+"""Figures from other services for a committee's reports (complaints, lex Sarah, awards, good examples)."""

@@ -1,0 +1,218 @@
+"""A committee's reports: live figures, the frozen snapshot, its XLSX and CSV, double submission, corrections.
+
+The data (the roll-up test's small tree, 2015-T1, built in test_rollup.small_tree): Spånga-Tensta's
+nämndmål C1 with K1 (sjukfrånvaro 1.8 < 2: fulfilled) and K2 (2.1, verdict not fulfilled, an override
+of the suggested partly), nämndmål C2 with K3 (not reported). Added here: a target on K1 for 2015-T1
+(sjukfrånvaro < 2) with the imported value 1.8, and the unit's 2015 budget table (costs 5.2 / 5.0,
+net 6.8 / 7.1). Figures by hand:
+- C1: fulfilled 1 (share 0.5), not fulfilled 1 (0.5), coverage 1; score (1 + 0) / 2 = 0.5 → partly fulfilled.
+- C2: K3 not reported: 1 input, coverage 0 < 0.5 → nothing computed (coverage-below-minimum).
+- commitments 3: fulfilled 1, not fulfilled 1, not reported 1; targets 1, met 1 (1.8 < 2).
+- budget: costs deviation 5.2 − 5.0 = 0.2, net 6.8 − 7.1 = −0.3.
+"""
+
+import csv
+import hashlib
+import io
+import uuid
+from datetime import date
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+from test_rollup import small_tree  # noqa: F401  (the fixture)
+
+from servicekit.tables import OutboxEvent
+
+G = "/goals/v1"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+async def report_data(admin, manager, small_tree, sick_leave_indicator, tree):
+    t = small_tree
+    target = await manager.post(f"{G}/indicator-targets", json={
+        "indicator_id": str(sick_leave_indicator), "commitment_id": t.k1["id"], "period": "2015-T1", "target_value": 2,
+        "comparison": "less_than",
+    })
+    assert target.status_code == 201, target.text
+    values = "indicator;unit_code;period;gender;value\nSJUKFRANVARO;SDF-SPT-STAB-VU;2015-T1;T;1,8\n"
+    imported = await admin.post(f"{G}/indicator-values/imports/csv", content=values.encode(), headers={"content-type": "text/csv"})
+    assert imported.status_code == 200, imported.text
+    budget = await admin.post(f"{G}/budget-figures/imports", json={"items": [{
+        "unit_id": str(tree.ids["SDF-SPT-STAB-VU"]), "year": 2015, "amount_unit": "mkr",
+        "lines": {"costs": {"budget": 5.2, "outcome": 5.0}, "net": {"budget": 6.8, "outcome": 7.1}},
+    }]})
+    assert budget.status_code == 200, budget.text
+    return t
+
+
+def committee_path(tree, *rest: str) -> str:
+    return "/".join((f"{G}/committees/{tree.ids['SDN-SPT']}", *rest))
+
+
+async def live(client, tree, period="2015-T1", expect=200, **params):
+    response = await client.get(committee_path(tree, "reports", "live"), params={"period": period, **params})
+    assert response.status_code == expect, response.text
+    return response
+
+
+async def test_the_live_report_holds_goals_commitments_indicators_and_budget(controller, report_data, tree):
+    t = report_data
+    body = (await live(controller, tree)).json()
+
+    assert (body["kind"], body["period"], body["frozen"]) == ("tertial_report", "2015-T1", None)
+    assert body["title"] == "Tertialrapport 1 2015, Spånga-Tensta stadsdelsnämnd"
+    c1, c2 = body["goals"]
+    assert c1["id"] == t.chain.committee["id"] and c2["id"] == t.c2["id"]
+    assert [(c1["distribution"][k]["count"], c1["distribution"][k]["share"]) for k in ("fulfilled", "not_fulfilled")] == [
+        (1, 0.5), (1, 0.5)]
+    assert c1["distribution"]["coverage"] == 1.0
+    assert c1["fulfilment"] == {"score": 0.5, "assessment": "partly_fulfilled", "reason": None}
+    assert [i["id"] for i in c1["explanation"]["inputs"]] == [t.k1["id"], t.k2["id"]]
+    assert c1["explanation"]["overrides"][0]["source_id"] == t.k2["id"]
+    assert (c2["distribution"]["total"], c2["distribution"]["coverage"]) == (1, 0.0)
+    assert c2["fulfilment"] == {"score": None, "assessment": None, "reason": "coverage-below-minimum"}
+
+    assert [(c["id"], (c["follow_up"] or {}).get("assessment")) for c in body["commitments"]] == [
+        (t.k1["id"], "fulfilled"), (t.k2["id"], "not_fulfilled"), (t.k3["id"], None),
+    ]
+    assert body["commitments"][1]["follow_up"]["analysis"] == "Långtidssjukskrivningar ökade."
+    assert body["summary"] == {
+        "goals": 2, "commitments": 3, "commitments_fulfilled": 1, "commitments_partly_fulfilled": 0,
+        "commitments_not_fulfilled": 1, "commitments_not_reported": 1, "targets": 1, "targets_met": 1,
+    }
+    (indicator,) = body["indicators"]
+    assert (indicator["commitment_id"], indicator["target"], indicator["value"], indicator["met"]) == (t.k1["id"], 2, 1.8, True)
+    (table,) = body["budget"]
+    assert table["unit"]["code"] == "SDF-SPT-STAB-VU" and table["amount_unit"] == "mkr"
+    assert {line["line"]: (line["budget"], line["outcome"], line["deviation"]) for line in table["lines"]} == {
+        "costs": (5.2, 5, 0.2), "net": (6.8, 7.1, -0.3),
+    }
+    assert body["foreign"] == {"complaints": None, "lex_sarah": None, "awards": [], "good_examples": []}
+    # No person is named: the document carries no subject ids.
+    text = (await live(controller, tree)).text
+    assert "manager-vu" not in text and "committee-1" not in text and "admin-1" not in text
+
+
+async def test_a_submitted_report_is_frozen_and_its_xlsx_and_csv_come_from_the_snapshot(
+    committee, manager, controller, report_data, tree,
+):
+    t = report_data
+    submitted = await committee.post(committee_path(tree, "reports"), json={"period": "2015-T1"})
+    assert submitted.status_code == 201, submitted.text
+    report = submitted.json()
+    assert (report["version"], report["supersedes_id"], report["superseded_by_id"]) == (1, None, None)
+    assert report["registration_number"].startswith("GR-")
+    stored = await controller.get(f"{G}/reports/{report['id']}/document")
+    assert stored.status_code == 200
+    assert hashlib.sha256(stored.content).hexdigest() == report["sha256"] == stored.headers["etag"].strip('"')
+    snapshot = stored.json()
+    assert snapshot["frozen"]["registration_number"] == report["registration_number"]
+    assert snapshot["goals"][0]["fulfilment"]["score"] == 0.5
+
+    # K1's follow-up is corrected after submission: the live report changes, the snapshot does not.
+    follow_up = t.follow_ups[t.k1["id"]]
+    corrected = await manager.patch(
+        f"{G}/follow-ups/{follow_up['id']}", json={"outcome_value": 2.5, "assessment": "not_fulfilled", "analysis": "Ökade."},
+        headers={"if-match": '"1"'},
+    )
+    assert corrected.status_code == 200, corrected.text
+    now_live = (await live(controller, tree)).json()
+    assert now_live["goals"][0]["fulfilment"] == {"score": 0.0, "assessment": "not_fulfilled", "reason": None}  # (0 + 0) / 2
+    again = await controller.get(f"{G}/reports/{report['id']}/document")
+    assert again.content == stored.content and hashlib.sha256(again.content).hexdigest() == report["sha256"]
+
+    download = await controller.get(f"{G}/reports/{report['id']}/document", headers={"accept": XLSX})
+    assert download.status_code == 200 and download.headers["content-type"] == XLSX
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    summary = {row[0]: row[1] for row in book["Sammanfattning"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Diarienummer"] == report["registration_number"] and summary["SHA-256"] == report["sha256"]
+    assert summary["Åtaganden uppfyllda"] == snapshot["summary"]["commitments_fulfilled"] == 1
+    goals_sheet = list(book["Mål"].iter_rows(min_row=2, values_only=True))
+    for row, goal in zip(goals_sheet, snapshot["goals"], strict=True):
+        d, f = goal["distribution"], goal["fulfilment"]
+        assert row[:10] == (
+            goal["id"], goal["title"], d["fulfilled"]["count"], d["partly_fulfilled"]["count"], d["not_fulfilled"]["count"],
+            d["not_reported"]["count"], d["total"], d["coverage"], f["score"],
+            {"partly_fulfilled": "Delvis uppfyllt", None: None}[f["assessment"]],
+        )
+    assert goals_sheet[0][2:10] == (1, 0, 1, 0, 2, 1, 0.5, "Delvis uppfyllt")  # the figures as submitted, not today's
+    commitments_sheet = {row[0]: row for row in book["Åtaganden"].iter_rows(min_row=2, values_only=True)}
+    assert (commitments_sheet[t.k1["id"]][7], commitments_sheet[t.k1["id"]][8]) == ("Uppfyllt", 1.8)
+    assert commitments_sheet[t.k3["id"]][7] is None
+    budget_sheet = [row[4:] for row in book["Budget"].iter_rows(min_row=2, values_only=True)]
+    assert budget_sheet == [
+        (line["name_sv"], line["budget"], line["outcome"], line["deviation"]) for line in snapshot["budget"][0]["lines"]
+    ] == [("Kostnader", 5.2, 5, 0.2), ("Netto", 6.8, 7.1, -0.3)]
+    indicator_row = next(book["Indikatorer"].iter_rows(min_row=2, values_only=True))
+    assert indicator_row[9:] == (2, 1.8, "Ja")
+
+    as_csv = await controller.get(f"{G}/reports/{report['id']}/document", params={"format": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(as_csv.text)))
+    goal_rows = [row for row in rows if row[0] == "Mål"]
+    assert goal_rows[1][1:11] == [t.chain.committee["id"], t.chain.committee["title"], "1", "0", "1", "0", "2", "1.0", "0.5",
+                                  "Delvis uppfyllt"]
+
+
+async def test_a_second_submission_is_refused_and_a_correction_supersedes_the_first(committee, controller, report_data, tree, harness):
+    first = (await committee.post(committee_path(tree, "reports"), json={"period": "2015-T1"})).json()
+
+    twice = await committee.post(committee_path(tree, "reports"), json={"period": "2015-T1"})
+    assert twice.status_code == 409 and twice.json()["type"].endswith("/report-already-submitted")
+    no_reason = await committee.post(committee_path(tree, "reports"), json={"period": "2015-T1", "correction": True})
+    assert no_reason.status_code == 422
+    nothing = await committee.post(committee_path(tree, "reports"), json={
+        "period": "2015-T2", "correction": True, "correction_reason": "Fel."})
+    assert nothing.status_code == 422 and nothing.json()["type"].endswith("/nothing-to-correct")
+    listed = (await controller.get(committee_path(tree, "reports"))).json()["items"]
+    assert [r["id"] for r in listed] == [first["id"]]
+
+    corrected = await committee.post(committee_path(tree, "reports"), json={
+        "period": "2015-T1", "correction": True, "correction_reason": "K2:s analys kompletterad."})
+    assert corrected.status_code == 201, corrected.text
+    second = corrected.json()
+    assert (second["version"], second["supersedes_id"], second["correction_reason"]) == (2, first["id"], "K2:s analys kompletterad.")
+    assert second["registration_number"] != first["registration_number"]
+    listed = (await controller.get(committee_path(tree, "reports"), params={"period": "2015-T1"})).json()["items"]
+    assert [(r["id"], r["version"], r["superseded_by_id"]) for r in listed] == [
+        (first["id"], 1, second["id"]), (second["id"], 2, None),
+    ]
+    # Both stay readable, the first byte for byte as frozen.
+    old = await controller.get(f"{G}/reports/{first['id']}/document")
+    assert hashlib.sha256(old.content).hexdigest() == first["sha256"]
+    assert old.json()["frozen"]["version"] == 1
+    new = (await controller.get(f"{G}/reports/{second['id']}/document")).json()
+    assert new["frozen"]["supersedes_id"] == first["id"]
+
+    rows = await harness.session.execute(select(OutboxEvent.envelope).where(OutboxEvent.type == "goals.report.submitted"))
+    payloads = sorted((row.envelope["data"] for row in rows), key=lambda data: data["version"])
+    assert [(p["report_id"], p["version"], p["sha256"], p["period"], p["supersedes_id"]) for p in payloads] == [
+        (first["id"], 1, first["sha256"], "2015-T1", None), (second["id"], 2, second["sha256"], "2015-T1", first["id"]),
+    ]
+
+
+async def test_reports_are_read_within_the_committees_scope_and_bad_periods_are_problems(
+    harness, controller, manager, committee, report_data, tree, bromma,
+):
+    async with harness.client(roles=("committee",), org=(bromma,), subject="bromma-1") as other:
+        refused = await live(other, tree, expect=403)
+        assert refused.json()["type"].endswith("/out-of-scope")
+        submit = await other.post(committee_path(tree, "reports"), json={"period": "2015-T1"})
+        assert submit.status_code == 403
+    await live(manager, tree, expect=403)  # a unit's manager does not read the committee's unsubmitted figures
+    assert (await controller.post(committee_path(tree, "reports"), json={"period": "2015-T1"})).status_code == 403
+    for period in ("2015-T3", "0000-T1", "15-T1"):
+        assert (await live(controller, tree, period=period, expect=422)).json()["type"].endswith("/period-invalid")
+    unit = await controller.get(f"{G}/committees/{tree.ids['SDF-SPT-STAB-VU']}/reports/live", params={"period": "2015-T1"})
+    assert unit.status_code == 422 and unit.json()["type"].endswith("/not-a-committee")
+    nowhere = await controller.get(f"{G}/committees/{uuid.uuid4()}/reports/live", params={"period": "2015-T1"})
+    assert nowhere.status_code == 422
+    next_year = f"{date.today().year + 1}-VB"
+    early = await committee.post(committee_path(tree, "reports"), json={"period": next_year})
+    assert early.status_code == 422 and early.json()["type"].endswith("/period-not-ended")
+    assert (await controller.get(committee_path(tree, "reports"))).json()["items"] == []
+    as_xlsx = await live(controller, tree, format="xlsx")
+    assert as_xlsx.headers["content-type"] == XLSX
+    assert openpyxl.load_workbook(io.BytesIO(as_xlsx.content))["Sammanfattning"]["B6"].value == "Aktuella uppgifter (ej inlämnad)"
