@@ -248,6 +248,8 @@ async def load(api) -> None:
     from goals.follow_ups import demo as follow_ups_demo
     from goals.guarantees import demo as guarantees_demo
     from goals.indicators import demo as indicators_demo
+    from goals.reports import demo as reports_demo
+    from goals.rollup import demo as rollup_demo
     from goals.structure import demo as structure_demo
 
     async with api.client(roles=("admin",), subject="demo-admin") as admin:
@@ -258,3 +260,5 @@ async def load(api) -> None:
     await indicators_demo.load(api)
     await budget_demo.load(api)
     await guarantees_demo.load(api)
+    await rollup_demo.load(api, tree, committee_goals)
+    await reports_demo.load(api, tree)
