@@ -33,6 +33,11 @@ async def committee_ids(session: AsyncSession) -> list[uuid.UUID]:
     return list(await session.scalars(query))
 
 
+async def committees_among(session: AsyncSession, *, unit_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    query = select(VERSIONS.c.unit_id).where(VERSIONS.c.unit_id.in_(unit_ids), VERSIONS.c.type.in_(COMMITTEE_TYPES)).distinct()
+    return list(await session.scalars(query))
+
+
 async def deadlines(session: AsyncSession, *, committee_id: uuid.UUID, periods: list[str]) -> dict[str, Row]:
     query = select(DEADLINES).where(DEADLINES.c.committee_id == committee_id, DEADLINES.c.period.in_(periods))
     return {row.period: row for row in await session.execute(query)}
@@ -59,9 +64,16 @@ async def missing_follow_ups(session: AsyncSession, *, committee_id: uuid.UUID, 
 
     The title is the version's in force on the period's last day (the version the follow-up is judged against).
     """
+    below = units_below([committee_id])
+    of_year = select(commitments.c.id).where(
+        commitments.c.year == year, commitments.c.status.in_(FOLLOWED_UP), commitments.c.unit_id.in_(below),
+    )
     in_force = (
         select(commitment_versions.c.commitment_id, commitment_versions.c.title)
-        .where(commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day)
+        .where(
+            commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day,
+            commitment_versions.c.commitment_id.in_(of_year),
+        )
         .ext(distinct_on(commitment_versions.c.commitment_id))
         .order_by(
             commitment_versions.c.commitment_id, commitment_versions.c.effective_from.desc(), commitment_versions.c.version.desc()
@@ -74,7 +86,7 @@ async def missing_follow_ups(session: AsyncSession, *, committee_id: uuid.UUID, 
         .join(in_force, in_force.c.commitment_id == commitments.c.id)
         .where(
             commitments.c.year == year, commitments.c.status.in_(FOLLOWED_UP),
-            commitments.c.unit_id.in_(units_below([committee_id])), ~followed,
+            commitments.c.unit_id.in_(below), ~followed,
         )
         .order_by(in_force.c.title, commitments.c.id)
     )

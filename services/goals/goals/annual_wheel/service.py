@@ -116,6 +116,17 @@ async def put_deadline(
     return _deadline(committee_id, period, default, row)
 
 
+async def follow_up_deadline(session: AsyncSession, *, unit_id: uuid.UUID, period: str, default: date) -> date:
+    """A unit's follow-up deadline for ``period`` in its committee's wheel (its own, else the city's default);
+    ``default`` for a unit under no committee."""
+    parsed = rules.WheelPeriod(period, int(period[:4]), period[5:])
+    lineage = await access.unit_lineage(session, unit_id=unit_id, year=parsed.year)
+    committees = await repository.committees_among(session, unit_ids=lineage)
+    if not committees:
+        return default
+    return (await deadline_for(session, committee_id=committees[0], period=parsed)).due_date
+
+
 def parse_due_period(text: str, *, today: date) -> rules.WheelPeriod:
     period = rules.parse(text, today=today)
     if period.item == "VP":

@@ -3,7 +3,7 @@
 The suggestion is computed by the written rule in ``rules`` from the version of the commitment in
 force on the period's last day; the person's verdict is stored beside it. A verdict that differs
 from the suggestion, or any "not fulfilled", needs an analysis. A follow-up after the period's
-deadline is accepted and marked late. Each report or correction records goals.follow-up.reported.
+deadline (in the committee's annual wheel: its own, else the city's default) is accepted and marked late. Each report or correction records goals.follow-up.reported.
 """
 
 import uuid
@@ -27,6 +27,7 @@ from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
 
 from goals import access, cursors
+from goals.annual_wheel import service as annual_wheel
 from goals.commitments import service as commitments
 from goals.commitments.schemas import CommitmentVersionOut
 from goals.follow_ups import repository, rules
@@ -80,6 +81,9 @@ async def report(
             kind="not-in-force-in-period",
         )
     reported_on = _reported_on(principal, data.reported_on)
+    deadline = await annual_wheel.follow_up_deadline(
+        session, unit_id=loaded.row.unit_id, period=data.period, default=period.deadline,
+    )
     fields = data.model_dump(include=set(_OUTCOME_FIELDS))
     suggestion, basis = _evaluate(commitments.render_version(version), fields)
     follow_up_id = uuid.uuid4()
@@ -88,8 +92,8 @@ async def report(
         values={
             "id": follow_up_id, "revision": 1, "commitment_id": loaded.row.id, "commitment_version": version.version,
             "unit_id": loaded.row.unit_id, "period": data.period, "year": period.year, **_stored(fields),
-            "suggested_assessment": suggestion, "suggestion_basis": basis, "deadline": period.deadline,
-            "reported_on": reported_on, "late": reported_on > period.deadline, "reported_by": principal.subject,
+            "suggested_assessment": suggestion, "suggestion_basis": basis, "deadline": deadline,
+            "reported_on": reported_on, "late": reported_on > deadline, "reported_by": principal.subject,
         },
     )
     await commitments.mark_followed_up(session, loaded=loaded)

@@ -4,9 +4,10 @@ and the frozen snapshots."""
 import uuid
 from datetime import date
 
-from sqlalchemy import Row, and_, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import Row, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
+
 from servicekit.orgtree.queries import in_effect
 
 from goals.access import units_below
@@ -30,9 +31,16 @@ async def committee_goals(session: AsyncSession, *, committee_id: uuid.UUID, yea
 
 async def commitments_of(session: AsyncSession, *, committee_id: uuid.UUID, year: int, last_day: date) -> list[Row]:
     """Adopted commitments of the committee's units for ``year`` with their version in force on ``last_day``."""
+    below = units_below([committee_id])
+    of_year = select(commitments.c.id).where(
+        commitments.c.year == year, commitments.c.status.in_(_FOLLOWED_UP), commitments.c.unit_id.in_(below),
+    )
     in_force = (
         select(commitment_versions)
-        .where(commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day)
+        .where(
+            commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day,
+            commitment_versions.c.commitment_id.in_(of_year),
+        )
         .ext(distinct_on(commitment_versions.c.commitment_id))
         .order_by(
             commitment_versions.c.commitment_id, commitment_versions.c.effective_from.desc(), commitment_versions.c.version.desc()
@@ -47,7 +55,7 @@ async def commitments_of(session: AsyncSession, *, committee_id: uuid.UUID, year
         .join(in_force, in_force.c.commitment_id == commitments.c.id)
         .where(
             commitments.c.year == year, commitments.c.status.in_(_FOLLOWED_UP),
-            commitments.c.unit_id.in_(units_below([committee_id])),
+            commitments.c.unit_id.in_(below),
         )
     )
     return list(await session.execute(query))
