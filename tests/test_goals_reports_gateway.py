@@ -60,6 +60,8 @@ def test_a_committee_submits_its_report_and_it_downloads_as_xlsx_through_the_gat
         submitted = member.post(reports, json={"period": "2016-T1"}, headers={"idempotency-key": f"tr1-{tag}"})
         assert submitted.status_code == 201, submitted.text
         report = submitted.json()
+        replayed = member.post(reports, json={"period": "2016-T1"}, headers={"idempotency-key": f"tr1-{tag}"})
+        assert replayed.status_code == 201 and replayed.json()["id"] == report["id"]  # the stored reply, not a second snapshot
         assert member.post(reports, json={"period": "2016-T1"}).status_code == 409
 
         stored = controller.get(f"/goals/v1/reports/{report['id']}/document")
@@ -74,3 +76,16 @@ def test_a_committee_submits_its_report_and_it_downloads_as_xlsx_through_the_gat
     assert (summary["Diarienummer"], summary["SHA-256"], summary["Period"]) == (report["registration_number"], report["sha256"], "2016-T1")
     budget = [row[4:] for row in book["Budget"].iter_rows(min_row=2, values_only=True)]
     assert budget == [("Kostnader", 5.2, 5, 0.2)] and stored.json()["budget"][0]["lines"][0]["deviation"] == 0.2
+
+
+def test_the_merged_openapi_document_describes_the_annual_wheel_and_reports_in_swedish_terms(gateway_url):
+    paths = httpx.get(f"{gateway_url}/openapi.json", timeout=30).json()["paths"]
+
+    for path, method, term in (
+        ("/goals/v1/committees/{committee_id}/reports/live", "get", "verksamhetsberättelse"),
+        ("/goals/v1/committees/{committee_id}/reports", "post", "Lämna in"),
+        ("/goals/v1/reports/{report_id}/document", "get", "lämnades in"),
+        ("/goals/v1/committees/{committee_id}/annual-wheel/{period}", "put", "årshjulet"),
+        ("/goals/v1/committees/{committee_id}/due", "get", "återstår"),
+    ):
+        assert term in paths[path][method]["description"], path
