@@ -51,10 +51,10 @@ async def list_defaults(session: AsyncSession) -> list[WheelDefault]:
 
 
 async def authorise_committee(
-    session: AsyncSession, principal: Principal, *, committee_id: uuid.UUID, year: int, roles,
+    session: AsyncSession, principal: Principal, *, committee_id: uuid.UUID, year: int, roles, to_year: int | None = None,
 ) -> None:
-    """Role and scope on the committee in the year (403 / 422 unit-not-in-effect), then that it is a committee (nämnd)."""
-    await access.require_unit_access(session, principal, unit_id=committee_id, year=year, roles=roles)
+    """Role and scope on the committee in the year or span (403 / 422 unit-not-in-effect), then that it is a committee (nämnd)."""
+    await access.require_unit_access(session, principal, unit_id=committee_id, year=year, roles=roles, to_year=to_year)
     if await repository.unit_type(session, unit_id=committee_id) not in repository.COMMITTEE_TYPES:
         raise ProblemError(422, f"{committee_id} is not a committee (nämnd).", kind="not-a-committee")
 

@@ -110,8 +110,10 @@ async def list_committee_reports(
     committee_id: uuid.UUID, session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
     period: Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="Only this period.")] = None,
 ) -> Page[Report]:
-    year = service.period_of(period, today=stockholm_today()).year if period else stockholm_today().year
-    await service.authorise(session, principal, committee_id=committee_id, year=year, roles=None)
+    today = stockholm_today()
+    # Without a period: the committee as it stood in any year, so a closed committee's reports still list.
+    first, last = (service.period_of(period, today=today).year,) * 2 if period else (service.FIRST_YEAR, today.year)
+    await service.authorise(session, principal, committee_id=committee_id, year=first, to_year=last, roles=None)
     items, next_cursor = await service.list_reports(session, committee_id=committee_id, period=period, params=params)
     return Page(items=items, next_cursor=next_cursor)
 

@@ -45,8 +45,10 @@ def period_of(text: str, *, today: date) -> FollowUpPeriod:
     return period
 
 
-async def authorise(session: AsyncSession, principal: Principal, *, committee_id: uuid.UUID, year: int, roles) -> None:
-    await annual_wheel.authorise_committee(session, principal, committee_id=committee_id, year=year, roles=roles)
+async def authorise(
+    session: AsyncSession, principal: Principal, *, committee_id: uuid.UUID, year: int, roles, to_year: int | None = None,
+) -> None:
+    await annual_wheel.authorise_committee(session, principal, committee_id=committee_id, year=year, roles=roles, to_year=to_year)
 
 
 def render(row: Row) -> Report:
