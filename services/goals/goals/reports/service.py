@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import orjson
-from contracts.goals import REPORT_SUBMITTED, SCHEMA_VERSION, ReportKind, ReportSubmitted
+from contracts.goals import REPORT_SUBMITTED, SCHEMA_VERSION, ReportSubmitted
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,7 +92,7 @@ async def submit(
     now = datetime.now(UTC)
     number = await repository.next_registration_number(session)
     registration = f"GR-{now.year}-{number:06d}"
-    kind = ReportKind.annual_report if period.kind == "VB" else ReportKind.tertial_report
+    kind = annual_wheel.report_kind(period.kind)
     built = await document.build(session, committee_id=committee_id, period=period)
     built["frozen"] = {
         "report_id": str(report_id), "registration_number": registration, "version": version,
