@@ -1,3 +1,4 @@
+from pydantic import Field
 from servicekit.settings import ServiceSettings, service_config
 
 
@@ -6,3 +7,8 @@ class GoalsSettings(ServiceSettings):
 
     model_config = service_config("GOALS_")
     service_name: str = "goals"
+    # Jämförelseindex: a committee is ranked only when at least this share of the index's
+    # (weighted) components has a figure for it; a request may ask for a stricter or looser one.
+    comparison_min_coverage: float = Field(0.5, ge=0, le=1)
+    # Economy: outcome above budget by more than this share of the budget is "over budget".
+    economy_budget_tolerance: float = Field(0.01, ge=0, le=0.5)
