@@ -100,23 +100,31 @@ async def get_goal(session: AsyncSession, *, goal_id: uuid.UUID) -> Row | None:
     return (await session.execute(select(goals).where(goals.c.id == goal_id))).first()
 
 
-def goal_subtree(goal_id: uuid.UUID, year: int):
-    """CTE (id): the goal and every active goal below it that holds in ``year``."""
+async def goal_subtree_ids(session: AsyncSession, *, goal_id: uuid.UUID, year: int) -> list[uuid.UUID]:
+    """The goal and every active goal below it that holds in ``year`` (read first, so that the
+    queries after it see a short literal list and use the goal indexes)."""
     seed = select(goals.c.id).where(goals.c.id == goal_id).cte("subtree", recursive=True)
-    return seed.union_all(
+    subtree = seed.union_all(
         select(goals.c.id).where(
             goals.c.parent_id == seed.c.id, goals.c.status == "active", goals.c.from_year <= year, goals.c.to_year >= year
         )
     )
+    return list(await session.scalars(select(subtree.c.id)))
 
 
-def _commitments_on(subtree, year: int, last_day: date):
+def _commitments_on(goal_ids: list[uuid.UUID], year: int, last_day: date):
     """Subquery (commitment_id, unit_id, indicator_id): commitments of ``year`` whose version in force
-    on ``last_day`` supports a goal of ``subtree``."""
+    on ``last_day`` supports one of ``goal_ids``."""
     versions = commitment_versions
+    naming = commitment_versions.alias("naming")
+    of_year = select(commitments.c.id).where(commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP))
     in_force = (
         select(versions.c.commitment_id, versions.c.committee_goal_id, versions.c.indicator_id)
-        .where(versions.c.effective_from.is_not(None), versions.c.effective_from <= last_day)
+        .where(
+            versions.c.effective_from.is_not(None), versions.c.effective_from <= last_day, versions.c.commitment_id.in_(of_year),
+            # only a commitment naming one of the goals in some version can name it in the version in force
+            versions.c.commitment_id.in_(select(naming.c.commitment_id).where(naming.c.committee_goal_id.in_(goal_ids))),
+        )
         .ext(distinct_on(versions.c.commitment_id))
         .order_by(versions.c.commitment_id, versions.c.effective_from.desc(), versions.c.version.desc())
         .subquery()
@@ -124,33 +132,29 @@ def _commitments_on(subtree, year: int, last_day: date):
     return (
         select(commitments.c.id.label("commitment_id"), commitments.c.unit_id, in_force.c.indicator_id)
         .join(in_force, in_force.c.commitment_id == commitments.c.id)
-        .where(
-            commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP),
-            in_force.c.committee_goal_id.in_(select(subtree.c.id)),
-        )
+        .where(in_force.c.committee_goal_id.in_(goal_ids))
         .subquery()
     )
 
 
-async def goal_indicator_ids(session: AsyncSession, *, goal_id: uuid.UUID, year: int, last_day: date) -> list[uuid.UUID]:
-    """Indicators with a target on the goal or a goal below it, or followed by a commitment supporting one."""
-    subtree = goal_subtree(goal_id, year)
-    on_goals = select(indicator_targets.c.indicator_id).where(indicator_targets.c.goal_id.in_(select(subtree.c.id)))
-    supporting = _commitments_on(subtree, year, last_day)
+async def goal_indicator_ids(session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, last_day: date) -> list[uuid.UUID]:
+    """Indicators with a target on one of the goals, or followed by a commitment supporting one."""
+    on_goals = select(indicator_targets.c.indicator_id).where(indicator_targets.c.goal_id.in_(goal_ids))
+    supporting = _commitments_on(goal_ids, year, last_day)
     on_commitments = select(supporting.c.indicator_id).where(supporting.c.indicator_id.is_not(None))
     return list(await session.scalars(on_goals.union(on_commitments)))
 
 
 async def follow_up_figures(
-    session: AsyncSession, *, goal_id: uuid.UUID, committee_ids: list[uuid.UUID], period: str, year: int, last_day: date,
+    session: AsyncSession, *, goal_ids: list[uuid.UUID], committee_ids: list[uuid.UUID], period: str, year: int, last_day: date,
     scores: dict[str, float],
 ) -> list[Row]:
-    """Per committee: commitments supporting the goal (or one below), how many were followed up in
+    """Per committee: commitments supporting one of the goals, how many were followed up in
     the period, and Σ score of those follow-ups."""
     if not committee_ids:
         return []
     below = below_committees(committee_ids, last_day)
-    supporting = _commitments_on(goal_subtree(goal_id, year), year, last_day)
+    supporting = _commitments_on(goal_ids, year, last_day)
     score = case(*((follow_ups.c.assessment == verdict, literal(value)) for verdict, value in scores.items()), else_=literal(0.0))
     query = (
         select(

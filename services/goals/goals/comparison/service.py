@@ -104,7 +104,8 @@ async def comparison_index(
                 422, f"The goal holds {goal.from_year}–{goal.to_year}; {period.text} is outside it.", kind="period-outside-goal",
             )
         subject = Subject(kind="goal", id=goal.id, title=goal.title)
-        indicator_ids = await repository.goal_indicator_ids(session, goal_id=goal.id, year=period.year, last_day=day)
+        subtree = await repository.goal_subtree_ids(session, goal_id=goal.id, year=period.year)
+        indicator_ids = await repository.goal_indicator_ids(session, goal_ids=subtree, year=period.year, last_day=day)
         follow_up_period = parse_follow_up_period(period.text)  # only tertials and VB have follow-ups
     else:
         indicator = await repository.get_indicator(session, indicator_id=indicator_id)
@@ -143,7 +144,7 @@ async def comparison_index(
         rule = await rollup_service.rule_for(session, code=None, version=None)
         raw[FOLLOW_UPS] = {}
         for row in await repository.follow_up_figures(
-            session, goal_id=goal_id, committee_ids=entering_ids, period=period.text, year=period.year, last_day=day,
+            session, goal_ids=subtree, committee_ids=entering_ids, period=period.text, year=period.year, last_day=day,
             scores=rule.scores.model_dump(),
         ):
             if row.reported:
