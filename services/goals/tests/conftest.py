@@ -343,8 +343,11 @@ def access_policy(access_callers) -> dict[str, set[str]]:
         _op("get_goal_verdict", "goals__goal_id__verdicts__period_", "get"): in_scope_readers,
         _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): admin | committee,
     }
+    from access_policy_analysis import policy as comparison_and_economy
+
     return (
         organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads | rollup
+        | comparison_and_economy(ALL_ROLES)
     )
 
 
@@ -440,6 +443,9 @@ async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -
         _op("get_city_rollup", "rollup", "get"): Call(params={"period": "2015-T1"}),
         _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): Call(json=verdict, headers={"if-match": '"1"'}),
     }
+    import access_policy_analysis as analysis_area
+
+    calls |= {op: Call(**parts) for op, parts in analysis_area.calls({"goal_id": chain.committee["id"]}).items()}
     return {
         "path_params": {
             "unit_id": leaf, "code": "vision", "goal_id": chain.committee["id"], "plan_id": plan["id"],
