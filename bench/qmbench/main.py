@@ -56,6 +56,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only-awards", action="store_true",
                         help="run only the awards solver step (no platform) and update its row in --output")
     parser.add_argument("--skip-awards", action="store_true", help="skip the awards solver step")
+    parser.add_argument("--only-goals-city", action="store_true",
+                        help="run only the goals city step (its own private stack) and update its row in --output")
+    parser.add_argument("--skip-goals-city", action="store_true", help="skip the goals city step")
+    parser.add_argument("--goals-city-requests", type=int, default=30, help="timed requests per goals city scenario (≥ 30)")
     args = parser.parse_args(argv)
     if args.rounds < 1 or not 1 <= args.duration / args.rounds <= 55 or not 1 <= args.warmup <= 55:
         parser.error("a segment (--duration / --rounds) and the warm-up must each be 1-55 s "
@@ -219,11 +223,31 @@ def _awards_only(args: argparse.Namespace) -> int:
     return 0 if results["awards_solver"]["met"] else 1
 
 
+def _goals_city_only(args: argparse.Namespace) -> int:
+    """Measure the goals city step alone (own stack) and put its row into the existing results."""
+    from qmbench import goals_city
+
+    results = json.loads(args.output.read_text()) if args.output.exists() else {}
+    row = goals_city.measure(requests=args.goals_city_requests)
+    row["meta"] = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "cpu": _cpu_model(), "cores": os.cpu_count(), "python": py_platform.python_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    results["goals_city"] = row
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print("\n".join(goals_city.markdown(row)))
+    return 0 if row["met"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if args.only_awards:
         return _awards_only(args)
+    if args.only_goals_city:
+        return _goals_city_only(args)
     signal.signal(signal.SIGTERM, _on_sigterm)
     wrk_binary()  # fail before starting anything if wrk is missing
 
@@ -352,6 +376,20 @@ def main(argv: list[str] | None = None) -> int:
         results["awards_solver"] = awards_solver.measure()
         if not results["awards_solver"]["met"]:
             results["problems"].append(f"awards solver missed its target: {results['awards_solver']['result']}")
+
+    if not args.skip_goals_city and exit_code == 0:
+        from qmbench import goals_city
+
+        _step("goals: the generated city (own stack): roll-up, report, comparison index, Kolada import", started)
+        try:
+            results["goals_city"] = goals_city.measure(requests=args.goals_city_requests)
+        except Exception as exc:  # noqa: BLE001 - reported as a problem of the run
+            traceback.print_exc()
+            results["problems"].append(f"goals city failed: {type(exc).__name__}: {exc}")
+        else:
+            if not results["goals_city"]["met"]:
+                missed = [row["scenario"] for row in results["goals_city"]["rows"] if row.get("met") is False]
+                results["problems"].append(f"goals city missed its targets: {', '.join(missed)}")
 
     results["meta"]["python_loop_ns_per_iteration_at_end"] = _python_speed()
     results["meta"]["runtime_s"] = round(time.monotonic() - started, 1)

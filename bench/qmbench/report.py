@@ -129,6 +129,10 @@ def markdown(results: dict) -> str:
         from qmbench.awards_solver import markdown as awards_markdown
 
         out += awards_markdown(results["awards_solver"])
+    if results.get("goals_city"):
+        from qmbench.goals_city import markdown as goals_city_markdown
+
+        out += goals_city_markdown(results["goals_city"])
     if results.get("warmup_errors"):
         out.append(f"Warm-up errors (not counted): {results['warmup_errors']}")
         out.append("")

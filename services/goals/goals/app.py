@@ -8,7 +8,9 @@ from goals.annual_wheel.router import router as annual_wheel_router
 from goals.audit_log_heads.router import router as audit_log_heads_router
 from goals.budget.router import router as budget_router
 from goals.commitments.router import router as commitments_router
+from goals.comparison.router import router as comparison_router
 from goals.config import GoalsSettings
+from goals.economy.router import router as economy_router
 from goals.follow_ups.router import router as follow_ups_router
 from goals.guarantees.router import router as guarantees_router
 from goals.indicators.router import router as indicators_router
@@ -31,6 +33,9 @@ Roll-up (sammanvägd måluppfyllelse) of a goal or the city per period, with its
 committee's own verdict beside it.
 The annual wheel (årshjul) with each committee's deadlines and what is due; the committee's tertial
 reports and annual report (tertialrapport, verksamhetsberättelse), live or frozen when submitted.
+A comparison index across committees (jämförelseindex) for a
+goal or indicator and period; economy against goal fulfilment (ekonomi och måluppfyllelse) per
+unit and year, with an ordinal model of how cost relates to fulfilment.
 Every tree read accepts `as_of`; changes take an effective date and never rewrite history.
 """
 
@@ -52,6 +57,6 @@ def create_app() -> FastAPI:
         routers=[
             _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
             indicators_router, budget_router, guarantees_router, audit_log_heads_router,
-            rollup_router, annual_wheel_router, reports_router,
+            rollup_router, annual_wheel_router, reports_router, comparison_router, economy_router,
         ],
     )

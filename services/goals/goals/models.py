@@ -131,6 +131,7 @@ commitments = Table(
         "status IN ('draft', 'submitted', 'returned', 'approved', 'adopted', 'followed_up', 'closed')", name="status"
     ),
     Index("ix_commitments_unit_year", "unit_id", "year"),
+    Index("ix_commitments_year_status", "year", "status"),  # a whole year across the city (migration 0007)
     UniqueConstraint("business_plan_id", "position", name="uq_commitments_plan_position"),
 )
 
@@ -180,6 +181,7 @@ follow_ups = Table(
     *_timestamps(),
     UniqueConstraint("commitment_id", "period", name="uq_follow_ups_commitment_period"),
     Index("ix_follow_ups_unit_period", "unit_id", "period"),
+    Index("ix_follow_ups_period", "period"),  # a whole period across the city (migration 0007)
 )
 
 # --- Indicator targets and values, external ids of units, budget figures, quality guarantees ---
@@ -245,6 +247,8 @@ indicator_values = Table(
         postgresql_where="current",
     ),
     Index("ix_indicator_values_unit_period", "unit_id", "period"),
+    # The comparison index reads one period of some indicators across the city (migration 0007).
+    Index("ix_indicator_values_indicator_period_current", "indicator_id", "period", postgresql_where="current"),
 )
 
 budget_years = Table(
@@ -257,6 +261,7 @@ budget_years = Table(
     Column("recorded_by", String(200), nullable=False),
     *_timestamps(),
     CheckConstraint("amount_unit IN ('kr', 'tkr', 'mkr')", name="amount_unit"),
+    Index("ix_budget_years_year", "year"),  # economy across units by year (migration 0007)
 )
 
 # Deviation is never stored: it is budget − outcome. A deviation the sender stated is kept

@@ -344,10 +344,11 @@ def access_policy(access_callers) -> dict[str, set[str]]:
         _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): admin | committee,
     }
     from access_policy_reports import policy as annual_wheel_and_reports
+    from access_policy_analysis import policy as comparison_and_economy
 
     return (
         organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads | rollup
-        | annual_wheel_and_reports(ALL_ROLES)
+        | annual_wheel_and_reports(ALL_ROLES) | comparison_and_economy(ALL_ROLES)
     )
 
 
@@ -447,6 +448,9 @@ async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -
 
     report_ids = await reports_area.prepare(workflow.committee, committee_id=tree.ids["SDN-SPT"])
     calls |= {op: Call(**parts) for op, parts in reports_area.calls().items()}
+    import access_policy_analysis as analysis_area
+
+    calls |= {op: Call(**parts) for op, parts in analysis_area.calls({"goal_id": chain.committee["id"]}).items()}
     return {
         "path_params": {
             **{name: report_ids[name] for name in reports_area.PATH_PARAMS},

@@ -37,9 +37,15 @@ async def commitments_on(session: AsyncSession, *, goal_ids: list[uuid.UUID], ye
     """Commitments of ``year`` whose version in force on ``last_day`` supports one of the goals."""
     if not goal_ids:
         return []
+    of_year = select(commitments.c.id).where(commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP))
+    # Only commitments that name one of the goals in some version can name it in the version in force.
+    naming = select(commitment_versions.c.commitment_id).where(commitment_versions.c.committee_goal_id.in_(goal_ids))
     in_force = (
         select(commitment_versions)
-        .where(commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day)
+        .where(
+            commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day,
+            commitment_versions.c.commitment_id.in_(of_year), commitment_versions.c.commitment_id.in_(naming),
+        )
         .ext(distinct_on(commitment_versions.c.commitment_id))
         .order_by(
             commitment_versions.c.commitment_id, commitment_versions.c.effective_from.desc(), commitment_versions.c.version.desc()
@@ -56,6 +62,40 @@ async def commitments_on(session: AsyncSession, *, goal_ids: list[uuid.UUID], ye
         .order_by(in_force.c.title, commitments.c.id)
     )
     return list(await session.execute(query))
+
+
+async def commitment_counts(
+    session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, last_day: date, period: str
+) -> dict[uuid.UUID, dict[str | None, int]]:
+    """Per goal: the commitments supporting it (as ``commitments_on`` finds them) counted by their
+    follow-up's assessment for ``period`` (None: not yet reported), in one aggregation."""
+    if not goal_ids:
+        return {}
+    of_year = select(commitments.c.id).where(commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP))
+    in_force = (
+        select(commitment_versions.c.commitment_id, commitment_versions.c.committee_goal_id)
+        .where(
+            commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day,
+            commitment_versions.c.commitment_id.in_(of_year),
+        )
+        .ext(distinct_on(commitment_versions.c.commitment_id))
+        .order_by(
+            commitment_versions.c.commitment_id, commitment_versions.c.effective_from.desc(), commitment_versions.c.version.desc()
+        )
+        .subquery()
+    )
+    query = (
+        select(in_force.c.committee_goal_id, follow_ups.c.assessment, func.count())
+        .select_from(in_force.outerjoin(
+            follow_ups, and_(follow_ups.c.commitment_id == in_force.c.commitment_id, follow_ups.c.period == period)
+        ))
+        .where(in_force.c.committee_goal_id.in_(goal_ids))
+        .group_by(in_force.c.committee_goal_id, follow_ups.c.assessment)
+    )
+    found: dict[uuid.UUID, dict[str | None, int]] = {}
+    for goal_id, assessment, count in await session.execute(query):
+        found.setdefault(goal_id, {})[assessment] = count
+    return found
 
 
 async def follow_ups_for(session: AsyncSession, *, commitment_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, Row]:

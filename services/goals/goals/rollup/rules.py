@@ -95,3 +95,33 @@ def compute(rule: Rule, inputs: list[Input]) -> Figures:
         f" → {fulfilment.value}"
     )
     return Figures(counts, total, coverage, score, fulfilment, None, weights, formula)
+
+
+def compute_counts(rule: Rule, counts: dict[str | None, int]) -> Figures:
+    """``compute`` for commitments known only as counts per verdict (None: not yet reported).
+
+    Every commitment weighs 1 under both weightings, so this is ``compute`` over that many
+    commitment inputs, with the sum written per verdict instead of per input.
+    """
+    tally = {verdict.value: 0 for verdict in VERDICTS} | {"not_reported": 0}
+    for verdict, count in counts.items():
+        tally[verdict or "not_reported"] += count
+    total = sum(tally.values())
+    weights = [1.0] * total
+    if total == 0:
+        return Figures(tally, 0, None, None, None, "nothing-below", weights, "Nothing lies below in this period.")
+    reported = total - tally["not_reported"]
+    coverage = reported / total
+    if not reported or coverage < rule.min_coverage:
+        return Figures(
+            tally, total, coverage, None, None, "coverage-below-minimum", weights,
+            f"{reported} of {total} reported: coverage {coverage:.2f} < {rule.min_coverage:g}, no fulfilment computed.",
+        )
+    score = sum(tally[verdict.value] * rule.scores[verdict.value] for verdict in VERDICTS) / reported
+    fulfilment = classify(rule, score)
+    terms = " + ".join(f"{tally[v.value]}×{rule.scores[v.value]:g}" for v in VERDICTS if tally[v.value])
+    formula = (
+        f"({terms}) / {reported} = {score:.4g}; fulfilled from {rule.fulfilled_from:g}, partly from {rule.partly_from:g}"
+        f" → {fulfilment.value}"
+    )
+    return Figures(tally, total, coverage, score, fulfilment, None, weights, formula)

@@ -4,6 +4,7 @@ stands beside the computed fulfilment and, for the goal above, replaces it (an o
 """
 
 import uuid
+from collections import Counter
 
 from contracts.goals import Assessment
 from sqlalchemy import Row
@@ -107,7 +108,10 @@ async def put_verdict(
 class _Tree:
     """The goals, commitments, follow-ups and verdicts below some roots in one period, rolled up."""
 
-    def __init__(self, rule: RuleVersion, goals: list[Row], commitments: list[Row], follow_ups: dict, verdicts: dict) -> None:
+    def __init__(
+        self, rule: RuleVersion, goals: list[Row], commitments: list[Row], follow_ups: dict, verdicts: dict,
+        counts: dict[uuid.UUID, dict[str | None, int]] | None = None,
+    ) -> None:
         self.rule = rules.Rule(
             code=rule.code, version=rule.version, scores=rule.scores.model_dump(), fulfilled_from=rule.fulfilled_from,
             partly_from=rule.partly_from, min_coverage=rule.min_coverage, weighting=rule.weighting,
@@ -121,7 +125,35 @@ class _Tree:
         for commitment in commitments:
             self.commitments.setdefault(commitment.committee_goal_id, []).append(commitment)
         self.follow_ups, self.verdicts = follow_ups, verdicts
+        # Goals whose commitments are known only as counts per verdict (the city's roll-up reads
+        # them in one aggregation): each counts as that many inputs with that verdict.
+        self.counts = counts or {}
         self._figures: dict[uuid.UUID, tuple[rules.Figures, list[rules.Input]]] = {}
+        self._below: dict[uuid.UUID, Counter] = {}
+
+    def supporting_inputs(self, goal_id: uuid.UUID) -> list[rules.Input]:
+        """The inputs of the commitments supporting one goal (rows; a counted goal's count as anonymous inputs)."""
+        if goal_id in self.counts:
+            inputs = []
+            for assessment, count in self.counts[goal_id].items():
+                verdict = Assessment(assessment) if assessment else None
+                inputs += [rules.Input(kind="commitment", id=None, title="", unit_id=None, verdict=verdict, commitments_below=1)] * count
+            return inputs
+        return [self.commitment_input(c) for c in self.commitments.get(goal_id, [])]
+
+    def counts_below(self, goal_id: uuid.UUID) -> Counter:
+        """Every commitment at any depth below the goal, counted by its verdict (None: not yet reported)."""
+        if goal_id not in self._below:
+            if goal_id in self.counts:
+                below = Counter(self.counts[goal_id])
+            else:
+                below = Counter(
+                    follow_up.assessment if (follow_up := self.follow_ups.get(c.id)) else None for c in self.commitments.get(goal_id, [])
+                )
+            for child in self.children.get(goal_id, []):
+                below.update(self.counts_below(child.id))
+            self._below[goal_id] = below
+        return self._below[goal_id]
 
     def commitment_input(self, commitment: Row) -> rules.Input:
         follow_up = self.follow_ups.get(commitment.id)
@@ -143,25 +175,23 @@ class _Tree:
             override = {"kind": "committee-verdict", "replaced": figures.fulfilment, "applied": verdict}
         return rules.Input(
             kind="goal", id=goal.id, title=goal.title, unit_id=goal.unit_id, verdict=verdict,
-            commitments_below=len(self.commitments_below(goal.id)), source={"computed": figures}, override=override,
+            commitments_below=sum(self.counts_below(goal.id).values()), source={"computed": figures}, override=override,
         )
 
     def inputs(self, goal_ids: list[uuid.UUID]) -> list[rules.Input]:
         children = [child for goal_id in goal_ids for child in self.children.get(goal_id, [])]
-        supporting = [commitment for goal_id in goal_ids for commitment in self.commitments.get(goal_id, [])]
-        return [self.goal_input(goal) for goal in children] + [self.commitment_input(c) for c in supporting]
+        return [self.goal_input(goal) for goal in children] + [
+            item for goal_id in goal_ids for item in self.supporting_inputs(goal_id)
+        ]
 
     def figures(self, goal_id: uuid.UUID) -> tuple[rules.Figures, list[rules.Input]]:
         if goal_id not in self._figures:
-            inputs = self.inputs([goal_id])
-            self._figures[goal_id] = (rules.compute(self.rule, inputs), inputs)
+            if goal_id in self.counts and not self.children.get(goal_id):
+                self._figures[goal_id] = (rules.compute_counts(self.rule, self.counts[goal_id]), [])
+            else:
+                inputs = self.inputs([goal_id])
+                self._figures[goal_id] = (rules.compute(self.rule, inputs), inputs)
         return self._figures[goal_id]
-
-    def commitments_below(self, goal_id: uuid.UUID) -> list[Row]:
-        below = list(self.commitments.get(goal_id, []))
-        for child in self.children.get(goal_id, []):
-            below += self.commitments_below(child.id)
-        return below
 
 
 def _distribution(figures: rules.Figures) -> Distribution:
@@ -203,13 +233,30 @@ async def _load(session: AsyncSession, *, rule: RuleVersion, root_ids: list[uuid
     return _Tree(rule, goals, commitments, follow_ups, verdicts)
 
 
+async def _load_counted(session: AsyncSession, *, rule: RuleVersion, root_ids: list[uuid.UUID], period: FollowUpPeriod) -> _Tree:
+    """As ``_load``, but the commitments below the roots' own are read as counts per verdict in one
+    aggregation (the explanation lists the roots' direct inputs only, so no row is needed for them):
+    the whole city's tens of thousands of commitments are never fetched one by one."""
+    goals = await repository.goal_tree(session, root_ids=root_ids, year=period.year)
+    below_roots = [goal.id for goal in goals if goal.id not in set(root_ids)]
+    counts = await repository.commitment_counts(
+        session, goal_ids=below_roots, year=period.year, last_day=period.last_day, period=period.text,
+    )
+    commitments = await repository.commitments_on(session, goal_ids=list(root_ids), year=period.year, last_day=period.last_day)
+    follow_ups = await repository.follow_ups_for(session, commitment_ids=[c.id for c in commitments], period=period.text)
+    verdicts = await repository.verdicts_for(session, goal_ids=[goal.id for goal in goals], period=period.text)
+    return _Tree(rule, goals, commitments, follow_ups, verdicts, counts={goal_id: counts.get(goal_id, {}) for goal_id in below_roots})
+
+
 def _roll_up(
     *, tree: _Tree, rule: RuleVersion, root_ids: list[uuid.UUID], inputs: list[rules.Input], goal: Row | None,
     unit_id: uuid.UUID, period: FollowUpPeriod,
 ) -> RollUp:
     figures = rules.compute(tree.rule, inputs)
-    below = [c for root in root_ids for c in tree.commitments_below(root)]
-    commitment_figures = rules.compute(tree.rule, [tree.commitment_input(c) for c in below])
+    below = Counter()
+    for root in root_ids:
+        below.update(tree.counts_below(root))
+    commitment_figures = rules.compute_counts(tree.rule, below)
     verdict = tree.verdicts.get(goal.id) if goal is not None else None
     return RollUp(
         scope="goal" if goal is not None else "city",
@@ -237,7 +284,7 @@ async def city_unit(session: AsyncSession) -> uuid.UUID:
 async def city_roll_up(session: AsyncSession, *, city_id: uuid.UUID, period: FollowUpPeriod, rule: RuleVersion) -> RollUp:
     """The city's roll-up is over the goals just below the top goals (the inriktningsmål under the vision)."""
     roots = await repository.root_goal_ids(session, year=period.year)
-    tree = await _load(session, rule=rule, root_ids=roots, period=period)
+    tree = await _load_counted(session, rule=rule, root_ids=roots, period=period)
     return _roll_up(tree=tree, rule=rule, root_ids=roots, inputs=tree.inputs(roots), goal=None, unit_id=city_id, period=period)
 
 

@@ -1,0 +1,1 @@
+"""Comparison index across committees (jämförelseindex mellan nämnder), issue 6 part 2."""

@@ -1,0 +1,171 @@
+"""SQL of the comparison index: the committees on a day, their figures per indicator, their follow-ups."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Row, and_, case, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from goals.models import (
+    commitment_versions, commitments, follow_ups, goals, indicator_targets, indicator_values, indicators, org_tables,
+    unit_external_ids,
+)
+
+VERSIONS = org_tables.versions
+COMMITTEE_TYPES = ("district_committee", "specialist_committee", "company_board")
+_ROLLED_UP = ("adopted", "followed_up", "closed")  # as in the roll-up: commitments adopted at some point
+
+
+def _in_effect(day: date):
+    return and_(VERSIONS.c.valid_from <= day, or_(VERSIONS.c.valid_to.is_(None), VERSIONS.c.valid_to > day))
+
+
+async def committees_on(session: AsyncSession, *, day: date) -> list[Row]:
+    """Committees and company boards in effect on ``day`` (unit_id, code, name, type), by code."""
+    query = select(VERSIONS.c.unit_id, VERSIONS.c.code, VERSIONS.c.name, VERSIONS.c.type).where(
+        _in_effect(day), VERSIONS.c.type.in_(COMMITTEE_TYPES)
+    )
+    return list(await session.execute(query.order_by(VERSIONS.c.code)))
+
+
+def below_committees(committee_ids: list[uuid.UUID], day: date):
+    """CTE (unit_id, committee_id): each committee and every unit below it on ``day``."""
+    seed = select(VERSIONS.c.unit_id, VERSIONS.c.unit_id.label("committee_id")).where(
+        VERSIONS.c.unit_id.in_(committee_ids), _in_effect(day)
+    ).cte("below", recursive=True)
+    step = VERSIONS.alias("step")
+    return seed.union_all(
+        select(step.c.unit_id, seed.c.committee_id).where(
+            step.c.parent_id == seed.c.unit_id, step.c.valid_from <= day, or_(step.c.valid_to.is_(None), step.c.valid_to > day)
+        )
+    )
+
+
+async def indicator_figures(
+    session: AsyncSession, *, committee_ids: list[uuid.UUID], indicator_ids: list[uuid.UUID], period: str, day: date
+) -> list[Row]:
+    """Per committee and indicator: its own value in force (and source), and the units below it
+    (values, mean, Σ value×count, Σ count, whether every value has a count)."""
+    if not committee_ids or not indicator_ids:
+        return []
+    below = below_committees(committee_ids, day)
+    values = indicator_values
+    own = below.c.unit_id == below.c.committee_id
+    query = (
+        select(
+            below.c.committee_id, values.c.indicator_id,
+            func.max(values.c.value).filter(own).label("own_value"),
+            func.max(values.c.source).filter(own).label("own_source"),
+            func.count().filter(~own).label("units"),
+            func.avg(values.c.value).filter(~own).label("mean"),
+            func.sum(values.c.value * values.c.count).filter(~own).label("weighted_sum"),
+            func.sum(values.c.count).filter(~own).label("count_sum"),
+            func.bool_and(values.c.count.is_not(None) & (values.c.count > 0)).filter(~own).label("all_counted"),
+        )
+        .select_from(below.join(values, values.c.unit_id == below.c.unit_id))
+        .where(values.c.current, values.c.period == period, values.c.gender == "T", values.c.indicator_id.in_(indicator_ids))
+        .group_by(below.c.committee_id, values.c.indicator_id)
+    )
+    return list(await session.execute(query))
+
+
+async def kolada_city_values(session: AsyncSession, *, indicator_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, Row]:
+    """Kolada's figure for the whole municipality (the unit with a Kolada municipality id), per indicator."""
+    if not indicator_ids:
+        return {}
+    values = indicator_values
+    query = (
+        select(values.c.indicator_id, values.c.value, unit_external_ids.c.kolada_municipality_id)
+        .join(unit_external_ids, unit_external_ids.c.unit_id == values.c.unit_id)
+        .where(
+            unit_external_ids.c.kolada_municipality_id.is_not(None), values.c.current, values.c.period == period,
+            values.c.gender == "T", values.c.source == "kolada", values.c.indicator_id.in_(indicator_ids),
+        )
+    )
+    return {row.indicator_id: row for row in await session.execute(query)}
+
+
+async def get_indicator(session: AsyncSession, *, indicator_id: uuid.UUID) -> Row | None:
+    return (await session.execute(select(indicators).where(indicators.c.id == indicator_id))).first()
+
+
+async def get_indicators(session: AsyncSession, *, indicator_ids: list[uuid.UUID]) -> list[Row]:
+    if not indicator_ids:
+        return []
+    return list(await session.execute(select(indicators).where(indicators.c.id.in_(indicator_ids)).order_by(indicators.c.code)))
+
+
+async def get_goal(session: AsyncSession, *, goal_id: uuid.UUID) -> Row | None:
+    return (await session.execute(select(goals).where(goals.c.id == goal_id))).first()
+
+
+async def goal_subtree_ids(session: AsyncSession, *, goal_id: uuid.UUID, year: int) -> list[uuid.UUID]:
+    """The goal and every active goal below it that holds in ``year`` (read first, so that the
+    queries after it see a short literal list and use the goal indexes)."""
+    seed = select(goals.c.id).where(goals.c.id == goal_id).cte("subtree", recursive=True)
+    subtree = seed.union_all(
+        select(goals.c.id).where(
+            goals.c.parent_id == seed.c.id, goals.c.status == "active", goals.c.from_year <= year, goals.c.to_year >= year
+        )
+    )
+    return list(await session.scalars(select(subtree.c.id)))
+
+
+def _commitments_on(goal_ids: list[uuid.UUID], year: int, last_day: date):
+    """Subquery (commitment_id, unit_id, indicator_id): commitments of ``year`` whose version in force
+    on ``last_day`` supports one of ``goal_ids``."""
+    versions = commitment_versions
+    naming = commitment_versions.alias("naming")
+    of_year = select(commitments.c.id).where(commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP))
+    in_force = (
+        select(versions.c.commitment_id, versions.c.committee_goal_id, versions.c.indicator_id)
+        .where(
+            versions.c.effective_from.is_not(None), versions.c.effective_from <= last_day, versions.c.commitment_id.in_(of_year),
+            # only a commitment naming one of the goals in some version can name it in the version in force
+            versions.c.commitment_id.in_(select(naming.c.commitment_id).where(naming.c.committee_goal_id.in_(goal_ids))),
+        )
+        .ext(distinct_on(versions.c.commitment_id))
+        .order_by(versions.c.commitment_id, versions.c.effective_from.desc(), versions.c.version.desc())
+        .subquery()
+    )
+    return (
+        select(commitments.c.id.label("commitment_id"), commitments.c.unit_id, in_force.c.indicator_id)
+        .join(in_force, in_force.c.commitment_id == commitments.c.id)
+        .where(in_force.c.committee_goal_id.in_(goal_ids))
+        .subquery()
+    )
+
+
+async def goal_indicator_ids(session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, last_day: date) -> list[uuid.UUID]:
+    """Indicators with a target on one of the goals, or followed by a commitment supporting one."""
+    on_goals = select(indicator_targets.c.indicator_id).where(indicator_targets.c.goal_id.in_(goal_ids))
+    supporting = _commitments_on(goal_ids, year, last_day)
+    on_commitments = select(supporting.c.indicator_id).where(supporting.c.indicator_id.is_not(None))
+    return list(await session.scalars(on_goals.union(on_commitments)))
+
+
+async def follow_up_figures(
+    session: AsyncSession, *, goal_ids: list[uuid.UUID], committee_ids: list[uuid.UUID], period: str, year: int, last_day: date,
+    scores: dict[str, float],
+) -> list[Row]:
+    """Per committee: commitments supporting one of the goals, how many were followed up in
+    the period, and Σ score of those follow-ups."""
+    if not committee_ids:
+        return []
+    below = below_committees(committee_ids, last_day)
+    supporting = _commitments_on(goal_ids, year, last_day)
+    score = case(*((follow_ups.c.assessment == verdict, literal(value)) for verdict, value in scores.items()), else_=literal(0.0))
+    query = (
+        select(
+            below.c.committee_id, func.count().label("commitments"), func.count(follow_ups.c.id).label("reported"),
+            func.sum(score).filter(follow_ups.c.id.is_not(None)).label("score_sum"),
+        )
+        .select_from(
+            supporting.join(below, below.c.unit_id == supporting.c.unit_id).outerjoin(
+                follow_ups, and_(follow_ups.c.commitment_id == supporting.c.commitment_id, follow_ups.c.period == period),
+            )
+        )
+        .group_by(below.c.committee_id)
+    )
+    return list(await session.execute(query))

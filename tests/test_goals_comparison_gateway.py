@@ -1,0 +1,62 @@
+"""The comparison index through the gateway: a member of one committee compares it with another.
+
+Two committees built here, each with a unit, report one indicator of their own (higher is
+better) for 2016-VB: A's unit 80, B's unit 60. minmax over the committees that have a figure
+(other tests' committees have none): A (80 − 60) / 20 = 1, B 0; coverage 1 each; ranks 1 and 2.
+"""
+
+import uuid
+
+import httpx
+import pytest
+
+
+@pytest.fixture(scope="module")
+def key_client(gateway_url, api_key):
+    with httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30) as http:
+        yield http
+
+
+def _unit(client, *, code: str, name: str, type: str, parent_id: str | None) -> str:
+    response = client.post("/goals/v1/organisation-units", json={
+        "code": code, "name": name, "type": type, "parent_id": parent_id, "effective_date": "2016-01-01",
+    })
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_a_committee_member_compares_committees_on_an_indicator_through_the_gateway(gateway_url, stack, key_client):
+    tag = uuid.uuid4().hex[:6].upper()
+    cities = key_client.get("/goals/v1/organisation-units", params={"type": "city"}).json()["items"]
+    city = cities[0]["id"] if cities else _unit(key_client, code="STHLM", name="Stockholms stad", type="city", parent_id=None)
+    committees = {}
+    for name in ("A", "B"):
+        committee = _unit(key_client, code=f"SDN-{name}{tag}", name=f"Stadsdelsnämnd {name}", type="district_committee", parent_id=city)
+        admin = _unit(key_client, code=f"SDF-{name}{tag}", name=f"Förvaltning {name}", type="administration", parent_id=committee)
+        _unit(key_client, code=f"SDF-{name}{tag}-1", name=f"Enhet {name}", type="unit", parent_id=admin)
+        committees[name] = committee
+    indicator = key_client.post("/goals/v1/indicators", json={
+        "code": f"NOJD-{tag}", "title": "Nöjda brukare", "unit_of_measure": "procent", "polarity": "higher_is_better",
+    })
+    assert indicator.status_code == 201, indicator.text
+    csv = f"indicator,unit_code,period,value\nNOJD-{tag},SDF-A{tag}-1,2016-VB,80\nNOJD-{tag},SDF-B{tag}-1,2016-VB,60\n"
+    imported = key_client.post("/goals/v1/indicator-values/imports/csv", content=csv.encode(), headers={"content-type": "text/csv"})
+    assert imported.status_code == 200, imported.text
+
+    token = stack.mint_token(["committee"], org=[committees["A"]], sub=f"gw-namnd-{tag}")
+    with httpx.Client(base_url=gateway_url, headers={"authorization": f"Bearer {token}"}, timeout=30) as member:
+        response = member.get("/goals/v1/comparison-index", params={"period": "2016-VB", "indicator_id": indicator.json()["id"]})
+        bad = member.get("/goals/v1/comparison-index", params={
+            "period": "2016-VB", "indicator_id": indicator.json()["id"], "weights": f"NOJD-{tag}:2",
+        })
+
+    assert response.status_code == 200, response.text
+    result = {c["committee_id"]: c for c in response.json()["committees"]}
+    a, b = result[committees["A"]], result[committees["B"]]
+    assert (a["index"], a["coverage"], a["rank"]) == (1.0, 1.0, 1)
+    assert (b["index"], b["coverage"], b["rank"]) == (0.0, 1.0, 2)
+    assert a["components"][0]["raw"] == 80.0 and b["components"][0]["raw"] == 60.0
+    others = [c for key, c in result.items() if key not in committees.values()]
+    assert all(c["rank"] is None and c["reason"] == "no-figures" for c in others)
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
+    assert bad.json()["type"].endswith("weight-out-of-range")
