@@ -2,25 +2,13 @@
 the outbox, suppressed, a revision higher each time; the expected figures worked out by hand."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
-from contracts.feedback import UNIT_STATISTICS_CHANGED
 from sqlalchemy import select, update
 
-from servicekit.tables import OutboxEvent
-
-from feedback.config import FeedbackSettings
-from feedback.jobs import run_statistics
 from feedback.models import cases, statistics_dirty
 
 P = "/feedback/v1"
-
-
-async def published(harness) -> list[dict]:
-    rows = await harness.session.scalars(
-        select(OutboxEvent.envelope).where(OutboxEvent.type == UNIT_STATISTICS_CHANGED).order_by(OutboxEvent.position)
-    )
-    return [envelope["data"]["statistics"] for envelope in rows]
 
 
 async def backdate(harness, case_id, **times) -> None:
@@ -29,11 +17,7 @@ async def backdate(harness, case_id, **times) -> None:
             **{name: datetime.fromisoformat(value) for name, value in times.items()}))
 
 
-async def run(harness, min_cell=1) -> int:
-    return await run_statistics(FeedbackSettings(statistics_min_cell=min_cell), harness.app.state.sessionmaker, datetime.now(UTC))
-
-
-async def test_every_level_gets_its_figures_for_every_period_the_change_touches(api, org, harness):
+async def test_every_level_gets_its_figures_for_every_period_the_change_touches(api, org, harness, statistics_worker):
     ugglan, bjorken, park = str(org["FSK-UGGLAN"]), str(org["FSK-BJORKEN"]), str(org["SDF-SPT-SM"])
     thursday = "2026-04-02T10:00:00+02:00"  # the day before Good Friday
     answered = await api.create(unit_id=ugglan, received_at=thursday, description="Grinden är trasig")
@@ -48,8 +32,8 @@ async def test_every_level_gets_its_figures_for_every_period_the_change_touches(
     await backdate(harness, answered.json()["id"], acknowledged_at="2026-04-07T09:00:00+02:00", answered_at="2026-04-16T15:00:00+02:00")
     await backdate(harness, late.json()["id"], acknowledged_at="2026-04-13T09:00:00+02:00")
 
-    assert await run(harness) == 17
-    events = await published(harness)
+    assert await statistics_worker.run() == 17
+    events = await statistics_worker.published()
     by = {(e["unit_id"], e["period"]): e for e in events}
     # T1 (Jan–Apr): Ugglan's two, Stadsmiljö's one; Björken has none in T1 and no figures yet.
     # T2 and VB: Björken's June case too. Every level: unit, department, administration, committee.
@@ -72,29 +56,29 @@ async def test_every_level_gets_its_figures_for_every_period_the_change_touches(
     assert by[(str(org["SDF-SPT-FSK"]), "2026-VB")]["unit_kind"] == "department"
     assert "description" not in str(events) and "Grinden" not in str(events)
 
-    assert await run(harness) == 0  # nothing changed, nothing published
+    assert await statistics_worker.run() == 0  # nothing changed, nothing published
     assert (await harness.session.scalar(select(statistics_dirty.c.id).limit(1))) is None
 
     async with api.anonymous() as anyone:
         rated = await anyone.post(f"{P}/my-cases/{answered.json()['registration_number']}/rating", json={"rating": 4},
                                   headers={"Case-Token": answered.headers["case-token"]})
     assert rated.status_code == 200
-    assert await run(harness) == 12  # Ugglan and every level above it, in T1, T2 and VB; not Björken, not Stadsmiljö
-    newer = (await published(harness))[17:]
+    assert await statistics_worker.run() == 12  # Ugglan and every level above it, in T1, T2 and VB; not Björken, not Stadsmiljö
+    newer = (await statistics_worker.published())[17:]
     assert {(e["unit_id"], e["revision"]) for e in newer} == {
         (str(org[code]), 2) for code in ("FSK-UGGLAN", "SDF-SPT-FSK", "SDF-SPT", "SDN-SPT")}
     assert {(e["satisfaction_ratings"], e["satisfaction_mean"]) for e in newer} == {(1, 4.0)}
 
 
-async def test_a_transfer_to_another_committee_changes_both(api, org, harness):
+async def test_a_transfer_to_another_committee_changes_both(api, org, harness, statistics_worker):
     moved = await api.create(unit_id=str(org["FSK-UGGLAN"]), received_at="2026-09-01T10:00:00+02:00")
-    assert await run(harness) == 4  # VB only: Ugglan, department, administration, committee
+    assert await statistics_worker.run() == 4  # VB only: Ugglan, department, administration, committee
     async with api.admin() as admin:
         etag = (await admin.get(f"{P}/cases/{moved.json()['id']}")).headers["etag"]
         response = await admin.post(f"{P}/cases/{moved.json()['id']}/transfer", json={"unit_id": str(org["BRO-PARK"]), "reason": "Fel"},
                                     headers={"If-Match": etag})
     assert response.status_code == 200, response.text
-    assert await run(harness) == 7
-    latest = {e["unit_id"]: e for e in await published(harness)}
+    assert await statistics_worker.run() == 7
+    latest = {e["unit_id"]: e for e in await statistics_worker.published()}
     assert latest[str(org["SDN-SPT"])]["cases"] == 0 and latest[str(org["SDN-SPT"])]["revision"] == 2
     assert latest[str(org["SDN-BRO"])]["cases"] == 1 and latest[str(org["BRO-PARK"])]["revision"] == 1

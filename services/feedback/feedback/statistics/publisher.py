@@ -31,7 +31,8 @@ async def publish_committee(session: AsyncSession, computed: service.Computed) -
         figures = service.Figures(**service.figures_of(computed, ("unit", unit.unit_id), with_promises=True))
         document = figures.model_dump(mode="json") | {"minimum_cell": computed.min_cell}
         revision, before = stored.get(unit.unit_id, (0, None))
-        if before == document or (before is None and not figures.cases):
+        never_any = not computed.rows.get(("unit", unit.unit_id), {}).get("cases")
+        if before == document or (before is None and never_any):
             continue
         statistics = UnitStatistics(
             unit_id=unit.unit_id, unit_kind=service.unit_kind(unit.type), committee_id=computed.committee_id, period=period,
