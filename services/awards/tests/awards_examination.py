@@ -23,10 +23,11 @@ def area(number: int, score: int, *, text: str = "Tydlig koppling mellan mål oc
     }
 
 
-async def examined_round(award, *, answers=None, code: str = "SDF-SPT-STAB-VU") -> dict:
-    """A round in individual assessment: one application, a confirmed team of TEAM (examiner ids by subject)."""
+async def examined_round(award, *, answers=None, code: str = "SDF-SPT-STAB-VU", others=()) -> dict:
+    """A round in individual assessment: the application (and others'), a confirmed team of TEAM (examiner ids by subject)."""
     await award.create()
     application = await award.apply(code, answers=answers)
+    other_ids = {other: (await award.apply(other, sector="elderly_care"))["id"] for other in others}
     await award.close_applications()
     await award.check_eligibility()
     ids = {
@@ -37,7 +38,7 @@ async def examined_round(award, *, answers=None, code: str = "SDF-SPT-STAB-VU") 
     await award.propose()
     await award.confirm()
     await award.move("individual_assessment")
-    return {"application": application["id"], "examiners": ids}
+    return {"application": application["id"], "examiners": ids, "others": other_ids}
 
 
 def examiner(award, subject: str):
