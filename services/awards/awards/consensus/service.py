@@ -115,6 +115,9 @@ async def save_area(
     if not await _team_finished(session, team):
         raise ProblemError(409, "Consensus comes after every member of the team has submitted.", kind="assessments-not-submitted")
     band = check_score(band=data.band, score=data.score, area_number=area_number)
+    if not data.strengths and not data.improvements:
+        raise ProblemError(422, f"Area {area_number}: the consensus needs at least one strength or area for improvement.",
+                           kind="findings-missing", area_number=area_number)
     questions = set(question_numbers(await areas_of(session, team.application)))
     cited = sorted({q for f in (*data.strengths, *data.improvements) for q in f.questions} - questions)
     if cited:
