@@ -7,6 +7,7 @@ from awards.config import AwardsSettings
 from awards.conflicts.router import router as conflicts_router
 from awards.eligibility.router import router as eligibility_router
 from awards.examiners.router import router as examiners_router
+from awards.good_examples.router import router as good_examples_router
 from awards.models import org_tables
 from awards.rounds.router import router as rounds_router
 
@@ -22,6 +23,6 @@ def create_app():
         api_prefix="/awards/v1",
         routers=[
             org_read_router(org_tables), rounds_router, eligibility_router, applications_router, examiners_router,
-            conflicts_router, assignment_router,
+            conflicts_router, assignment_router, good_examples_router,
         ],
     )
