@@ -8,12 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from awards.applications.schemas import AreaNumber
-
-
-class Lens(StrEnum):  # replaced by awards.assessments.schemas.Lens when w-exam is merged
-    benefit_to_residents = "benefit_to_residents"
-    spreading_good_examples = "spreading_good_examples"
-    analysis_for_improvement = "analysis_for_improvement"
+from awards.assessments.schemas import Lens
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]

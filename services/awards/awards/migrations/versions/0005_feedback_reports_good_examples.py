@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = '0005'
-down_revision = '0003'  # chains on W-exam's '0004' once merged
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
