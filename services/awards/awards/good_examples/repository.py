@@ -6,6 +6,7 @@ from sqlalchemy import Row, and_, any_, func, insert, literal_column, select, up
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from awards.models import applications, jury_awards
 from awards.models import good_example_consents as consents
 from awards.models import good_example_uptakes as uptakes
 from awards.models import good_examples as examples
@@ -35,6 +36,15 @@ async def current_consent(session: AsyncSession, *, round_id: uuid.UUID, unit_id
 
 async def units_with_consent_decision(session: AsyncSession, *, round_id: uuid.UUID) -> set[uuid.UUID]:
     rows = await session.execute(select(consents.c.unit_id).where(consents.c.round_id == round_id).distinct())
+    return {row.unit_id for row in rows}
+
+
+async def awarded_units(session: AsyncSession, *, round_id: uuid.UUID) -> set[uuid.UUID]:
+    """Units whose applications the jury awarded in the round (winners and honourable mentions)."""
+    rows = await session.execute(
+        select(applications.c.unit_id).join(jury_awards, jury_awards.c.application_id == applications.c.id)
+        .where(jury_awards.c.round_id == round_id)
+    )
     return {row.unit_id for row in rows}
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from awards.assessments import repository as assessments
+from awards.consensus import repository as consensus
 from awards.quality import repository
 from awards.quality.agreement import Alpha, interval_alpha, offset, spread
 from awards.quality.schemas import (
@@ -54,7 +56,8 @@ def _swedish(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def build_report(*, round_row, titles: dict[int, str], scores: list, consensus: list, teams: list, min_sample: int) -> QualityReport:
+def build_report(*, round_row, titles: dict[int, str], scores: list, consensus: list, teams: list, units: dict,
+                 min_sample: int) -> QualityReport:
     """The report from plain rows (pure: the benchmark times it with the SQL that feeds it)."""
     by_area: dict[int, list] = defaultdict(list)
     for row in scores:
@@ -83,17 +86,22 @@ def build_report(*, round_row, titles: dict[int, str], scores: list, consensus: 
     per_application: dict[uuid.UUID, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for row in scores:
         per_application[row.application_id][row.area_number].append(row.score)
+    submitted = {(row.application_id, row.examiner_id) for row in scores}
+    members: dict[uuid.UUID, set] = defaultdict(set)
+    for member in teams:
+        members[member.application_id].add(member.examiner_id)
     spreads = []
-    for team in teams:
+    for application_id, team in sorted(members.items(), key=lambda item: str(item[0])):
         areas = []
-        for area, values in sorted(per_application.get(team.application_id, {}).items()):
+        for area, values in sorted(per_application.get(application_id, {}).items()):
             s = spread(values)
             areas.append(AreaSpread(area_number=area, scores=s.scores, minimum=s.minimum, maximum=s.maximum, range=s.range,
                                     standard_deviation=s.standard_deviation,
-                                    consensus_score=consensus_of.get((team.application_id, area))))
+                                    consensus_score=consensus_of.get((application_id, area))))
         ranges = [a.range for a in areas if a.range is not None]
         spreads.append(ApplicationSpread(
-            application_id=team.application_id, unit_id=team.unit_id, team_size=team.team_size, submitted=team.submitted,
+            application_id=application_id, unit_id=units[application_id], team_size=len(team),
+            submitted=sum((application_id, examiner) in submitted for examiner in team),
             widest_range=max(ranges) if ranges else None, areas=areas,
         ))
 
@@ -125,12 +133,11 @@ def build_report(*, round_row, titles: dict[int, str], scores: list, consensus: 
         if o.mean_offset is not None and abs(o.mean_offset) >= 10:
             word = "generöst" if o.mean_offset > 0 else "strängt"
             attention.append(f"Examinator {o.examiner_id} bedömer {word}: i snitt {_swedish(o.mean_offset)} poäng från konsensus.")
-    submitted_assessments = len({(row.application_id, row.examiner_id) for row in scores})
     return QualityReport(
         round_id=round_row.id, prize=round_row.prize, year=round_row.year, phase=round_row.phase,
         generated_at=datetime.now(UTC), thresholds={"alpha_reliable": RELIABLE, "alpha_tentative": TENTATIVE,
                                                     "min_offset_sample": min_sample, "wide_range": WIDE_RANGE},
-        applications=len(teams), submitted_assessments=submitted_assessments, examiners=len(per_examiner),
+        applications=len(members), submitted_assessments=len(submitted), examiners=len(per_examiner),
         agreement=agreement, consensus=consensus_rows, spread=spreads, examiner_offsets=offsets, attention=attention,
     )
 
@@ -140,7 +147,8 @@ async def round_report(session: AsyncSession, *, round_id: uuid.UUID, min_sample
     rubric = await rubrics.get_version(session, round_id=round_id)
     return build_report(
         round_row=round_row, titles={int(area["number"]): area["title"] for area in rubric.areas},
-        scores=await repository.submitted_scores(session, round_id=round_id),
-        consensus=await repository.consensus_scores(session, round_id=round_id),
-        teams=await repository.teams(session, round_id=round_id), min_sample=min_sample,
+        scores=await assessments.submitted_scores(session, round_id=round_id),
+        consensus=await consensus.consensus_of_round(session, round_id=round_id),
+        teams=await assessments.teams_of_round(session, round_id=round_id),
+        units=await repository.units_of_round(session, round_id=round_id), min_sample=min_sample,
     )
