@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from awards.applications import repository as applications
 from awards.assessments import repository as assessments
 from awards.consensus import repository as consensus
+from awards.feedback_reports import repository as feedback_reports
+from awards.good_examples import repository as good_examples
 from awards.jury import repository as jury
 from awards.rubrics import repository as rubrics
 
@@ -130,24 +132,33 @@ async def decision_made(session: AsyncSession, row: Row, today: date) -> list[Co
 
 
 async def feedback_reports_released(session: AsyncSession, row: Row, today: date) -> list[Condition]:
-    """Hook for the feedback reports (återkopplingsrapporter): every examined application's report released.
-
-    Filled in by the feedback-report work; until then the round stays in this phase.
-    """
+    """Every examined application's feedback report (återkopplingsrapport) is released."""
+    examined = await assessments.examined_applications(session, round_id=row.id)
+    released = await feedback_reports.released_applications(session, round_id=row.id)
+    waiting = [a for a in examined if a not in released]
     return [Condition(
-        "feedback-reports-released", False,
-        "The feedback reports (återkopplingsrapporter) are not built yet; the round stays until every report is released.",
+        "feedback-reports-released", bool(examined) and not waiting,
+        f"The feedback reports of all {len(examined)} examined applications are released." if examined and not waiting
+        else "No application is examined in the round." if not examined
+        else f"{len(waiting)} of {len(examined)} examined applications have no released feedback report yet.",
     )]
 
 
 async def good_examples_consent_asked(session: AsyncSession, row: Row, today: date) -> list[Condition]:
-    """Hook for the good-examples bank: each unit's consent asked before anything of it is published.
+    """Every awarded unit has been asked for its consent (given or declined) before anything of it is published.
 
-    Filled in by the good-examples work. The last phase has no successor, so this only reports.
+    The last phase has no successor, so this only reports.
     """
+    units = await good_examples.awarded_units(session, round_id=row.id)
+    asked = await good_examples.units_with_consent_decision(session, round_id=row.id)
+    waiting = units - asked
+    published = await good_examples.count_published(session, round_id=row.id)
     return [Condition(
-        "good-examples-consent-asked", False,
-        "The good-examples bank is not built yet; no unit has been asked for its consent to publish.",
+        "good-examples-consent-asked", bool(units) and not waiting,
+        f"All {len(units)} awarded units have been asked for consent; {published} good examples are published."
+        if units and not waiting
+        else "The round has no awards whose practices could be published." if not units
+        else f"{len(waiting)} of {len(units)} awarded units have not been asked for consent to publishing yet.",
     )]
 
 
