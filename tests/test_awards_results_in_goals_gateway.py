@@ -105,7 +105,7 @@ class Round:
         example = self.office.post("/awards/v1/good-examples", json={
             "application_id": self.application, "title": f"Årshjulet för uppföljning {self.tag}",
             "summary": "Varje uppföljning har sin plats i årshjulet.", "body": "Så här gör enheten ...",
-            "areas": [AREAS[0]], "lenses": ["spreading_good_examples"]})
+            "areas": [str(AREAS[0])], "lenses": ["spreading_good_examples"]})
         created = _ok(example, 201)
         _ok(self.manager.post(f"/awards/v1/rounds/{self.id}/consents", json={"unit_id": self.ids["applicant"], "decision": "given"}), 201)
         _ok(self.office.post(f"/awards/v1/good-examples/{created['id']}/publication", headers={"if-match": example.headers["etag"]}))
