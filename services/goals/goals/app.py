@@ -12,6 +12,7 @@ from goals.comparison.router import router as comparison_router
 from goals.config import GoalsSettings
 from goals.economy.router import router as economy_router
 from goals.follow_ups.router import router as follow_ups_router
+from goals.foreign_figures.router import router as foreign_figures_router
 from goals.guarantees.router import router as guarantees_router
 from goals.indicators.router import router as indicators_router
 from goals.models import org_tables
@@ -36,6 +37,8 @@ reports and annual report (tertialrapport, verksamhetsberättelse), live or froz
 A comparison index across committees (jämförelseindex) for a
 goal or indicator and period; economy against goal fulfilment (ekonomi och måluppfyllelse) per
 unit and year, with an ordinal model of how cost relates to fulfilment.
+Other services' figures beside goals' own: klagomålsstatistik from feedback beside a unit's commitments
+and guarantees, lex Sarah yearly summaries from audit, award results and good examples from awards.
 Every tree read accepts `as_of`; changes take an effective date and never rewrite history.
 """
 
@@ -58,5 +61,6 @@ def create_app() -> FastAPI:
             _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
             indicators_router, budget_router, guarantees_router, audit_log_heads_router,
             rollup_router, annual_wheel_router, reports_router, comparison_router, economy_router,
+            foreign_figures_router,
         ],
     )

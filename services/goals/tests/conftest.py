@@ -345,15 +345,16 @@ def access_policy(access_callers) -> dict[str, set[str]]:
     }
     from access_policy_reports import policy as annual_wheel_and_reports
     from access_policy_analysis import policy as comparison_and_economy
+    from access_policy_foreign import policy as foreign_figures
 
     return (
         organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads | rollup
-        | annual_wheel_and_reports(ALL_ROLES) | comparison_and_economy(ALL_ROLES)
+        | annual_wheel_and_reports(ALL_ROLES) | comparison_and_economy(ALL_ROLES) | foreign_figures(ALL_ROLES)
     )
 
 
 @pytest.fixture
-async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -> dict:
+async def access_requests(harness, admin, tree, chain, plan, workflow, full_commitment) -> dict:
     """Valid requests for every operation, on a 2015 plan with an adopted commitment (followed up at T1),
     a submitted one, and the committee goal they support."""
     from servicekit.testing.access import Call
@@ -451,12 +452,16 @@ async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -
     import access_policy_analysis as analysis_area
 
     calls |= {op: Call(**parts) for op, parts in analysis_area.calls({"goal_id": chain.committee["id"]}).items()}
+    import access_policy_foreign as foreign_area  # other services' figures (goals/foreign_figures)
+
+    await foreign_area.prepare(harness.session, unit_id=leaf, committee_id=tree.ids["SDN-SPT"])
+    calls |= {op: Call(**parts) for op, parts in foreign_area.calls().items()}
     return {
         "path_params": {
             **{name: report_ids[name] for name in reports_area.PATH_PARAMS},
             "unit_id": leaf, "code": "vision", "goal_id": chain.committee["id"], "plan_id": plan["id"],
             "commitment_id": adopted["id"], "follow_up_id": follow_up["id"], "period": "2015-T1",
-            **{name: ids[name] for name in indicators_area.PATH_PARAMS},
+            **{name: ids[name] for name in indicators_area.PATH_PARAMS}, "committee_id": tree.ids["SDN-SPT"],
         },
         "calls": calls,
     }
