@@ -129,6 +129,10 @@ def markdown(results: dict) -> str:
         from qmbench.awards_solver import markdown as awards_markdown
 
         out += awards_markdown(results["awards_solver"])
+    if results.get("feedback"):
+        from qmbench.feedback_bench import markdown as feedback_markdown
+
+        out += feedback_markdown(results["feedback"])
     if results.get("warmup_errors"):
         out.append(f"Warm-up errors (not counted): {results['warmup_errors']}")
         out.append("")
