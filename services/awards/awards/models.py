@@ -129,6 +129,17 @@ evidence_follow_ups = Table(
     Index("ix_evidence_follow_ups_commitment", "commitment_id"),
 )
 
+# Feedback's unit statistics per unit and period (feedback.unit-statistics.changed), figures only,
+# suppression applied by feedback: the highest revision wins.
+evidence_unit_statistics = Table(
+    "evidence_unit_statistics",
+    metadata,
+    Column("unit_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("statistics", JSONB, nullable=False),
+)
+
 examiners = Table(
     "examiners",
     metadata,

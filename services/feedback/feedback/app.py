@@ -15,6 +15,7 @@ from feedback.categories import router as categories_router
 from feedback.config import FeedbackSettings
 from feedback.deadlines import router as deadlines_router
 from feedback.guarantees import router as guarantees_router
+from feedback.reports import router as reports_router
 from feedback.statistics import router as statistics_router
 from feedback.models import org_tables
 from feedback.open311 import render as open311_render
@@ -35,7 +36,7 @@ def create_app():
         settings, title="Feedback (synpunkter och klagomål)", description=DESCRIPTION, api_prefix=API_PREFIX,
         routers=[
             cases_router.router, resident_router.router, categories_router.router, deadlines_router.router,
-            guarantees_router.router, statistics_router.router,
+            guarantees_router.router, statistics_router.router, reports_router.router,
             org_read_router(org_tables),
         ],
         extra_prefixes={"/open311/v2": PrefixedApi(
@@ -45,6 +46,7 @@ def create_app():
     )
     app.state.intake = Intake.from_settings(settings)
     app.state.statistics_min_cell = settings.statistics_min_cell
+    app.state.ranking_min_volume = settings.ranking_min_volume
 
     @app.exception_handler(IdempotentReplay)
     async def _replay(request: Request, replay: IdempotentReplay):

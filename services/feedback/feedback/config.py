@@ -36,6 +36,13 @@ class FeedbackSettings(ServiceSettings):
     repeat_threshold: float = 80.0
     # Statistics: counts from 1 to this minus one are suppressed (see feedback.statistics.suppression).
     statistics_min_cell: int = 5
+    # Units are ranked only with at least this many cases in the period (a ranking of a handful of
+    # cases says nothing about a unit); asking for less is refused.
+    ranking_min_volume: int = 20
+    # How often the worker looks for cases changed since it last published unit statistics
+    # (feedback.unit-statistics.changed); it takes up to this many marks per round.
+    statistics_interval_seconds: float = 0.02
+    statistics_batch: int = 5000
     # How often the worker looks for overdue cases, expired contact details and old keys.
     jobs_interval_seconds: float = 300.0
 

@@ -1,4 +1,5 @@
-"""The worker's periodic jobs: overdue escalation, retention of contact details, key rotation.
+"""The worker's periodic jobs: overdue escalation, retention of contact details, key rotation, and
+the unit statistics published when cases change.
 
 Each runs in its own transaction per batch and takes the clock as an argument, so a test runs
 the same code at any date.
@@ -12,6 +13,7 @@ from feedback.config import FeedbackSettings
 from feedback.contacts import service as contacts
 from feedback.contacts.crypto import ContactCipher
 from feedback.deadlines.overdue import BATCH, escalate_overdue
+from feedback.statistics.publisher import publish_marked
 
 
 async def run_overdue(settings: FeedbackSettings, sessions, now: datetime) -> int:
@@ -45,6 +47,23 @@ async def run_key_rotation(settings: FeedbackSettings, sessions, now: datetime) 
             return total
 
 
+async def run_statistics(settings: FeedbackSettings, sessions, now: datetime) -> int:
+    """Publishes the unit statistics changed since the last round (feedback.unit-statistics.changed)."""
+    total = 0
+    while True:
+        async with sessions() as session, session.begin():
+            taken, published = await publish_marked(
+                session, min_cell=settings.statistics_min_cell, batch=settings.statistics_batch, now=now,
+            )
+        total += published
+        if taken < settings.statistics_batch:
+            return total
+
+
+def _statistics_interval(settings: FeedbackSettings) -> float:
+    return settings.statistics_interval_seconds
+
+
 def _interval(settings: FeedbackSettings) -> float:
     return settings.jobs_interval_seconds
 
@@ -53,4 +72,5 @@ JOBS = (
     PeriodicJob("feedback-overdue", run_overdue, _interval),
     PeriodicJob("feedback-contact-retention", run_retention, _interval),
     PeriodicJob("feedback-contact-key-rotation", run_key_rotation, _interval),
+    PeriodicJob("feedback-unit-statistics", run_statistics, _statistics_interval),
 )

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -244,4 +245,66 @@ broken_promise_assessments = Table(
     Column("assessed_at", DateTime(timezone=True), nullable=False),
     Column("reason", String(REASON_LENGTH), nullable=False),
     Index("ix_broken_promise_assessments_promise", "guarantee_id", "promise_id"),
+)
+
+# Swedish working days (arbetsdagar) as ordinals: ``ordinal`` counts the working days from
+# 2000-01-01 up to and including ``day``, so the working days from one date to a later one are
+# the difference of their ordinals (see feedback.deadlines.calendar). Filled by the migration.
+working_days = Table(
+    "working_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("ordinal", Integer, nullable=False),
+)
+
+# A committee's figures to recompute: a row per case write (a trigger on ``cases`` inserts the
+# committee and the Stockholm date of receipt, old and new committee on a transfer). Append-only,
+# so concurrent intakes never wait on each other; the worker drains and coalesces them.
+statistics_dirty = Table(
+    "statistics_dirty",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("committee_id", UUID(as_uuid=True), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("marked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The unit statistics last published per unit and period (feedback.unit-statistics.changed), with
+# the revision they went out with: a figure set is published again only when it changed.
+unit_statistics = Table(
+    "unit_statistics",
+    metadata,
+    Column("unit_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("committee_id", UUID(as_uuid=True), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("figures", JSONB, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_unit_statistics_committee", "committee_id", "period"),
+)
+
+# Nämndens rapport om synpunkter per uppföljningsperiod, frozen at submission: the JSON document
+# as stored and served, its SHA-256 and registration number. A correction supersedes the report
+# it corrects; both are kept.
+statistics_reports = Table(
+    "statistics_reports",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("committee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("registration_number", String(100), nullable=False, unique=True),
+    Column("status", String(20), nullable=False),  # submitted | superseded
+    Column("snapshot", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("corrects_id", UUID(as_uuid=True), ForeignKey("statistics_reports.id"), nullable=True),
+    Column("correction_reason", String(REASON_LENGTH), nullable=True),
+    Column("superseded_by_id", UUID(as_uuid=True), nullable=True),
+    CheckConstraint("status IN ('submitted', 'superseded')", name="report_status"),
+    Index("ix_statistics_reports_committee", "committee_id", "period", "submitted_at"),
+    Index(
+        "uq_statistics_reports_current", "committee_id", "period", unique=True,
+        postgresql_where=text("status = 'submitted'"),
+    ),
 )

@@ -167,3 +167,33 @@ def apply_guarantee(harness):
     async def apply(*event) -> bool:
         return await consumer.apply(guarantee_event(*event))
     return apply
+
+
+@dataclass
+class UnitStatisticsWorker:
+    """The worker's statistics job on the test's transaction, and what it put in the outbox."""
+
+    harness: object
+
+    async def run(self, min_cell: int = 1) -> int:
+        from feedback.config import FeedbackSettings
+        from feedback.jobs import run_statistics
+
+        settings = FeedbackSettings(statistics_min_cell=min_cell)
+        return await run_statistics(settings, self.harness.app.state.sessionmaker, datetime.now(UTC))
+
+    async def published(self) -> list[dict]:
+        from contracts.feedback import UNIT_STATISTICS_CHANGED
+        from sqlalchemy import select
+
+        from servicekit.tables import OutboxEvent
+
+        rows = await self.harness.session.scalars(
+            select(OutboxEvent.envelope).where(OutboxEvent.type == UNIT_STATISTICS_CHANGED).order_by(OutboxEvent.position)
+        )
+        return [envelope["data"]["statistics"] for envelope in rows]
+
+
+@pytest.fixture
+def statistics_worker(harness) -> UnitStatisticsWorker:
+    return UnitStatisticsWorker(harness)

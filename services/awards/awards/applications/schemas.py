@@ -104,13 +104,15 @@ class EvidenceCommitment(BaseModel):
 
 
 class Evidence(BaseModel):
-    """Underlag: what goals (and, once published, feedback) says about the unit, frozen at submission."""
+    """Underlag: what goals and feedback say about the unit, frozen at submission."""
 
     as_of: datetime = Field(description="When the read models were read (the submission, once frozen).")
     frozen: bool = Field(False, description="True once the application is submitted.")
     years: list[int]
     commitments: list[EvidenceCommitment] = Field(description="The unit's adopted commitments with their latest follow-up.")
-    complaint_statistics: dict | None = Field(description="Feedback's unit statistics; null until feedback publishes them.")
+    complaint_statistics: dict | None = Field(
+        description="Klagomålsstatistik: feedback's unit statistics per period of the years ({unit_id, periods: "
+        "[UnitStatistics]}), suppressed cells null; null when feedback has published none for the unit.")
     sources: dict[str, str]
 
 

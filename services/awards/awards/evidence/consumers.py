@@ -1,8 +1,6 @@
-"""Keeping the evidence read models from goals' events (event-carried state: the highest revision wins).
-
-Feedback's unit statistics (``feedback.unit-statistics.changed``, issue 8) are not published
-yet; when they are, a ``feedback_handlers()`` here (subscribed as ``"feedback"`` in
-``awards.definition``) keeps their read model and ``evidence.snapshot`` adds the figures.
+"""Keeping the evidence read models from goals' and feedback's events (event-carried state: the
+highest revision wins): commitments and follow-ups from goals, unit statistics from feedback
+(``feedback.unit-statistics.changed``, subscribed as ``"feedback"`` in ``awards.definition``).
 """
 
 from contracts.goals import (
@@ -16,21 +14,22 @@ from contracts.goals import (
     CommitmentChanged,
     FollowUpReported,
 )
+from contracts.feedback import UNIT_STATISTICS_CHANGED, UnitStatisticsChanged
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.events.consumer import Handler
 from servicekit.events.envelope import Envelope
 
-from awards.models import evidence_commitments, evidence_follow_ups
+from awards.models import evidence_commitments, evidence_follow_ups, evidence_unit_statistics
 
 
-async def _upsert_newer(session: AsyncSession, table, values: dict) -> None:
+async def _upsert_newer(session: AsyncSession, table, values: dict, keys: tuple[str, ...] = ("id",)) -> None:
     upsert = insert(table).values(**values)
     await session.execute(
         upsert.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={key: upsert.excluded[key] for key in values if key != "id"},
+            index_elements=[table.c[key] for key in keys],
+            set_={key: upsert.excluded[key] for key in values if key not in keys},
             where=table.c.revision < upsert.excluded.revision,
         )
     )
@@ -57,3 +56,15 @@ def goals_handlers() -> dict[str, Handler]:
         COMMITMENT_DRAFTED, COMMITMENT_SUBMITTED, COMMITMENT_ASSESSED, COMMITMENT_ADOPTED, COMMITMENT_CHANGED, COMMITMENT_CLOSED,
     )
     return {event_type: apply_commitment for event_type in commitment_events} | {FOLLOW_UP_REPORTED: apply_follow_up}
+
+
+async def apply_unit_statistics(session: AsyncSession, envelope: Envelope) -> None:
+    statistics = UnitStatisticsChanged.model_validate(envelope.data).statistics
+    await _upsert_newer(session, evidence_unit_statistics, {
+        "unit_id": statistics.unit_id, "period": statistics.period, "revision": statistics.revision,
+        "statistics": statistics.model_dump(mode="json"),
+    }, keys=("unit_id", "period"))
+
+
+def feedback_handlers() -> dict[str, Handler]:
+    return {UNIT_STATISTICS_CHANGED: apply_unit_statistics}

@@ -3,8 +3,9 @@
 Read live from the read models while the application is a draft, frozen into it at submission.
 Commitments of the round's year and the year before count (an application in spring reports
 last year's results and this year's plan, as seed 004 does), if they were ever adopted.
-Complaint figures from feedback (``feedback.unit-statistics.changed``) are not published yet:
-the snapshot says so in ``sources`` and carries ``complaint_statistics: null`` until they are.
+Complaint figures come from feedback's unit statistics (``feedback.unit-statistics.changed``) of
+the same two years, as feedback published them (suppressed cells stay null); ``null`` when
+feedback has published none for the unit.
 """
 
 import uuid
@@ -13,14 +14,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from awards.models import evidence_commitments, evidence_follow_ups
+from awards.models import evidence_commitments, evidence_follow_ups, evidence_unit_statistics
 
 ADOPTED_STATUSES = ("adopted", "followed_up", "closed")
 PERIOD_RANK = {"T1": 1, "T2": 2, "VB": 3}
-FEEDBACK_PENDING = (
-    "Complaint figures come from feedback's unit statistics (feedback.unit-statistics.changed), "
-    "which feedback does not publish yet."
-)
+FEEDBACK_NONE = "Feedback has published no unit statistics for the unit in these years."
 
 
 def _period_key(period: str) -> tuple[int, int]:
@@ -62,10 +60,24 @@ async def snapshot(session: AsyncSession, *, unit_id: uuid.UUID, year: int) -> d
                 "reported_on": latest["reported_on"],
             },
         })
+    complaints = await complaint_statistics(session, unit_id=unit_id, years=(year - 1, year))
     return {
         "as_of": datetime.now(UTC).isoformat(),
         "years": [year - 1, year],
         "commitments": commitments,
-        "complaint_statistics": None,
-        "sources": {"goals": "included", "feedback": FEEDBACK_PENDING},
+        "complaint_statistics": complaints,
+        "sources": {"goals": "included", "feedback": "included" if complaints else FEEDBACK_NONE},
     }
+
+
+async def complaint_statistics(session: AsyncSession, *, unit_id: uuid.UUID, years: tuple[int, int]) -> dict | None:
+    """The unit's figures per period of the years (T1, T2, VB), oldest first, as published."""
+    wanted = [f"{y}-{part}" for y in years for part in PERIOD_RANK]
+    rows = list(await session.scalars(
+        select(evidence_unit_statistics.c.statistics).where(
+            evidence_unit_statistics.c.unit_id == unit_id, evidence_unit_statistics.c.period.in_(wanted),
+        )
+    ))
+    if not rows:
+        return None
+    return {"unit_id": str(unit_id), "periods": sorted(rows, key=lambda s: _period_key(s["period"]))}

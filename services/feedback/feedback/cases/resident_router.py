@@ -33,9 +33,9 @@ async def read_my_case(registration_number: Number, session: Session, case_token
 
 @router.post(
     "/my-cases/{registration_number}/rating", response_model=ResidentCase, summary="Rate the handling of my case",
-    description="Betygsätt handläggningen (1–5) once the case is answered; a new rating replaces the last. "
-    "Public: the token is the credential.",
-    responses=problems(404, 422),
+    description="Betygsätt handläggningen (1–5) once the case is answered, once: a second rating is refused (409). "
+    "Without the right token the case does not exist (404). Public: the token is the credential.",
+    responses=problems(404, 409, 422),
 )
 async def rate_my_case(registration_number: Number, body: RatingSet, session: Session, case_token: Token = None) -> ResidentCase:
     row = await service.resident_case(session, registration_number=registration_number, token=case_token)

@@ -322,6 +322,8 @@ async def resident_case(session: AsyncSession, *, registration_number: str, toke
 async def rate(session: AsyncSession, *, row: Row, change: RatingSet, now: datetime) -> Row:
     if row.status not in (S.answered, S.closed):
         raise ProblemError(422, "A case is rated once it has been answered.", kind="not-answered")
+    if row.rating is not None:
+        raise ProblemError(409, "The handling of this case has already been rated; a rating is given once.", kind="already-rated")
     updated = await _save(session, row, values={"rating": change.rating, "rating_comment": change.comment}, now=now)
     await repository.record_event(session, case_id=row.id, action="rating", by_subject="resident", by_kind="resident", at=now, reason=None)
     return updated

@@ -20,3 +20,45 @@ def breakdown(cells: Mapping[str, int], min_cell: int) -> dict[str, int | None]:
     while hidden and (len(hidden) < 2 or sum(cells[key] for key in hidden) < min_cell) and shown:
         hidden.add(shown.pop(0)[1])
     return {key: None if key in hidden else value for key, value in cells.items()}
+
+
+def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
+    """The items to suppress so that no small count is given back by any published sum.
+
+    ``values`` maps every item (a published count, or a remainder anyone can derive, such as the
+    cases a department holds itself: its total minus its units') to its count; ``relations`` are
+    ``(total, [parts])`` with ``values[total] == sum(values[p] for p in parts)`` — a breakdown
+    (by kind, channel, category, promise) or a level of the organisation (a unit and the units
+    under it plus its remainder). Counts from 1 to ``min_cell - 1`` are suppressed; then, until
+    nothing changes, every relation with suppressed items has at least two of them holding at
+    least ``min_cell`` cases together, or none: further parts are suppressed smallest first (the
+    total only when no part is left), so subtraction along any relation, repeated across
+    relations, never isolates a suppressed count.
+    """
+    hidden = {item for item, value in values.items() if 0 < value < min_cell}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            members = [total, *parts]
+            concealed = [item for item in members if item in hidden]
+            given = _sum_given_away(values, concealed, total)
+            if not concealed or (len(concealed) >= 2 and (given is None or given >= min_cell)):
+                continue
+            candidates = sorted((values[p], str(p), p) for p in parts if p not in hidden and values[p] > 0)
+            if candidates:
+                hidden.add(candidates[0][2])
+            elif total not in hidden:
+                hidden.add(total)
+            else:
+                continue
+            changed = True
+    return hidden
+
+
+def _sum_given_away(values: Mapping, concealed: list, total) -> int | None:
+    """The sum of a relation's suppressed parts as an outsider works it out (the total less the
+    parts shown), or None when the total is suppressed too and the relation gives no sum away."""
+    if total in concealed:
+        return None
+    return sum(values[item] for item in concealed)

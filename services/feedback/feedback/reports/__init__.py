@@ -1,0 +1,1 @@
+"""Nämndens rapport om synpunkter per uppföljningsperiod: frozen on submission, rendered from the snapshot."""

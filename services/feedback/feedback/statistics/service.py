@@ -1,0 +1,301 @@
+"""Rules of the statistics: computed once, here, for a committee and a period; suppression applied.
+
+``compute`` runs the one aggregation (feedback.statistics.repository) over the committee's cases
+of the period and works out, over every published sum at once (the levels of the organisation,
+the breakdowns by kind, category, channel and status, the promises), which counts to suppress
+(feedback.statistics.suppression.protect). The committee's statistics, its reports and the
+``feedback.unit-statistics.changed`` events all render from that one computation, so what goes
+out by any road is suppressed alike.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from contracts.feedback import CaseKind, KindCount, PromiseNotKept
+from contracts.organisation import OrganisationUnitType
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.assertion import Principal
+from servicekit.orgtree import stockholm_today
+from servicekit.problems import ProblemError
+
+from feedback import access, organisation
+from feedback.statistics import repository, suppression
+from feedback.statistics.periods import Period
+from feedback.statistics.schemas import (
+    BreakdownRow,
+    PromiseCounts,
+    CommitteeStatistics,
+    Figures,
+    Ranking,
+    RankedUnit,
+    RankingMeasure,
+    RepeatCounts,
+    UnitFigures,
+)
+
+KINDS = [kind.value for kind in CaseKind]
+# Counts that add up along the organisation and every breakdown.
+ADDITIVE = ("cases", "not_kept", "repeats", "ratings", *(f"kind_{kind}" for kind in KINDS))
+# The breakdowns and the counts each publishes (figures rows by category, kind and channel; counts by
+# status). Their rows carry no split by kind: a cross-table of breakdowns would suppress most of it.
+ROW_COUNTS = ("cases", "not_kept", "repeats", "ratings")
+BREAKDOWNS = {"category": ROW_COUNTS, "kind": ROW_COUNTS, "channel": ROW_COUNTS, "status": ("cases",)}
+COMMITTEE_KIND = "committee"
+
+
+def unit_kind(unit_type: str) -> str:
+    return COMMITTEE_KIND if unit_type in organisation.COMMITTEE_TYPES else unit_type
+
+
+@dataclass
+class Computed:
+    """One committee's period, aggregated and protected."""
+
+    committee_id: uuid.UUID
+    period: Period
+    min_cell: int
+    computed_at: datetime
+    tree: list[repository.TreeUnit]
+    rows: dict[tuple, dict]  # (dimension, key) → aggregates; ("unit", committee_id) is the committee's total
+    promises: dict[tuple, int]  # (unit_id, guarantee_id, promise_id) → confirmed broken
+    hidden: set = field(default_factory=set)
+
+    def shown(self, row_key: tuple, measure: str) -> int | None:
+        value = self.rows.get(row_key, {}).get(measure, 0)
+        return None if item_of(row_key, measure, self.committee_id) in self.hidden else value
+
+
+def item_of(row_key: tuple, measure: str, committee_id: uuid.UUID) -> tuple:
+    """A count's identity: the breakdown by kind's cases are the committee's counts per kind."""
+    if row_key[0] == "kind" and measure == "cases":
+        return (("unit", committee_id), f"kind_{row_key[1]}")
+    return (row_key, measure)
+
+
+def _empty() -> dict:
+    return defaultdict(int)
+
+
+async def compute(session: AsyncSession, *, committee_id: uuid.UUID, period: Period, min_cell: int, today: date | None = None) -> Computed:
+    today = today or stockholm_today()
+    tree = await repository.committee_tree(session, committee_id=committee_id, on=today)
+    start, end = period.bounds()
+    rows: dict[tuple, dict] = {}
+    for row in await repository.figures(session, committee_id=committee_id, tree=tree, start=start, end=end, today=today):
+        values = dict(row._mapping)
+        dimension, key = values.pop("dimension"), values.pop("key")
+        if dimension == "unit":
+            if uuid.UUID(key) != committee_id:
+                rows[("unit", uuid.UUID(key))] = values
+        elif dimension == "total":
+            rows[("unit", committee_id)] = values
+        else:
+            rows[(dimension, key)] = values
+    promises = {
+        (row.unit_id or committee_id, row.guarantee_id, row.promise_id): row.cases
+        for row in await repository.promises_not_kept(session, committee_id=committee_id, tree=tree, start=start, end=end)
+        if row.unit_id != committee_id
+    }
+    computed = Computed(committee_id, period, min_cell, datetime.now(UTC), tree, rows, promises)
+    computed.hidden = _protect(computed)
+    return computed
+
+
+def _protect(computed: Computed) -> set:
+    """Every count that is published or derivable, and every sum relating them."""
+    rows, committee = computed.rows, ("unit", computed.committee_id)
+    values: dict = {}
+    relations: list[tuple] = []
+
+    def value(row_key: tuple, measure: str) -> tuple:
+        item = item_of(row_key, measure, computed.committee_id)
+        values.setdefault(item, rows.get(row_key, {}).get(measure, 0))
+        return item
+
+    children: dict = defaultdict(list)
+    for unit in computed.tree:
+        if unit.parent_id is not None and unit.unit_id != computed.committee_id:
+            children[unit.parent_id].append(unit.unit_id)
+    unit_keys = [("unit", unit.unit_id) for unit in computed.tree]
+    promise_ids = sorted({(g, p) for (_, g, p) in computed.promises}, key=str)
+    for parent, kids in children.items():
+        rest = ("rest", parent)
+        for measure in ADDITIVE:
+            values[(rest, measure)] = rows.get(("unit", parent), {}).get(measure, 0) - sum(
+                rows.get(("unit", kid), {}).get(measure, 0) for kid in kids)
+            relations.append((value(("unit", parent), measure), [*(value(("unit", kid), measure) for kid in kids), (rest, measure)]))
+        for g, p in promise_ids:
+            measure = f"promise:{g}:{p}"
+            for key in (("unit", parent), *(("unit", kid) for kid in kids)):
+                values[(key, measure)] = computed.promises.get((key[1], g, p), 0)
+            values[(rest, measure)] = values[(("unit", parent), measure)] - sum(values[(("unit", kid), measure)] for kid in kids)
+            relations.append(((("unit", parent), measure), [*((("unit", kid), measure) for kid in kids), (rest, measure)]))
+    for key in unit_keys:
+        for g, p in promise_ids:
+            values.setdefault((key, f"promise:{g}:{p}"), computed.promises.get((key[1], g, p), 0))
+        if promise_ids:
+            relations.append((value(key, "not_kept"), [(key, f"promise:{g}:{p}") for g, p in promise_ids]))
+    for dimension, measures in BREAKDOWNS.items():
+        keys = sorted(k for (d, k) in rows if d == dimension)
+        for measure in measures:
+            relations.append((value(committee, measure), [value((dimension, k), measure) for k in keys]))
+    for key in unit_keys:
+        relations.append((value(key, "cases"), [value(key, f"kind_{kind}") for kind in KINDS]))
+    # The committee's own counts beside them: answered in time and late, the repeats' decisions.
+    total = rows.get(committee, {})
+    values[(committee, "answered")] = total.get("answered", 0)
+    values[(committee, "answered_late")] = total.get("answered", 0) - total.get("answered_in_time", 0)
+    relations.append((value(committee, "answered"), [value(committee, "answered_in_time"), (committee, "answered_late")]))
+    dismissed = total.get("repeats_dismissed", 0)
+    values[(committee, "repeats_dismissed")] = dismissed
+    values[(committee, "repeats_undecided")] = total.get("repeats_flagged", 0) - total.get("repeats", 0) - dismissed
+    relations.append((value(committee, "repeats_flagged"),
+                      [value(committee, "repeats"), (committee, "repeats_dismissed"), (committee, "repeats_undecided")]))
+    value(committee, "overdue")
+    return suppression.protect(values, relations, computed.min_cell)
+
+
+def _share(part: int, whole: int, min_cell: int) -> float | None:
+    return round(part / whole, 3) if whole >= min_cell else None
+
+
+def _timing(value, population: int, min_cell: int) -> float | None:
+    return round(float(value), 2) if value is not None and population >= min_cell else None
+
+
+def figures_of(computed: Computed, row_key: tuple, *, with_kinds: bool = True, with_promises: bool = False) -> dict:
+    row, n = computed.rows.get(row_key, _empty()), computed.min_cell
+    kinds = [KindCount(kind=kind, cases=computed.shown(row_key, f"kind_{kind}")) for kind in KINDS] if with_kinds else []
+    promises = []
+    if with_promises:
+        unit_id = row_key[1]
+        promises = [
+            PromiseNotKept(guarantee_id=g, promise_id=p, cases=None if (row_key, f"promise:{g}:{p}") in computed.hidden else count)
+            for (u, g, p), count in sorted(computed.promises.items(), key=lambda item: str(item[0])) if u == unit_id
+        ]
+    ratings = row.get("ratings", 0)
+    return {
+        "cases": computed.shown(row_key, "cases"), "by_kind": kinds,
+        "median_working_days_to_acknowledgement": _timing(row.get("median_ack"), row.get("acknowledged", 0), n),
+        "p90_working_days_to_acknowledgement": _timing(row.get("p90_ack"), row.get("acknowledged", 0), n),
+        "median_working_days_to_answer": _timing(row.get("median_answer"), row.get("answered", 0), n),
+        "p90_working_days_to_answer": _timing(row.get("p90_answer"), row.get("answered", 0), n),
+        "share_acknowledged_within_deadline": _share(row.get("acknowledged_in_time", 0), row.get("acknowledged", 0), n),
+        "share_answered_within_deadline": _share(row.get("answered_in_time", 0), row.get("answered", 0), n),
+        "guarantees_not_kept": computed.shown(row_key, "not_kept"), "promises_not_kept": promises,
+        "repeats": computed.shown(row_key, "repeats"),
+        "satisfaction_ratings": computed.shown(row_key, "ratings"),
+        "satisfaction_mean": round(row["rating_mean"], 2) if ratings >= n and row.get("rating_mean") is not None else None,
+    }
+
+
+def unit_figures(computed: Computed) -> list[UnitFigures]:
+    return [
+        UnitFigures(
+            unit_id=unit.unit_id, code=unit.code, name=unit.name, unit_kind=unit_kind(unit.type), parent_id=unit.parent_id,
+            **figures_of(computed, ("unit", unit.unit_id), with_promises=True),
+        )
+        for unit in computed.tree
+    ]
+
+
+def _breakdown(computed: Computed, dimension: str) -> list[BreakdownRow]:
+    keys = sorted(key for (d, key) in computed.rows if d == dimension)
+    return [BreakdownRow(key=key, **figures_of(computed, (dimension, key), with_kinds=False)) for key in keys]
+
+
+def _counts(computed: Computed, dimension: str) -> dict[str, int | None]:
+    return {key: computed.shown((dimension, key), "cases") for (d, key) in computed.rows if d == dimension}
+
+
+async def require_committee_in_scope(session: AsyncSession, *, principal: Principal, committee_id: uuid.UUID):
+    committee = await organisation.require_committee(session, committee_id=committee_id, on=stockholm_today())
+    access.require_committee_reader(principal, committee_lineage=committee.lineage)
+    return committee
+
+
+async def committee_statistics(
+    session: AsyncSession, *, principal: Principal, committee_id: uuid.UUID, period: Period, min_cell: int,
+) -> CommitteeStatistics:
+    await require_committee_in_scope(session, principal=principal, committee_id=committee_id)
+    computed = await compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
+    return render(computed, promises=await promise_details(session, computed))
+
+
+async def promise_details(session: AsyncSession, computed: Computed) -> list[PromiseCounts]:
+    """Named, confirmed broken and kept per promise; broken as protected with the unit figures."""
+    start, end = computed.period.bounds()
+    committee, n = ("unit", computed.committee_id), computed.min_cell
+    details = []
+    for counts in await repository.promise_counts(session, committee_id=computed.committee_id, start=start, end=end):
+        cell = (committee, f"promise:{counts['guarantee_id']}:{counts['promise_id']}")
+        broken = None if cell in computed.hidden or 0 < counts["broken"] < n else counts["broken"]
+        details.append(PromiseCounts(**counts | {
+            "named": suppression.count(counts["named"], n), "kept": suppression.count(counts["kept"], n), "broken": broken}))
+    return details
+
+
+def render(computed: Computed, *, promises: list) -> CommitteeStatistics:
+    committee = ("unit", computed.committee_id)
+    total = computed.rows.get(committee, _empty())
+    n = computed.min_cell
+    return CommitteeStatistics(
+        committee_id=computed.committee_id, period=computed.period.name, year=computed.period.year, min_cell_size=n,
+        computed_at=computed.computed_at, figures=Figures(**figures_of(computed, committee, with_promises=True)),
+        units=unit_figures(computed), by_category=_breakdown(computed, "category"),
+        by_kind_figures=_breakdown(computed, "kind"), by_channel_figures=_breakdown(computed, "channel"),
+        received=computed.shown(committee, "cases"), by_kind=_counts(computed, "kind"), by_status=_counts(computed, "status"),
+        by_channel=_counts(computed, "channel"), overdue=computed.shown(committee, "overdue"),
+        answered=computed.shown(committee, "answered"), answered_in_time=computed.shown(committee, "answered_in_time"),
+        average_rating=round(total["rating_mean"], 2) if total.get("ratings", 0) >= n and total.get("rating_mean") is not None else None,
+        repeats=RepeatCounts(
+            flagged=computed.shown(committee, "repeats_flagged"), confirmed=computed.shown(committee, "repeats"),
+            dismissed=computed.shown(committee, "repeats_dismissed"),
+            undecided=None if (committee, "repeats_undecided") in computed.hidden else (
+                total.get("repeats_flagged", 0) - total.get("repeats", 0) - total.get("repeats_dismissed", 0)),
+        ),
+        guarantees_not_kept=computed.shown(committee, "not_kept"), promises=promises,
+    )
+
+
+RANK_HIGHER_IS_BETTER = {
+    RankingMeasure.share_answered_within_deadline: True, RankingMeasure.share_acknowledged_within_deadline: True,
+    RankingMeasure.median_working_days_to_answer: False, RankingMeasure.satisfaction_mean: True,
+}
+
+
+async def ranking(
+    session: AsyncSession, *, principal: Principal, committee_id: uuid.UUID, period: Period, measure: RankingMeasure,
+    min_cell: int, configured_min_volume: int, min_volume: int | None,
+) -> Ranking:
+    """Rangordning av enheter: only units with at least the minimum volume of cases are ranked."""
+    if min_volume is not None and min_volume < configured_min_volume:
+        raise ProblemError(
+            422, f"Units are ranked only with at least {configured_min_volume} cases in the period.",
+            kind="ranking-below-minimum-volume", field="min_volume", minimum=configured_min_volume,
+        )
+    volume = max(min_volume or configured_min_volume, min_cell)
+    await require_committee_in_scope(session, principal=principal, committee_id=committee_id)
+    computed = await compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
+    candidates = [
+        unit for unit in unit_figures(computed)
+        if unit.unit_kind != COMMITTEE_KIND and unit.cases is not None and unit.cases >= volume
+    ]
+    higher = RANK_HIGHER_IS_BETTER[measure]
+
+    def order(unit: UnitFigures):
+        value = getattr(unit, measure.value)
+        return (value is None, -(value or 0) if higher else (value or 0), unit.code)
+
+    ranked = sorted(candidates, key=order)
+    return Ranking(
+        committee_id=committee_id, period=period.name, measure=measure, min_volume=volume,
+        units=[
+            RankedUnit(rank=position, unit_id=unit.unit_id, code=unit.code, name=unit.name, unit_kind=unit.unit_kind,
+                       cases=unit.cases, value=getattr(unit, measure.value))
+            for position, unit in enumerate(ranked, start=1)
+        ],
+    )
