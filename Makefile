@@ -18,7 +18,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.qm-installed
 PROJECTS := libs/servicekit libs/contracts gateway services/goals services/feedback services/audit services/awards devstack
-EDITABLES := -e 'libs/servicekit[test]' -e 'services/feedback[test]' $(foreach p,$(filter-out libs/servicekit services/feedback,$(PROJECTS)),-e $(p))
+EDITABLES := -e 'libs/servicekit[test]' -e 'services/feedback[test]' -e 'services/awards[test]' $(foreach p,$(filter-out libs/servicekit services/feedback services/awards,$(PROJECTS)),-e $(p))
 PIP_FLAGS ?= -q --disable-pip-version-check
 
 # Never import the checkout's top-level folders (gateway/, devstack/, ...) as namespace packages.

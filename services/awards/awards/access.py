@@ -17,6 +17,10 @@ from awards.models import org_tables
 
 ADMIN_ROLES = frozenset({"admin", "award_admin"})
 award_admin = require_access(roles=("award_admin",))
+# The examination's staff: the award office, examiners (narrowed to their teams in the services) and the jury.
+examination_staff = require_access(roles=("award_admin", "examiner"))
+jury_member = require_access(roles=("jury",))
+jury_or_office = require_access(roles=("jury", "award_admin"))
 reader = service_reader
 
 

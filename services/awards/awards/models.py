@@ -1,4 +1,6 @@
-"""Awards' tables: rounds, rubrics, applications, evidence read models, examiners, conflicts, teams.
+"""Awards' tables: rounds, rubrics, applications, evidence read models, examiners, conflicts, teams, the
+examination (individual assessments, consensus, site visits, shortlist, jury decision), feedback reports and
+the good-examples bank.
 
 Staff appear only as subject ids (never names). The organisation tree's read model is
 servicekit's, fed by goals' events; so are the evidence read models (goals' commitments and
@@ -8,6 +10,7 @@ follow-ups), each keeping the highest revision per id.
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -21,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 
 from servicekit.db import new_metadata
 from servicekit.orgtree import define_org_tables
@@ -214,4 +217,214 @@ team_members = Table(
     PrimaryKeyConstraint("application_id", "examiner_id"),
     Index("ix_team_members_examiner", "examiner_id"),
     Index("ix_team_members_round", "round_id"),
+)
+
+# ---- The examination (issue 12): individual assessments, consensus, site visits, the jury. ----
+# A finding (styrka / förbättringsområde) is stored as JSON: {"text", "lenses": [...], "questions": ["2.1", ...]}.
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("round_id", UUID(as_uuid=True), ForeignKey(rounds.c.id, ondelete="CASCADE"), nullable=False),
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), nullable=False),
+    Column("examiner_id", UUID(as_uuid=True), ForeignKey(examiners.c.id, ondelete="CASCADE"), nullable=False),
+    Column("status", String(20), nullable=False),  # draft | submitted
+    _created_at(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("application_id", "examiner_id", name="uq_assessments_application_examiner"),
+    Index("ix_assessments_round", "round_id"),
+    CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+)
+
+assessment_scores = Table(
+    "assessment_scores",
+    metadata,
+    Column("assessment_id", UUID(as_uuid=True), ForeignKey(assessments.c.id, ondelete="CASCADE"), nullable=False),
+    Column("area_number", SmallInteger, nullable=False),
+    Column("band", String(10), nullable=False),  # "50-65"
+    Column("score", SmallInteger, nullable=False),
+    Column("strengths", JSONB, nullable=False),
+    Column("improvements", JSONB, nullable=False),
+    PrimaryKeyConstraint("assessment_id", "area_number"),
+    CheckConstraint("score BETWEEN 0 AND 100 AND score % 5 = 0", name="score_on_grid"),
+)
+
+consensus_scores = Table(
+    "consensus_scores",
+    metadata,
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), nullable=False),
+    Column("area_number", SmallInteger, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("band", String(10), nullable=False),
+    Column("score", SmallInteger, nullable=False),
+    Column("strengths", JSONB, nullable=False),
+    Column("improvements", JSONB, nullable=False),
+    Column("recorded_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("application_id", "area_number"),
+    CheckConstraint("score BETWEEN 0 AND 100 AND score % 5 = 0", name="score_on_grid"),
+)
+
+consensus_changes = Table(
+    "consensus_changes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), nullable=False),
+    Column("area_number", SmallInteger, nullable=False),
+    Column("consensus_revision", Integer, nullable=False),
+    Column("examiner_id", UUID(as_uuid=True), ForeignKey(examiners.c.id, ondelete="CASCADE"), nullable=False),
+    Column("individual_score", SmallInteger, nullable=False),
+    Column("consensus_score", SmallInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_consensus_changes_application", "application_id", "area_number"),
+)
+
+site_visits = Table(
+    "site_visits",
+    metadata,
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("visited_on", Date, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("recorded_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+jury_shortlists = Table(
+    "jury_shortlists",
+    metadata,
+    Column("round_id", UUID(as_uuid=True), ForeignKey(rounds.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("application_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
+    Column("set_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+jury_decisions = Table(
+    "jury_decisions",
+    metadata,
+    Column("round_id", UUID(as_uuid=True), ForeignKey(rounds.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("reference", String(100), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("decided_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+jury_awards = Table(
+    "jury_awards",
+    metadata,
+    Column("round_id", UUID(as_uuid=True), ForeignKey(jury_decisions.c.round_id, ondelete="CASCADE"), nullable=False),
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), nullable=False),
+    Column("placement", String(30), nullable=False),  # winner | honourable_mention
+    Column("rationale", Text, nullable=False),
+    PrimaryKeyConstraint("round_id", "application_id"),
+)
+
+# Names the organisation tree cannot know (people named in the answers), blinded as "Person 1", ... in jury views.
+blinding_terms = Table(
+    "blinding_terms",
+    metadata,
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("people", ARRAY(String(200)), nullable=False),
+    Column("recorded_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+# ---- After the examination (issue 12): feedback reports and the good-examples bank. ----
+
+feedback_reports = Table(
+    "feedback_reports",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), nullable=False, unique=True),
+    Column("round_id", UUID(as_uuid=True), ForeignKey(rounds.c.id, ondelete="CASCADE"), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("status", String(20), nullable=False),  # draft | approved | released
+    Column("summary", Text, nullable=False),
+    Column("areas", JSONB, nullable=False),  # [{number, title, band, band_label, strengths, improvements}]
+    Column("authors", ARRAY(String(SUBJECT_LENGTH)), nullable=False),  # everyone who wrote or edited it
+    Column("created_by", String(SUBJECT_LENGTH), nullable=False),
+    _created_at(),
+    Column("approved_by", String(SUBJECT_LENGTH), nullable=True),
+    Column("approved_at", DateTime(timezone=True), nullable=True),
+    Column("released_by", String(SUBJECT_LENGTH), nullable=True),
+    Column("released_at", DateTime(timezone=True), nullable=True),
+    Column("registration_number", String(100), nullable=True),
+    Column("snapshot", Text, nullable=True),  # the released document, as served
+    Column("sha256", String(64), nullable=True),
+    Index("ix_feedback_reports_round", "round_id"),
+    CheckConstraint("status IN ('draft', 'approved', 'released')", name="status_known"),
+)
+
+good_example_consents = Table(
+    "good_example_consents",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("round_id", UUID(as_uuid=True), ForeignKey(rounds.c.id, ondelete="CASCADE"), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("decision", String(20), nullable=False),  # given | declined
+    Column("decided_by", String(SUBJECT_LENGTH), nullable=False),  # who gave or declined it for the unit
+    Column("decided_on", Date, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("recorded_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_good_example_consents_round_unit", "round_id", "unit_id", "recorded_at"),
+    CheckConstraint("decision IN ('given', 'declined')", name="decision_known"),
+)
+
+GOOD_EXAMPLE_SEARCH = (
+    "setweight(to_tsvector('swedish'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('swedish'::regconfig, summary), 'B') || "
+    "setweight(to_tsvector('swedish'::regconfig, body), 'C')"
+)
+
+good_examples = Table(
+    "good_examples",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("round_id", UUID(as_uuid=True), ForeignKey(rounds.c.id, ondelete="CASCADE"), nullable=False),
+    Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("committee_id", UUID(as_uuid=True), nullable=True),
+    Column("year", SmallInteger, nullable=False),
+    Column("kind", String(20), nullable=False),  # practice | finding
+    Column("title", String(300), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("areas", ARRAY(String(10)), nullable=False),
+    Column("lenses", ARRAY(String(40)), nullable=False),
+    Column("status", String(20), nullable=False),  # draft | published | withdrawn
+    Column("consent_id", UUID(as_uuid=True), ForeignKey(good_example_consents.c.id), nullable=True),
+    Column("created_by", String(SUBJECT_LENGTH), nullable=False),
+    _created_at(),
+    Column("published_by", String(SUBJECT_LENGTH), nullable=True),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("withdrawn_by", String(SUBJECT_LENGTH), nullable=True),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    Column("withdrawal_reason", Text, nullable=True),
+    Column("search", TSVECTOR, Computed(GOOD_EXAMPLE_SEARCH, persisted=True), nullable=False),
+    Index("ix_good_examples_search", "search", postgresql_using="gin"),
+    Index("ix_good_examples_status_published", "status", "published_at"),
+    Index("ix_good_examples_round_unit", "round_id", "unit_id"),
+    CheckConstraint("status IN ('draft', 'published', 'withdrawn')", name="status_known"),
+    CheckConstraint("kind IN ('practice', 'finding')", name="kind_known"),
+)
+
+good_example_uptakes = Table(
+    "good_example_uptakes",
+    metadata,
+    Column("example_id", UUID(as_uuid=True), ForeignKey(good_examples.c.id, ondelete="CASCADE"), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),  # the committee or unit that took the example up
+    Column("note", Text, nullable=False),
+    Column("recorded_by", String(SUBJECT_LENGTH), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("example_id", "unit_id"),
 )

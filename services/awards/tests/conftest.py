@@ -1,8 +1,10 @@
 """Fixtures of awards' tests: the service on a real PostgreSQL, a small city fed through goals' events."""
 
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from contracts.organisation import UNIT_CREATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
@@ -16,6 +18,11 @@ from awards.definition import SERVICE
 from awards.rubrics.defaults import QUALITY_AWARD_AREAS
 
 service_db, harness = service_fixtures(SERVICE)
+
+# Helper modules beside the tests (awards_examination) import by plain name: with
+# --import-mode=importlib pytest does not put this folder on sys.path itself.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 BASE = "/awards/v1"
 START = date(2010, 1, 1)

@@ -10,7 +10,11 @@ import pytest
 from servicekit.testing.access import ALL_ROLES, Call, check_access, in_and_out, standard_callers
 
 BASE = "/awards/v1"
-HIDDEN_BY_404 = ("get_application", "change_application", "submit_application", "get_evidence", "get_examiner", "declare_conflict")
+HIDDEN_BY_404 = (
+    "get_application", "change_application", "submit_application", "get_evidence", "get_examiner", "declare_conflict",
+    "list_assessments", "get_assessment", "save_assessment", "submit_assessment", "get_consensus", "save_consensus_area",
+    "save_site_visit",
+)
 
 
 def policy_by_name(callers) -> dict[str, set[str]]:
@@ -35,12 +39,24 @@ def policy_by_name(callers) -> dict[str, set[str]]:
         "list_conflicts": admins | in_and_out("examiner"), "declare_conflict": admins | {"examiner:in"},
         "list_declared": admins | in_and_out("examiner"), "lift_conflict": admins,
         "propose_teams": admins, "get_plan": admins, "add_member": admins, "remove_member": admins, "confirm_plan": admins,
+        # The examination: scores by the examiner themselves (a team-mate's and the award office's reads are hidden until
+        # the whole team has submitted: 403), consensus and site visit by the team (or admin), the jury's views for the
+        # jury and the award office, its shortlist and decision by the jury alone; the decision, once made, is public.
+        "list_scoring_bands": readers, "list_assessments": admins | {"examiner:in"}, "get_assessment": {"examiner:in"},
+        "save_assessment": {"examiner:in"}, "submit_assessment": {"examiner:in"},
+        "export_assessments": admins | in_and_out("examiner"),
+        "get_consensus": admins | {"examiner:in"}, "save_consensus_area": in_and_out("admin") | {"examiner:in"},
+        "save_site_visit": in_and_out("admin") | {"examiner:in"},
+        "get_jury_board": admins | in_and_out("jury"), "get_jury_application": admins | in_and_out("jury"),
+        "set_shortlist": in_and_out("admin", "jury"), "decide": in_and_out("admin", "jury"),
+        "get_decision": readers, "save_blinding_terms": admins,
     }
 
 
 @pytest.fixture
 async def confirmed(award):
-    """A round in eligibility with the development unit's application and a confirmed team holding examiner-in."""
+    """A round in individual assessment: the development unit's application, a confirmed team holding examiner-in,
+    who has saved a draft assessment of one area."""
     await award.create()
     application = await award.apply("SDF-SPT-STAB-VU")
     await award.close_applications()
@@ -57,7 +73,16 @@ async def confirmed(award):
         "description": "Närstående arbetar på enheten.",
     })
     assert declared.status_code == 201
+    await award.move("individual_assessment")
+    draft = await award.harness.client(roles=["examiner"], subject="examiner-in").put(
+        f"{BASE}/applications/{application['id']}/assessments/{ids['examiner']}", json={"areas": [AREA_SCORE]},
+    )
+    assert draft.status_code == 200, draft.text
     return {"application": application["id"], "conflict": declared.json()["id"], **ids}
+
+
+AREA_SCORE = {"area_number": 1, "band": "50-65", "score": 55, "strengths": [
+    {"text": "Tydlig mötesstruktur.", "lenses": ["spreading_good_examples"], "questions": ["1.5"]}]}
 
 
 async def test_every_operation_admits_exactly_its_callers(harness, award, confirmed):
@@ -78,12 +103,12 @@ async def test_every_operation_admits_exactly_its_callers(harness, award, confir
         not_found_denies=[op[name] for name in HIDDEN_BY_404],
         path_params={
             "round_id": award.id, "application_id": confirmed["application"], "examiner_id": confirmed["examiner"],
-            "conflict_id": confirmed["conflict"], "unit_id": award.city.ids["SDF-SPT-STAB-VU"],
+            "conflict_id": confirmed["conflict"], "unit_id": award.city.ids["SDF-SPT-STAB-VU"], "area_number": 1, "code": "A",
         },
         calls={
             op["create_round"]: Call(json={"prize": "renewal_prize", "year": award.year, "deadlines": (await award.read())["deadlines"]}),
             op["change_round"]: Call(json={"name": "Kvalitetsutmärkelsen (ändrad)"}, headers={"if-match": round_etag}),
-            op["move_phase"]: Call(json={"to": "individual_assessment"}, headers={"if-match": round_etag}),
+            op["move_phase"]: Call(json={"to": "consensus"}, headers={"if-match": round_etag}),
             op["replace_rubric"]: Call(json={"areas": rubric["areas"]}, headers={"if-match": round_etag}),
             op["record_winner"]: Call(json={
                 "prize": "quality_award", "year": 2012, "unit_id": str(award.city.ids["SDF-RKI-AO-01"]),
@@ -106,12 +131,22 @@ async def test_every_operation_admits_exactly_its_callers(harness, award, confir
                                    headers={"if-match": plan_etag}),
             op["remove_member"]: Call(headers={"if-match": plan_etag}),
             op["confirm_plan"]: Call(headers={"if-match": plan_etag}),
+            op["save_assessment"]: Call(json={"areas": [AREA_SCORE | {"score": 60}]}, headers={"if-match": '"1"'}),
+            op["submit_assessment"]: Call(headers={"if-match": '"1"'}),
+            op["save_consensus_area"]: Call(json={k: v for k, v in AREA_SCORE.items() if k != "area_number"}),
+            op["save_site_visit"]: Call(json={"visited_on": "2015-10-20", "notes": "Besök."}),
+            op["set_shortlist"]: Call(json={"codes": ["A"]}),
+            op["decide"]: Call(json={"reference": "§ 1", "decided_on": "2015-11-12", "rationale": "Motivering.", "awards": []}),
+            op["save_blinding_terms"]: Call(json={"people": ["Karin Lindqvist"]}),
         },
     )
 
     # Allowed calls really did what they say (valid requests, not validation errors) ...
     assert statuses[op["create_round"]]["award_admin:out"] == 201
-    assert statuses[op["move_phase"]]["award_admin:in"] == 200
+    assert statuses[op["move_phase"]]["award_admin:in"] == 409  # the team has not submitted: exit conditions unmet
+    assert statuses[op["save_assessment"]]["examiner:in"] == 200 and statuses[op["get_assessment"]]["award_admin:in"] == 403
+    assert statuses[op["submit_assessment"]]["examiner:in"] == 422  # seven areas unscored
+    assert statuses[op["decide"]]["jury:in"] == 409 and statuses[op["save_blinding_terms"]]["award_admin:in"] == 200
     assert statuses[op["get_application"]]["examiner:in"] == 200 and statuses[op["get_application"]]["examiner:out"] == 404
     assert statuses[op["declare_conflict"]]["examiner:in"] == 201
     assert statuses[op["list_rounds"]]["portal"] == 403 and statuses[op["list_rounds"]]["nobody"] == 401

@@ -60,9 +60,11 @@ async def test_a_round_runs_from_applications_to_confirmed_teams(harness, award)
     assert [(h["from_phase"], h["to_phase"]) for h in moved["phase_history"]] == [
         ("open_for_applications", "eligibility"), ("eligibility", "individual_assessment"),
     ]
-    # From here on the conditions belong to the examination (issue 12): the round stays.
+    # From here on the conditions are the examination's: no examiner has submitted, so the round stays.
     waiting = (await award.admin.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
-    assert waiting["conditions"][0]["key"] == "examination-conditions-defined" and not waiting["can_move"]
+    assert waiting["conditions"][0]["key"] == "assessments-submitted" and not waiting["can_move"]
+    seats = sum(len(team["members"]) for team in confirmed["teams"])
+    assert f"{seats} of {seats} assigned assessments are not submitted" in waiting["conditions"][0]["explanation"]
     refused = await award.move("consensus", expect=409)
     assert refused["type"].endswith("/exit-conditions-not-met")
 

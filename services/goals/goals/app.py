@@ -9,6 +9,7 @@ from goals.budget.router import router as budget_router
 from goals.commitments.router import router as commitments_router
 from goals.config import GoalsSettings
 from goals.follow_ups.router import router as follow_ups_router
+from goals.foreign_figures.router import router as foreign_figures_router
 from goals.guarantees.router import router as guarantees_router
 from goals.indicators.router import router as indicators_router
 from goals.models import org_tables
@@ -27,6 +28,8 @@ Indicators (indikatorer) with targets and versioned values imported from Kolada 
 figures (budget / utfall / avvikelse); quality guarantees (kvalitetsgarantier), published for portals.
 Roll-up (sammanvägd måluppfyllelse) of a goal or the city per period, with its explanation and the
 committee's own verdict beside it.
+Other services' figures beside goals' own: klagomålsstatistik from feedback beside a unit's commitments
+and guarantees, lex Sarah yearly summaries from audit, award results and good examples from awards.
 Every tree read accepts `as_of`; changes take an effective date and never rewrite history.
 """
 
@@ -48,6 +51,6 @@ def create_app() -> FastAPI:
         routers=[
             _tree_reads(), organisation_router, structure_router, commitments_router, follow_ups_router,
             indicators_router, budget_router, guarantees_router, audit_log_heads_router,
-            rollup_router,
+            rollup_router, foreign_figures_router,
         ],
     )

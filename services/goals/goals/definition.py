@@ -1,12 +1,18 @@
 from pathlib import Path
 
 from contracts.audit import FINDING_UNRESOLVED, LOG_HEAD
+from contracts.awards import GOOD_EXAMPLE_PUBLISHED, ROUND_DECIDED
+from contracts.feedback import UNIT_STATISTICS_CHANGED
+from contracts.lex_sarah import YEARLY_SUMMARY
 
 from servicekit.service import ServiceDefinition
 
 from goals.audit_log_heads.consumer import apply_log_head
 from goals.carryover.consumer import apply_unresolved_finding
 from goals.config import GoalsSettings
+from goals.foreign_figures.consumers import (
+    apply_good_example, apply_lex_sarah_summary, apply_round_decided, apply_unit_statistics,
+)
 from goals.models import metadata
 
 SERVICE = ServiceDefinition(
@@ -15,6 +21,12 @@ SERVICE = ServiceDefinition(
     app_factory="goals.app:create_app",
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    subscriptions={"audit": {FINDING_UNRESOLVED: apply_unresolved_finding, LOG_HEAD: apply_log_head}},
+    subscriptions={
+        "audit": {
+            FINDING_UNRESOLVED: apply_unresolved_finding, LOG_HEAD: apply_log_head, YEARLY_SUMMARY: apply_lex_sarah_summary,
+        },
+        "feedback": {UNIT_STATISTICS_CHANGED: apply_unit_statistics},
+        "awards": {ROUND_DECIDED: apply_round_decided, GOOD_EXAMPLE_PUBLISHED: apply_good_example},
+    },
     demo="goals.demo:load",
 )

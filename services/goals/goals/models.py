@@ -359,3 +359,54 @@ goal_verdicts = Table(
     *_timestamps(),
     CheckConstraint("assessment IN ('fulfilled', 'partly_fulfilled', 'not_fulfilled')", name="assessment"),
 )
+
+# --- Other services' figures (g-foreign, migration 0008): read models fed by their events ---
+# Each row holds the payload as published (full state) and its revision; the highest revision
+# wins, so redelivery, replay and events out of order leave the newest figures. No foreign key to
+# the organisation tree: the figures are the producer's, kept as they came.
+foreign_unit_statistics = Table(
+    "foreign_unit_statistics",
+    metadata,
+    Column("unit_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("committee_id", UUID(as_uuid=True), nullable=True),
+    Column("unit_kind", String(30), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("statistics", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_foreign_unit_statistics_committee_period", "committee_id", "period"),
+)
+
+foreign_lex_sarah_summaries = Table(
+    "foreign_lex_sarah_summaries",
+    metadata,
+    Column("committee_id", UUID(as_uuid=True), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("summary", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+foreign_award_rounds = Table(
+    "foreign_award_rounds",
+    metadata,
+    Column("round_id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("year", Integer, nullable=False, index=True),
+    Column("decision", JSONB, nullable=False),  # the RoundDecided payload
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+foreign_good_examples = Table(
+    "foreign_good_examples",
+    metadata,
+    Column("example_id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("committee_id", UUID(as_uuid=True), nullable=True, index=True),
+    Column("withdrawn", Boolean, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("example", JSONB, nullable=False),  # the GoodExample as published
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

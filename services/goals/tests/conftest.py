@@ -343,13 +343,16 @@ def access_policy(access_callers) -> dict[str, set[str]]:
         _op("get_goal_verdict", "goals__goal_id__verdicts__period_", "get"): in_scope_readers,
         _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): admin | committee,
     }
+    from access_policy_foreign import policy as foreign_figures
+
     return (
         organisation | structure | commitments | follow_ups | indicators_budget_guarantees(ALL_ROLES) | audit_log_heads | rollup
+        | foreign_figures(ALL_ROLES)
     )
 
 
 @pytest.fixture
-async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -> dict:
+async def access_requests(harness, admin, tree, chain, plan, workflow, full_commitment) -> dict:
     """Valid requests for every operation, on a 2015 plan with an adopted commitment (followed up at T1),
     a submitted one, and the committee goal they support."""
     from servicekit.testing.access import Call
@@ -440,11 +443,15 @@ async def access_requests(admin, tree, chain, plan, workflow, full_commitment) -
         _op("get_city_rollup", "rollup", "get"): Call(params={"period": "2015-T1"}),
         _op("put_goal_verdict", "goals__goal_id__verdicts__period_", "put"): Call(json=verdict, headers={"if-match": '"1"'}),
     }
+    import access_policy_foreign as foreign_area  # other services' figures (goals/foreign_figures)
+
+    await foreign_area.prepare(harness.session, unit_id=leaf, committee_id=tree.ids["SDN-SPT"])
+    calls |= {op: Call(**parts) for op, parts in foreign_area.calls().items()}
     return {
         "path_params": {
             "unit_id": leaf, "code": "vision", "goal_id": chain.committee["id"], "plan_id": plan["id"],
             "commitment_id": adopted["id"], "follow_up_id": follow_up["id"], "period": "2015-T1",
-            **{name: ids[name] for name in indicators_area.PATH_PARAMS},
+            **{name: ids[name] for name in indicators_area.PATH_PARAMS}, "committee_id": tree.ids["SDN-SPT"],
         },
         "calls": calls,
     }

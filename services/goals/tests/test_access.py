@@ -6,6 +6,8 @@ drafting and follow-up by the unit's manager, credibility by controllers and the
 never write goals, plans, commitments or follow-ups, portals and nobody read nothing here.
 """
 
+import access_policy_foreign
+
 from servicekit.testing.access import check_access
 
 CREATE_COMMITMENT = "create_commitment_goals_v1_commitments_post"
@@ -45,5 +47,7 @@ async def test_every_goals_operation_admits_exactly_its_callers(harness, access_
     # Indicators, budget figures, quality guarantees (rows in access_policy_indicators.py).
     assert statuses[PUBLISHED]["portal"] == 200 and statuses[GET_GUARANTEE]["portal"] == 403
     assert statuses[IMPORT_BUDGET]["system:write"] == 200 and statuses[CREATE_GUARANTEE]["unit_manager:in"] == 201
+    # Other services' figures (rows in access_policy_foreign.py) answered with figures in scope.
+    assert access_policy_foreign.expected_ok(statuses)
     # Every call was rolled back.
     assert await outbox_count() == before

@@ -1,0 +1,1 @@
+"""Feedback reports (återkopplingsrapporter): built from the consensus, approved by another person, frozen on release."""

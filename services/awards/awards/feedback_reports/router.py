@@ -1,0 +1,141 @@
+"""HTTP API of feedback reports (återkopplingsrapporter): draft, edit, approve, release, and the documents."""
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from servicekit.auth import CurrentPrincipal
+from servicekit.concurrency import require_if_match
+from servicekit.db import Session, TransactionalRoute
+from servicekit.idempotency import idempotency_key
+from servicekit.pagination import Page, PageParams, build_page, page_params
+from servicekit.problems import ProblemError
+
+from awards.access import award_admin, problems, reader, set_etag
+from awards.feedback_reports import documents, service
+from awards.feedback_reports.schemas import FeedbackReport, Release, ReportChange, ReportCreate, ReportStatus
+
+router = APIRouter(route_class=TransactionalRoute, tags=["feedback reports"], dependencies=[reader])
+REPORT = "/feedback-reports/{report_id}"
+MEDIA = {
+    "json": "application/json",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@router.post(
+    "/feedback-reports", status_code=201, response_model=FeedbackReport, dependencies=[award_admin, Depends(idempotency_key)],
+    summary="Draft a feedback report from the consensus", responses=problems(403, 409, 422),
+    description="Återkopplingsrapport (utkast) för en ansökan, byggd ur teamets konsensus: per bedömningsområde "
+    "poängintervall, styrkor och förbättringsområden. Every area needs a consensus (409 consensus-incomplete). "
+    "award_admin. Accepts Idempotency-Key.",
+)
+async def create_report(body: ReportCreate, session: Session, principal: CurrentPrincipal, request: Request,
+                        response: Response) -> FeedbackReport:
+    row = await service.create_report(session, principal, application_id=body.application_id)
+    response.headers["location"] = request.app.url_path_for("get_report", report_id=str(row.id))
+    set_etag(response, row.revision)
+    return await service.render(session, row)
+
+
+@router.get(
+    "/feedback-reports", response_model=Page[FeedbackReport], summary="List feedback reports",
+    description="Återkopplingsrapporter: the award office sees all (drafts too); everyone else only released reports, "
+    "a unit (unit_manager, controller, committee) those of its own scope, city-wide readers all.",
+)
+async def list_reports(
+    session: Session, principal: CurrentPrincipal, params: Annotated[PageParams, Depends(page_params)],
+    round_id: uuid.UUID | None = None, application_id: uuid.UUID | None = None, status: ReportStatus | None = None,
+) -> Page[FeedbackReport]:
+    after = None
+    if params.cursor is not None:
+        try:
+            after = (datetime.fromisoformat(params.cursor["created_at"]), uuid.UUID(params.cursor["id"]))
+        except (KeyError, TypeError, ValueError):
+            raise ProblemError(400, "The cursor is not one this API issued.", kind="invalid-cursor") from None
+    rows = await service.list_reports(session, principal, round_id=round_id, application_id=application_id, status=status,
+                                      after=after, limit=params.limit)
+    rows, cursor = build_page(rows, params, lambda r: {"created_at": r.created_at.isoformat(), "id": str(r.id)})
+    return Page[FeedbackReport](items=[await service.render(session, row) for row in rows], next_cursor=cursor)
+
+
+@router.get(REPORT, response_model=FeedbackReport, summary="Read a feedback report", responses=problems(404),
+            description="En återkopplingsrapport; a unit sees its own once released (404 before), the office always.")
+async def get_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> FeedbackReport:
+    row = await service.visible_report(session, principal, report_id=report_id)
+    set_etag(response, row.revision)
+    return await service.render(session, row)
+
+
+async def _locked(session, principal, report_id: uuid.UUID, request: Request):
+    row = await service.visible_report(session, principal, report_id=report_id, lock=True)
+    require_if_match(request, row.revision)
+    return row
+
+
+@router.patch(
+    REPORT, response_model=FeedbackReport, dependencies=[award_admin], summary="Edit a draft feedback report",
+    description="Redigera utkastet: the summary and any area's strengths and areas for improvement (each replaced whole). "
+    "The editor becomes one of its authors, who may not approve it. award_admin. Requires If-Match.",
+    responses=problems(403, 404, 409, 412, 422, 428),
+)
+async def change_report(report_id: uuid.UUID, body: ReportChange, session: Session, principal: CurrentPrincipal,
+                        request: Request, response: Response) -> FeedbackReport:
+    row = await service.change_report(session, principal, row=await _locked(session, principal, report_id, request), change=body)
+    set_etag(response, row.revision)
+    return await service.render(session, row)
+
+
+@router.post(
+    f"{REPORT}/approval", response_model=FeedbackReport, dependencies=[award_admin], summary="Approve a feedback report",
+    description="Godkänn: by an award administrator who neither drafted nor edited it (403 own-report). Requires If-Match.",
+    responses=problems(403, 404, 409, 412, 428),
+)
+async def approve_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request,
+                         response: Response) -> FeedbackReport:
+    row = await service.approve(session, principal, row=await _locked(session, principal, report_id, request))
+    set_etag(response, row.revision)
+    return await service.render(session, row)
+
+
+@router.post(
+    f"{REPORT}/release", response_model=FeedbackReport, dependencies=[award_admin], summary="Release a feedback report",
+    description="Lämna rapporten till enheten: an approved report, after the jury's decision, with its diarienummer. "
+    "Frozen from then on: the JSON snapshot is stored with its SHA-256 and never changes. award_admin. Requires If-Match.",
+    responses=problems(403, 404, 409, 412, 422, 428),
+)
+async def release_report(report_id: uuid.UUID, body: Release, session: Session, principal: CurrentPrincipal, request: Request,
+                         response: Response) -> FeedbackReport:
+    row = await _locked(session, principal, report_id, request)
+    row = await service.release(session, principal, row=row, registration_number=body.registration_number)
+    set_etag(response, row.revision)
+    return await service.render(session, row)
+
+
+@router.get(
+    f"{REPORT}/document", summary="Download the released report (JSON, PDF or DOCX)",
+    description="Den lämnade rapporten as frozen: format=json (the snapshot itself), pdf or docx (rendered from the snapshot, "
+    "never from live data); X-Snapshot-SHA256 carries the snapshot's digest. 409 before release.",
+    responses={200: {"content": {media: {} for media in MEDIA.values()}}, **problems(404, 409)},
+)
+async def get_document(
+    report_id: uuid.UUID, session: Session, principal: CurrentPrincipal,
+    format: Annotated[Literal["json", "pdf", "docx"], Query(description="Dokumentformat.")] = "pdf",
+) -> Response:
+    row = await service.visible_report(session, principal, report_id=report_id)
+    text, document = service.frozen(row)
+    if format == "json":
+        body = text.encode()
+    elif format == "pdf":
+        body = documents.render_pdf(document, sha256=row.sha256)
+    else:
+        body = documents.render_docx(document, sha256=row.sha256)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", row.registration_number or str(row.id)).strip("-") or str(row.id)
+    return Response(body, media_type=MEDIA[format], headers={
+        "x-snapshot-sha256": row.sha256,
+        "content-disposition": f'attachment; filename="aterkopplingsrapport-{safe}.{format}"',
+    })

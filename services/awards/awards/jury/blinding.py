@@ -1,0 +1,144 @@
+"""Blinding for the jury (avidentifiering): neutral codes for applicants and every name that would reveal them.
+
+Each examined application of a round gets a letter by a hash of the round's and the application's
+ids (stable, and saying nothing about who applied first): "Sökande A", "Sökande B", ... From the
+organisation read model, every name (every dated version) of the applying unit and of each unit
+above it up to the city is replaced, case-insensitively and wherever it occurs in a text, by the
+unit's code: the applicant by its own label, departments by "Avdelning n", administrations by
+"Förvaltning n", committees and boards by "Nämnd n", other units by "Enhet n". District names
+(the name of a stadsdelsnämnd/stadsdelsförvaltning without that word, e.g. "Spånga-Tensta", and
+each part of it, "Spånga", "Tensta") become "Stadsdel n". People named in the answers, as
+recorded by the award office, become "Person n". Longer names are replaced first, so
+"Spånga-Tensta stadsdelsförvaltning" becomes "Förvaltning 1", not "Stadsdel 1 stadsdelsförvaltning".
+"""
+
+import hashlib
+import re
+import string
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from contracts.organisation import OrganisationUnitType
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.orgtree import unit_and_ancestor_ids
+from servicekit.orgtree.queries import load_states
+
+from awards.models import org_tables
+
+APPLICANT_LABEL = "Sökande"
+CATEGORY = {
+    OrganisationUnitType.department: "Avdelning",
+    OrganisationUnitType.administration: "Förvaltning",
+    OrganisationUnitType.district_committee: "Nämnd",
+    OrganisationUnitType.specialist_committee: "Nämnd",
+    OrganisationUnitType.company_board: "Nämnd",
+}
+DISTRICT_LABEL = "Stadsdel"
+PERSON_LABEL = "Person"
+DISTRICT_WORDS = re.compile(r"\s*\b(stadsdelsnämnd|stadsdelsförvaltning|stadsdelsområde|stadsdel)\w*", re.IGNORECASE)
+MIN_PART = 4  # parts of a district name shorter than this are too common to blind on their own
+
+
+def letter(position: int) -> str:
+    """0 → A, 25 → Z, 26 → AA, ..."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = string.ascii_uppercase[rest] + letters
+    return letters
+
+
+def blind_order(round_id: uuid.UUID, application_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Application id → its code letter, ordered by a hash so the letters say nothing about the applicants."""
+    ranked = sorted(application_ids, key=lambda a: hashlib.sha256(f"{round_id}:{a}".encode()).hexdigest())
+    return {application_id: letter(n) for n, application_id in enumerate(ranked)}
+
+
+def district_names(name: str) -> list[str]:
+    """'Spånga-Tensta stadsdelsförvaltning' → ['Spånga-Tensta', 'Spånga', 'Tensta']; [] for a name that is no district's."""
+    if not DISTRICT_WORDS.search(name):
+        return []
+    district = DISTRICT_WORDS.sub("", name).strip(" -")
+    if not district:
+        return []
+    parts = [p for p in re.split(r"[-\s]+", district) if len(p) >= MIN_PART]
+    return [district, *(p for p in parts if p != district)]
+
+
+@dataclass
+class Blinder:
+    codes: dict[uuid.UUID, str]  # application id → letter
+    replacements: dict[str, str] = field(default_factory=dict)  # lower-cased name → label
+    counters: dict[str, int] = field(default_factory=dict)
+    _pattern: re.Pattern | None = None
+
+    def label(self, application_id: uuid.UUID) -> str:
+        return f"{APPLICANT_LABEL} {self.codes[application_id]}"
+
+    def add(self, name: str, label: str) -> None:
+        key = name.strip().casefold()
+        if len(key) >= 2 and key not in self.replacements:
+            self.replacements[key] = label
+            self._pattern = None
+
+    def numbered(self, kind: str, names: list[str]) -> None:
+        """Give the names (one unit's or one district's, all versions) one label 'kind n', reusing a label already given."""
+        existing = next((self.replacements[n.casefold()] for n in names if n.casefold() in self.replacements), None)
+        if existing is None:
+            self.counters[kind] = self.counters.get(kind, 0) + 1
+            existing = f"{kind} {self.counters[kind]}"
+        for name in names:
+            self.add(name, existing)
+
+    def text(self, value: str | None) -> str | None:
+        if not value or not self.replacements:
+            return value
+        if self._pattern is None:
+            names = sorted(self.replacements, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
+        return self._pattern.sub(lambda m: self.replacements[m.group(0).casefold()], value)
+
+    def json(self, value):
+        """Blind every string inside a JSON-like value (dicts, lists), keys kept."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.json(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.json(v) for k, v in value.items()}
+        return value
+
+
+async def blinder_for(
+    session: AsyncSession, *, round_id: uuid.UUID, applications: list, as_of: date, people: dict[uuid.UUID, list[str]],
+) -> Blinder:
+    """The round's blinder over its examined applications (rows with id and unit_id), names as of ``as_of`` and every version."""
+    blinder = Blinder(blind_order(round_id, [a.id for a in applications]))
+    chains = {a.id: await unit_and_ancestor_ids(session, org_tables, unit_id=a.unit_id, as_of=as_of) or [a.unit_id] for a in applications}
+    states = await load_states(session, org_tables, sorted({u for chain in chains.values() for u in chain}))
+    ordered = sorted(applications, key=lambda a: blinder.codes[a.id])
+    for application in ordered:  # the applicants first, so a unit's own names always carry its applicant label
+        state = states.get(application.unit_id)
+        if state is not None:
+            for version in state.versions:
+                blinder.add(version.name, blinder.label(application.id))
+    for application in ordered:
+        for unit_id in chains[application.id][1:]:
+            state = states.get(unit_id)
+            if state is None or state.versions[-1].type == OrganisationUnitType.city:
+                continue
+            kind = CATEGORY.get(state.versions[-1].type, "Enhet")
+            blinder.numbered(kind, [v.name for v in state.versions])
+    for application in ordered:
+        for unit_id in chains[application.id]:
+            state = states.get(unit_id)
+            for version in state.versions if state else []:
+                names = district_names(version.name)
+                if names:
+                    blinder.numbered(DISTRICT_LABEL, names)
+        for person in people.get(application.id, []):
+            blinder.numbered(PERSON_LABEL, [person])
+    return blinder

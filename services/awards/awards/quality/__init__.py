@@ -1,0 +1,1 @@
+"""Quality of the examination (bedömningens kvalitet): examiner agreement, score spread, offsets, the round report."""

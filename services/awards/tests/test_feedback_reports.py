@@ -1,0 +1,145 @@
+"""Feedback reports through HTTP: built from the consensus, approved by another person, frozen on release, PDF/DOCX."""
+
+import hashlib
+import io
+import json
+
+from awards_bank import CONSENSUS, decided_round
+from awards_examination import AREAS, BASE, TEAM, agree, examined_round, score
+from docx import Document
+from pypdf import PdfReader
+
+SWEDISH = "Åtgärdsplanen för året är tydlig: årshjul, mötesstruktur och uppföljning – ÅÄÖ åäö."
+
+
+def band_of(value: int) -> str:
+    for low, high in ((0, 5), (10, 25), (30, 45), (50, 65), (70, 85), (90, 100)):
+        if low <= value <= high:
+            return f"{low}-{high}"
+    raise ValueError(value)
+
+
+async def test_a_report_is_drafted_edited_approved_by_another_released_and_frozen(award, harness):
+    decided = await decided_round(award)
+    application = decided["application"]
+    office = award.admin  # subject award-office
+    editor = harness.client(roles=["award_admin"], subject="office-2")
+    approver = harness.client(roles=["award_admin"], subject="office-3")
+    unit = award.manager("SDF-SPT-STAB-VU")
+    stranger = award.manager("SDF-RKI-AO-01")
+
+    drafted = await office.post(f"{BASE}/feedback-reports", json={"application_id": application})
+    assert drafted.status_code == 201, drafted.text
+    report = drafted.json()
+    assert report["status"] == "draft" and report["sha256"] is None and report["unit_name"] == "Enheten för verksamhetsutveckling"
+    # One area per rubric area, each with the consensus band and the team's findings.
+    assert [(a["number"], a["band"]) for a in report["areas"]] == [(n, band_of(v)) for n, v in zip(AREAS, CONSENSUS, strict=True)]
+    assert report["areas"][1]["strengths"][0]["text"] == "Tydlig koppling mellan mål och uppföljning."
+    assert (await office.post(f"{BASE}/feedback-reports", json={"application_id": application})).status_code == 409
+    url = f"{BASE}/feedback-reports/{report['id']}"
+
+    # Before release the unit sees nothing of it, one by one or listed.
+    assert (await unit.get(url)).status_code == 404
+    assert (await unit.get(f"{BASE}/feedback-reports")).json()["items"] == []
+    assert (await office.get(f"{url}/document")).status_code == 409
+
+    edited = await editor.patch(url, headers={"if-match": drafted.headers["etag"]}, json={
+        "summary": SWEDISH,
+        "areas": [{"number": 2, "improvements": [{"text": "Brukarnas röst kan höras tydligare i analysen.",
+                                                  "lenses": ["benefit_to_residents"], "questions": ["2.3"]}]}]})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["areas"][1]["improvements"][0]["text"].startswith("Brukarnas röst")
+    unknown = await editor.patch(url, headers={"if-match": edited.headers["etag"]}, json={"areas": [{"number": 9, "strengths": []}]})
+    assert unknown.status_code == 422 and unknown.json()["type"].endswith("/unknown-areas")
+
+    # Nobody approves what they wrote: neither the drafter nor the editor.
+    for who in (office, editor):
+        refused = await who.post(f"{url}/approval", headers={"if-match": edited.headers["etag"]})
+        assert refused.status_code == 403 and refused.json()["type"].endswith("/own-report")
+    assert (await approver.post(f"{url}/approval")).status_code == 428
+    approved = await approver.post(f"{url}/approval", headers={"if-match": edited.headers["etag"]})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert (await editor.patch(url, headers={"if-match": approved.headers["etag"]}, json={"summary": "x"})).status_code == 409
+    assert (await unit.get(url)).status_code == 404, "approved is not released"
+
+    released = await office.post(f"{url}/release", headers={"if-match": approved.headers["etag"]},
+                                 json={"registration_number": "KU 2015/17"})
+    assert released.status_code == 200, released.text
+    body = released.json()
+    assert body["status"] == "released" and body["registration_number"] == "KU 2015/17"
+
+    # The snapshot is the document: its SHA-256 is the digest of exactly the JSON served.
+    snapshot = await unit.get(f"{url}/document", params={"format": "json"})
+    assert snapshot.status_code == 200
+    assert hashlib.sha256(snapshot.content).hexdigest() == body["sha256"] == snapshot.headers["x-snapshot-sha256"]
+    frozen = json.loads(snapshot.content)
+    assert frozen["summary"] == SWEDISH and frozen["registration_number"] == "KU 2015/17"
+    assert frozen["unit"]["name"] == "Enheten för verksamhetsutveckling" and len(frozen["areas"]) == 8
+    assert "office" not in snapshot.text and "ex-soc-1" not in snapshot.text, "no people in the document"
+
+    # Now the unit reads its own report, the other unit still not; city-wide readers list it.
+    assert (await unit.get(url)).status_code == 200
+    assert [r["id"] for r in (await unit.get(f"{BASE}/feedback-reports")).json()["items"]] == [report["id"]]
+    assert (await stranger.get(url)).status_code == 404 and (await stranger.get(f"{BASE}/feedback-reports")).json()["items"] == []
+    city = harness.client(roles=["city_controller"])
+    assert [r["id"] for r in (await city.get(f"{BASE}/feedback-reports")).json()["items"]] == [report["id"]]
+
+    # PDF and DOCX come from the snapshot, Swedish letters intact.
+    pdf = await unit.get(f"{url}/document", params={"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for expected in ("åäöÅÄÖ", "ÅÄÖ åäö", "Återkopplingsrapport – Kvalitetsutmärkelsen", "Enheten för verksamhetsutveckling",
+                     "KU 2015/17", "Förbättringsområden", "Brukarnas röst kan höras tydligare"):
+        if expected == "åäöÅÄÖ":
+            assert all(letter in text for letter in expected), text
+        else:
+            assert expected in text, expected
+    docx = await unit.get(f"{url}/document", params={"format": "docx"})
+    assert docx.status_code == 200 and docx.headers["content-disposition"].endswith('aterkopplingsrapport-KU-2015-17.docx"')
+    paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    assert SWEDISH in paragraphs and "2. Brukare/kunder" in paragraphs
+
+    # Frozen: nothing changes it any more.
+    assert (await editor.patch(url, headers={"if-match": released.headers["etag"]}, json={"summary": "Ny"})).status_code == 409
+    again = await unit.get(f"{url}/document", params={"format": "json"})
+    assert again.content == snapshot.content
+
+    # The phase's exit condition waits for the other application's report.
+    waiting = (await office.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
+    assert [(c["key"], c["met"]) for c in waiting["conditions"]] == [("feedback-reports-released", False)]
+    assert "1 of 2 examined applications" in waiting["conditions"][0]["explanation"]
+    other = (await office.post(f"{BASE}/feedback-reports", json={"application_id": decided["other"]})).json()
+    ok = await approver.post(f"{BASE}/feedback-reports/{other['id']}/approval", headers={"if-match": f'"{other["revision"]}"'})
+    assert (await office.post(f"{BASE}/feedback-reports/{other['id']}/release", headers={"if-match": ok.headers["etag"]},
+                              json={"registration_number": "KU 2015/18"})).status_code == 200
+    done = (await office.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
+    assert done["can_move"] is True and done["conditions"][0]["met"] is True
+
+
+async def test_no_report_before_consensus_and_no_release_before_the_decision(award, harness):
+    examined = await examined_round(award)
+    application, ids = examined["application"], examined["examiners"]
+    for subject in TEAM:
+        await score(award, application, ids[subject], subject, {n: 50 for n in AREAS})
+    await award.move("consensus")
+    assert (await agree(award, application, "ex-soc-1", 1, 50)).status_code == 200
+    early = await award.admin.post(f"{BASE}/feedback-reports", json={"application_id": application})
+    assert early.status_code == 409 and early.json()["type"].endswith("/consensus-incomplete")
+    assert early.json()["missing_areas"] == [2, 3, 4, 5, 6, 7, 8]
+    assert (await award.admin.get(f"{BASE}/feedback-reports")).json()["items"] == []
+    for number in AREAS[1:]:
+        assert (await agree(award, application, "ex-soc-1", number, 50)).status_code == 200
+    drafted = await award.admin.post(f"{BASE}/feedback-reports", json={"application_id": application})
+    assert drafted.status_code == 201
+    approved = await harness.client(roles=["award_admin"], subject="office-3").post(
+        f"{BASE}/feedback-reports/{drafted.json()['id']}/approval", headers={"if-match": drafted.headers["etag"]})
+    assert approved.status_code == 200
+    refused = await award.admin.post(f"{BASE}/feedback-reports/{drafted.json()['id']}/release",
+                                     headers={"if-match": approved.headers["etag"]}, json={"registration_number": "KU 1"})
+    assert refused.status_code == 409 and refused.json()["type"].endswith("/round-phase-closed")
+    assert (await award.admin.get(f"{BASE}/feedback-reports/{drafted.json()['id']}")).json()["status"] == "approved"
+    blank = await award.admin.post(f"{BASE}/feedback-reports/{drafted.json()['id']}/release",
+                                   headers={"if-match": approved.headers["etag"]}, json={"registration_number": "  "})
+    assert blank.status_code == 422
+    # A unit manager never drafts.
+    assert (await award.manager("SDF-SPT-STAB-VU").post(f"{BASE}/feedback-reports", json={"application_id": application})).status_code == 403
