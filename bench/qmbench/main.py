@@ -60,6 +60,11 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                         help="run only the goals city step (its own private stack) and update its row in --output")
     parser.add_argument("--skip-goals-city", action="store_true", help="skip the goals city step")
     parser.add_argument("--goals-city-requests", type=int, default=30, help="timed requests per goals city scenario (≥ 30)")
+    parser.add_argument("--skip-feedback", action="store_true", help="skip the feedback scenarios (city-scale year, intake, statistics)")
+    parser.add_argument("--only-feedback", action="store_true",
+                        help="run only the feedback scenarios (the platform, no GET/propagation/awards steps) and update "
+                             "their row in --output, others kept")
+    parser.add_argument("--feedback-cases", type=int, default=200_000, help="cases in the generated feedback year")
     args = parser.parse_args(argv)
     if args.rounds < 1 or not 1 <= args.duration / args.rounds <= 55 or not 1 <= args.warmup <= 55:
         parser.error("a segment (--duration / --rounds) and the warm-up must each be 1-55 s "
@@ -143,7 +148,7 @@ def _disturbed(cpu: dict | None) -> str | None:
 
 
 def _measure_endpoint(name: str, targets: list, args: argparse.Namespace, meter, gate: QuietGate,
-                      started: float) -> dict[str, tuple[WrkResult, list[WrkResult], WrkResult]]:
+                      started: float, lua: str | None = None) -> dict[str, tuple[WrkResult, list[WrkResult], WrkResult]]:
     """Every target of one endpoint: a warm-up each, then ``--rounds`` interleaved segments (A B A B).
 
     Interleaving spreads each target's measurement over the same stretch of time, so a drift of
@@ -156,7 +161,7 @@ def _measure_endpoint(name: str, targets: list, args: argparse.Namespace, meter,
     warmups = {}
     for via, url, headers_fn in targets:
         warmups[via] = run_wrk(f"{name} / {via} warm-up", url, headers_fn(), duration=args.warmup,
-                               connections=args.connections, threads=args.threads)
+                               connections=args.connections, threads=args.threads, lua=lua)
     segment = args.segment
     segments: dict[str, list[WrkResult]] = {via: [] for via, _, _ in targets}
     attempts: dict[str, list[WrkResult]] = {via: [] for via, _, _ in targets}
@@ -168,7 +173,7 @@ def _measure_endpoint(name: str, targets: list, args: argparse.Namespace, meter,
             def measure(label=label, url=url, headers_fn=headers_fn) -> WrkResult:
                 gate.wait(label)
                 return run_wrk(label, url, headers_fn(), duration=segment, connections=args.connections,
-                               threads=args.threads, meter=meter)
+                               threads=args.threads, meter=meter, lua=lua)
 
             result = measure()
             attempts[via].append(result)
@@ -276,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         results["quiet_gate"] = gate.log
 
         by_key: dict[tuple[str, str], WrkResult] = {}
-        for name, service, path, target in ENDPOINTS:
+        for name, service, path, target in () if args.only_feedback else ENDPOINTS:
             direct_url = stack.service_url(service) + path
             gateway_url = stack.gateway_url + path
             runs = [
@@ -308,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
                     **_cpu_view(direct, gw, f"{service}-api"),
                 })
 
-        if not args.skip_open_loop:
+        if not args.skip_open_loop and not args.only_feedback:
             for name, service, path, _target in ENDPOINTS:
                 direct, gw = by_key[(name, "direct")], by_key[(name, "gateway (API key)")]
                 rate = max(10.0, min(args.rate, round(0.5 * min(direct.rps, gw.rps), -1)))
@@ -326,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
                     _step(f"open loop {name} / {via} at {rate:.0f}/s: p50 {lat.get('p50', float('nan')):.2f} ms, "
                           f"p99 {lat.get('p99', float('nan')):.2f} ms", started)
 
-        if not args.skip_propagation:
+        if not args.skip_propagation and not args.only_feedback:
             _step(f"propagation: creating {args.propagation_count} units at {args.propagation_rate:g}/s through the gateway",
                   started)
             from qmbench import propagation
@@ -347,6 +352,15 @@ def main(argv: list[str] | None = None) -> int:
             allm = prop["visible_ms"]["all_three"]
             _step(f"propagation (all three read models): p50 {allm.get('p50')} ms, p95 {allm.get('p95')} ms, "
                   f"max {allm.get('max')} ms", started)
+        if not args.skip_feedback:
+            from qmbench import feedback_bench
+
+            results["feedback"] = feedback_bench.measure(
+                stack=stack, creds=creds, args=args, meter=meter, gate=gate, step=lambda message: _step(message, started),
+                run=_run, measure_endpoint=lambda name, targets, args, meter, gate, lua: _measure_endpoint(
+                    name, targets, args, meter, gate, started, lua=lua),
+            )
+            results["problems"].extend(results["feedback"]["problems"])
     except KeyboardInterrupt:
         print("\ninterrupted; stopping the platform", file=sys.stderr)
         results["problems"].append("interrupted")
@@ -369,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             _step(f"platform stopped ({time.monotonic() - stopping:.1f}s)", started)
         wrk_module.cleanup()
 
-    if not args.skip_awards and exit_code == 0:
+    if not args.skip_awards and not args.only_feedback and exit_code == 0:
         from qmbench import awards_solver
 
         _step("awards: proposing examiner teams for a generated 200 × 300 round (no platform needed)", started)
@@ -395,8 +409,14 @@ def main(argv: list[str] | None = None) -> int:
     results["meta"]["runtime_s"] = round(time.monotonic() - started, 1)
     results["noise"] = _noise(results)
     results["valid"] = exit_code == 0 and not results["problems"]
+    if args.only_feedback and args.output.exists():  # the other steps' rows from the last full run stay
+        kept = json.loads(args.output.read_text())
+        kept["feedback"] = results.get("feedback") | {"meta": results["meta"], "valid": results["valid"]}
+        results_to_write = kept
+    else:
+        results_to_write = results
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    args.output.write_text(json.dumps(results_to_write, indent=2, default=str) + "\n")
     print(report.markdown(results))
     print(f"\nresults: {args.output}", file=sys.stderr)
     if results["noise"]:

@@ -12,6 +12,7 @@ import asyncio
 import math
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -66,8 +67,13 @@ def summarise(values_s: list[float]) -> dict[str, float]:
 
 
 async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: float, duration: float,
-                    warmup: float = 1.0, max_connections: int = 64, timeout: float = 5.0) -> OpenLoopResult:
-    """Send GET ``url`` at ``rate``/s for ``warmup`` + ``duration`` s; only the last ``duration`` counts."""
+                    warmup: float = 1.0, max_connections: int = 64, timeout: float = 5.0,
+                    body: Callable[[int], tuple[bytes, dict[str, str]]] | None = None) -> OpenLoopResult:
+    """Send GET ``url`` at ``rate``/s for ``warmup`` + ``duration`` s; only the last ``duration`` counts.
+
+    With ``body``, POST instead: ``body(i)`` gives the i-th request's body and its extra headers
+    (built before the request's scheduled time, so it adds nothing to the latency).
+    """
     result = OpenLoopResult(label=label, url=url, rate=rate, duration_s=duration)
     loop = asyncio.get_running_loop()
     # Not loop.time(): uvloop's clock is libuv's cached millisecond clock.
@@ -81,11 +87,12 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout, auto_decompress=False,
                                      headers=headers, skip_auto_headers=("User-Agent",)) as session:
 
-        async def fire(scheduled: float, counted: bool) -> None:
+        async def fire(scheduled: float, counted: bool, payload: tuple[bytes, dict[str, str]] | None) -> None:
             if counted:
                 lags.append(now() - scheduled)
             try:
-                async with session.get(url) as response:
+                request = session.get(url) if payload is None else session.post(url, data=payload[0], headers=payload[1])
+                async with request as response:
                     await response.read()
                     status = response.status
             except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
@@ -102,10 +109,11 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
         tasks: set[asyncio.Task] = set()
         for i in range(total):
             scheduled = start + i / rate
+            payload = body(i) if body is not None else None
             delay = scheduled - now()
             if delay > 0:
                 await asyncio.sleep(delay)
-            task = loop.create_task(fire(scheduled, i >= first_counted))
+            task = loop.create_task(fire(scheduled, i >= first_counted, payload))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         if tasks:

@@ -133,6 +133,10 @@ def markdown(results: dict) -> str:
         from qmbench.goals_city import markdown as goals_city_markdown
 
         out += goals_city_markdown(results["goals_city"])
+    if results.get("feedback"):
+        from qmbench.feedback_bench import markdown as feedback_markdown
+
+        out += feedback_markdown(results["feedback"])
     if results.get("warmup_errors"):
         out.append(f"Warm-up errors (not counted): {results['warmup_errors']}")
         out.append("")

@@ -199,10 +199,31 @@ def _script() -> str:
     return _script_path
 
 
+def _script_with(lua: str) -> str:
+    """A script of the caller's Lua (e.g. a ``request`` function building POSTs) plus the quantile hook."""
+    handle, path = tempfile.mkstemp(prefix="qmbench-", suffix=".lua")
+    with os.fdopen(handle, "w") as fh:
+        fh.write(lua + "\n" + _LUA)
+    return path
+
+
 def run_wrk(label: str, url: str, headers: dict[str, str], *, duration: float, connections: int, threads: int,
-            meter: CpuMeter | None = None, timeout_s: float = 5.0) -> WrkResult:
+            meter: CpuMeter | None = None, timeout_s: float = 5.0, lua: str | None = None) -> WrkResult:
+    """``lua``: extra script (a ``request`` function) for requests other than a plain GET; it leaves
+    wrk's fast path, so the generator costs more CPU per request (its share is in the CPU table)."""
+    script = _script_with(lua) if lua else _script()
+    try:
+        return _run_wrk(label, url, headers, duration=duration, connections=connections, threads=threads, meter=meter,
+                        timeout_s=timeout_s, script=script)
+    finally:
+        if lua:
+            os.unlink(script)
+
+
+def _run_wrk(label: str, url: str, headers: dict[str, str], *, duration: float, connections: int, threads: int,
+             meter: CpuMeter | None, timeout_s: float, script: str) -> WrkResult:
     argv = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", f"--timeout={timeout_s:g}s",
-            "--latency", "-s", _script()]
+            "--latency", "-s", script]
     for name, value in headers.items():
         argv += ["-H", f"{name}: {value}"]
     argv.append(url)

@@ -1,0 +1,366 @@
+"""Feedback at city scale (issue 8's benchmarks), on the running platform of ``make bench``.
+
+1. **Data**: ``python -m feedback generate``'s seeded year (200,000 cases over every committee)
+   written into the platform's feedback database (under the demo city, which goals loaded), in
+   this process, timed.
+2. **Case intake**: ``POST /feedback/v1/cases`` through the gateway with an API key (validation,
+   routing and deadlines, insert, history, repeat check, outbox row, idempotency record: a fresh
+   Idempotency-Key per request) against a baseline: a bare FastAPI endpoint
+   (``qmbench.feedback_baseline``) inserting the same row with SQLAlchemy in one transaction,
+   served with the feedback API's worker count and called directly. wrk with 32 connections,
+   interleaved segments as for the GETs (a Lua ``request`` function builds each POST: the
+   cases go round the demo city's units). Target: ≥ 70 % of the baseline's throughput. Then an
+   open loop at half the baseline's throughput, through the gateway: p99 ≤ 100 ms.
+3. **One committee's statistics** over the generated year (the committee with the most cases),
+   ``GET /feedback/v1/committees/{id}/statistics?period=<year>-VB`` through the gateway with a
+   staff token, one request at a time: p99 ≤ 200 ms.
+4. **Event propagation**: a case committed → goals' figure for its unit updated, at a steady
+   200 cases/s: p99 ≤ 100 ms, nothing lost. Needs feedback's ``feedback.unit-statistics.changed``
+   producer and goals' consumer of it; without them the row says "not available".
+"""
+
+import asyncio
+import json
+import math
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+from qmbench.openloop import open_loop, summarise
+
+INTAKE_RATIO_TARGET = 0.70
+INTAKE_P99_TARGET_MS = 100.0
+STATISTICS_P99_TARGET_MS = 200.0
+PROPAGATION_P99_TARGET_MS = 100.0
+PROPAGATION_RATE = 200.0
+GENERATE_TARGET_S = 60.0
+INTAKE_PATH = "/feedback/v1/cases"
+INTAKE_UNITS = 200  # the demo city's units the intake goes round
+TEXTS = (
+    "Lekplatsen vid skolan har varit trasig i flera veckor",
+    "Ingen har svarat på mitt mejl om hemtjänsten",
+    "Förslag om fler bänkar längs promenadvägen vid sjön",
+    "Maten på förskolan var kall två dagar i rad",
+    "Gatlyset är släckt på hela gatan sedan i måndags",
+    "Tack för snabb och vänlig hjälp på medborgarkontoret",
+    "När öppnar simhallen igen efter renoveringen",
+    "Klotter på väggen vid tunnelbanans entré mot torget",
+)
+_LUA = """
+local units = {%(units)s}
+local texts = {%(texts)s}
+local counter = 0
+local prefix = "x"
+setup_threads = 0
+function setup(thread)
+  setup_threads = setup_threads + 1
+  thread:set("thread_number", setup_threads)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + (thread_number or 0))
+  prefix = string.format("%%x-%%d-%%x", os.time(), thread_number or 0, math.random(0, 1073741823))
+end
+request = function()
+  counter = counter + 1
+  local unit = units[(counter %% #units) + 1]
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Content-Type"] = "application/json"
+  headers["Idempotency-Key"] = prefix .. "-" .. counter
+  local body = string.format(
+    '{"kind":"complaint","channel":"portal","category_code":"ovrigt","privacy":"anonymous","unit_id":"%%s","committee_id":"%%s","description":"%%s (%%s-%%d)"}',
+    unit[1], unit[2], texts[(counter %% #texts) + 1], prefix, counter)
+  return wrk.format("POST", nil, headers, body)
+end
+"""
+
+
+def _body(unit: tuple[str, str], text: str, tag: str) -> bytes:
+    return json.dumps({
+        "kind": "complaint", "channel": "portal", "category_code": "ovrigt", "privacy": "anonymous", "unit_id": unit[0],
+        "committee_id": unit[1], "description": f"{text} ({tag})",
+    }).encode()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ------------------------------------------------------------------------------------------- data
+
+async def generate_year(dsn: str, *, cases: int, seed: int, year: int) -> dict:
+    """The generator's year into the platform's feedback database, as ``python -m feedback generate`` does."""
+    from feedback.config import DEVELOPMENT_CONTACT_KEY, DEVELOPMENT_TOKEN_KEY
+    from feedback.contacts.crypto import ContactCipher
+    from feedback.generate import DUMMY_CONTACT, existing_city, generate_year as generate, insert_year, summary
+
+    started = time.monotonic()
+    connection = await asyncpg.connect(dsn)
+    try:
+        city = await existing_city(connection)
+        generated = generate(seed=seed, cases=cases, year=year, city_id=city, token_key=DEVELOPMENT_TOKEN_KEY.encode())
+        generated_s = time.monotonic() - started
+        cipher = ContactCipher([DEVELOPMENT_CONTACT_KEY])
+        counts = await insert_year(connection, generated, sealed_contact=cipher.seal(json.dumps(DUMMY_CONTACT).encode()),
+                                   key_id=cipher.current_key_id)
+        busiest = await connection.fetchrow(
+            "SELECT committee_id, count(*) AS n FROM cases WHERE committee_id = ANY($1::uuid[]) GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+            [unit.id for unit in generated.committees],
+        )
+    finally:
+        await connection.close()
+    total = time.monotonic() - started
+    info = summary(generated)
+    return {
+        "cases": info["cases"], "committees": info["committees"], "organisation_units": info["organisation_units"],
+        "under_existing_city": city is not None, "generate_s": round(generated_s, 1), "total_s": round(total, 1),
+        "rows": counts, "busiest_committee": {"id": str(busiest["committee_id"]), "cases": busiest["n"]},
+        "year": year, "seed": seed, "target_s": GENERATE_TARGET_S, "met": total <= GENERATE_TARGET_S,
+    }
+
+
+async def intake_units(dsn: str, limit: int = INTAKE_UNITS) -> list[tuple[str, str]]:
+    """(unit, committee) of the demo city's units (not the generated ones) in feedback's read model."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch("SELECT unit_id, type, parent_id, code FROM org_unit_versions WHERE valid_to IS NULL")
+    finally:
+        await connection.close()
+    parent = {row["unit_id"]: row["parent_id"] for row in rows}
+    kind = {row["unit_id"]: row["type"] for row in rows}
+    committees = {"district_committee", "specialist_committee", "company_board"}
+    found = []
+    for row in sorted(rows, key=lambda r: r["code"]):
+        if row["type"] != "unit" or row["code"].startswith("G-"):
+            continue
+        ancestor = row["unit_id"]
+        while ancestor is not None and kind.get(ancestor) not in committees:
+            ancestor = parent.get(ancestor)
+        if ancestor is not None:
+            found.append((str(row["unit_id"]), str(ancestor)))
+    return found[:limit]
+
+
+# ----------------------------------------------------------------------------------------- intake
+
+class Baseline:
+    """The bare FastAPI endpoint in its own uvicorn, the feedback API's worker count."""
+
+    def __init__(self, database_url: str, workers: int, log_path: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = os.environ | {"BASELINE_DATABASE_URL": database_url, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "uvicorn", "qmbench.feedback_baseline:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
+             "--no-access-log", "--log-level", "warning"],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    async def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"the intake baseline exited {self.proc.returncode}")
+                try:
+                    async with session.get(self.url + "/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise RuntimeError("the intake baseline did not start")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def _lua(units: list[tuple[str, str]]) -> str:
+    return _LUA % {
+        "units": ", ".join(f'{{"{unit}", "{committee}"}}' for unit, committee in units),
+        "texts": ", ".join(json.dumps(text, ensure_ascii=False) for text in TEXTS),
+    }
+
+
+def _post_body(units: list[tuple[str, str]], tag: str):
+    def body(i: int) -> tuple[bytes, dict[str, str]]:
+        return (_body(units[i % len(units)], TEXTS[i % len(TEXTS)], f"{tag}-{i}"),
+                {"content-type": "application/json", "idempotency-key": f"{tag}-{i}"})
+    return body
+
+
+# ------------------------------------------------------------------------------------- statistics
+
+async def statistics_latency(url: str, headers: dict[str, str], *, requests: int = 60, warmup: int = 3,
+                             budget_s: float = 30.0) -> dict:
+    """One request at a time; every answer must be 200 and carry the year's cases."""
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    body: dict = {}
+    started = time.monotonic()
+    async with aiohttp.ClientSession(headers=headers) as session:
+        for i in range(warmup + requests):
+            if i >= warmup and time.monotonic() - started > budget_s:
+                break
+            sent = time.perf_counter()
+            async with session.get(url) as response:
+                payload = await response.read()
+                elapsed = time.perf_counter() - sent
+                status = response.status
+            if i >= warmup:
+                latencies.append(elapsed)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if status == 200 and not body:
+                body = json.loads(payload)
+    return {"requests": len(latencies), "statuses": statuses, "latency_ms": summarise(latencies), "first_body": body}
+
+
+# ------------------------------------------------------------------------------------ propagation
+
+def propagation_unavailable(reason: str) -> dict:
+    return {"available": False, "reason": reason}
+
+
+# ------------------------------------------------------------------------------------------ whole
+
+def measure(*, stack, creds, args, meter, gate, step, measure_endpoint, run) -> dict:
+    """Every feedback scenario; returns the rows for results["feedback"] (with "problems")."""
+    from qmbench import platform
+
+    out: dict = {"problems": [], "rows": []}
+    dsn = platform.dsn(stack, "feedback")
+    step(f"feedback: generating {args.feedback_cases:,} cases into the platform's feedback database")
+    data = run(generate_year(dsn, cases=args.feedback_cases, seed=2015, year=2015))
+    out["data"] = data
+    step(f"feedback: {data['cases']:,} cases, {data['organisation_units']} units written in {data['total_s']} s "
+         f"(generation {data['generate_s']} s)")
+    out["rows"].append({
+        "scenario": "generate a year (python -m feedback generate)", "baseline": None,
+        "result": f"{data['cases']:,} cases in {data['total_s']:.1f} s", "target": f"< {GENERATE_TARGET_S:g} s", "met": data["met"],
+    })
+
+    units = run(intake_units(dsn))
+    if not units:
+        out["problems"].append("feedback: no demo-city units in feedback's read model for the intake")
+        return out
+    workers = stack.workers.get("feedback", 1)
+    baseline = Baseline(stack.database_url("feedback"), workers, Path(getattr(stack, "state_dir", "/tmp")) / "feedback-baseline.log")
+    try:
+        run(baseline.wait_ready())
+        out["intake"] = _intake(stack, creds, args, meter, gate, step, measure_endpoint, run, baseline, units, out)
+    finally:
+        baseline.stop()
+
+    out["statistics"] = _statistics(stack, creds, data, step, run, out)
+    out["propagation"] = propagation_unavailable(
+        "feedback.unit-statistics.changed (f-stats) and goals' consumer of it (g-foreign) are not on this branch")
+    out["rows"].append({
+        "scenario": f"event propagation: case committed → goals' figure updated ({PROPAGATION_RATE:g} cases/s)",
+        "baseline": None, "result": "not available: " + out["propagation"]["reason"],
+        "target": f"p99 ≤ {PROPAGATION_P99_TARGET_MS:g} ms, 0 lost", "met": None,
+    })
+    return out
+
+
+def _intake(stack, creds, args, meter, gate, step, measure_endpoint, run, baseline: Baseline, units, out) -> dict:
+    gateway_url = stack.gateway_url + INTAKE_PATH
+    targets = [
+        ("baseline (bare FastAPI, direct)", baseline.url + "/cases", lambda: {}),
+        ("gateway (API key)", gateway_url, creds.key_headers),
+    ]
+    measured = measure_endpoint("case intake", targets, args, meter, gate, lua=_lua(units))
+    base, gateway = measured["baseline (bare FastAPI, direct)"][0], measured["gateway (API key)"][0]
+    for via, (result, attempts, warm) in measured.items():
+        for attempt in (*attempts, warm):
+            if attempt.errors:
+                out["problems"].append(f"case intake / {via}: {attempt.non_2xx} non-2xx, socket errors {attempt.socket_errors}")
+    ratio = gateway.rps / base.rps if base.rps else 0.0
+    rate = max(10.0, round(0.5 * base.rps, -1))
+    tag = secrets.token_hex(4)
+    step(f"feedback: intake open loop through the gateway at {rate:.0f}/s (half the baseline's {base.rps:,.0f}/s)")
+    gate.wait("open loop case intake")
+    loops = {}
+    for via, url, headers in (("gateway (API key)", gateway_url, creds.key_headers()), ("baseline (bare FastAPI, direct)", baseline.url + "/cases", {})):
+        result = run(open_loop(f"open loop case intake / {via}", url, headers, rate=rate, duration=args.open_loop_duration,
+                               body=_post_body(units, f"ol-{tag}-{len(loops)}")))
+        loops[via] = result.as_dict()
+        if result.bad or result.completed < result.sent:
+            out["problems"].append(f"open loop case intake / {via}: {result.statuses} errors {result.errors} "
+                                   f"({result.completed}/{result.sent} completed)")
+    p99 = loops["gateway (API key)"]["latency_ms"].get("p99", math.nan)
+    out["rows"].append({
+        "scenario": f"case intake, wrk {args.connections} connections: gateway / baseline throughput",
+        "baseline": f"{base.rps:,.0f} req/s", "result": f"{gateway.rps:,.0f} req/s = {100 * ratio:.0f} %",
+        "target": f"≥ {100 * INTAKE_RATIO_TARGET:.0f} %", "met": ratio >= INTAKE_RATIO_TARGET,
+    })
+    base_p99 = loops["baseline (bare FastAPI, direct)"]["latency_ms"].get("p99", math.nan)
+    out["rows"].append({
+        "scenario": f"case intake, open loop at {rate:.0f}/s: p99 through the gateway",
+        "baseline": f"p99 {base_p99:.1f} ms", "result": f"p99 {p99:.1f} ms", "target": f"≤ {INTAKE_P99_TARGET_MS:g} ms",
+        "met": p99 <= INTAKE_P99_TARGET_MS,
+    })
+    step(f"feedback: intake {gateway.rps:,.0f} vs baseline {base.rps:,.0f} req/s ({100 * ratio:.0f} %); "
+         f"open loop p99 {p99:.1f} ms")
+    return {
+        "closed_loop": {via: result.as_dict() for via, (result, _, _) in measured.items()}, "ratio": round(ratio, 3),
+        "open_loop_rate": rate, "open_loop": loops, "units": len(units),
+    }
+
+
+def _statistics(stack, creds, data, step, run, out) -> dict:
+    committee = data["busiest_committee"]
+    period = f"{data['year']}-VB"
+    url = f"{stack.gateway_url}/feedback/v1/committees/{committee['id']}/statistics?period={period}&year={data['year']}"
+    step(f"feedback: statistics of the busiest committee ({committee['cases']:,} cases in {data['year']}), one request at a time")
+    result = run(statistics_latency(url, creds.token_headers()))
+    body = result.pop("first_body")
+    received = body.get("received", body.get("cases"))
+    result |= {"committee_id": committee["id"], "committee_cases": committee["cases"], "period": period,
+               "received_in_answer": received}
+    bad = sum(count for status, count in result["statuses"].items() if status != "200")
+    if bad or received != committee["cases"]:
+        out["problems"].append(f"feedback statistics: statuses {result['statuses']}, cases in the answer {received} "
+                               f"(expected {committee['cases']})")
+    p99 = result["latency_ms"].get("p99", math.nan)
+    out["rows"].append({
+        "scenario": f"one committee's statistics over the year ({committee['cases']:,} of {data['cases']:,} cases), sequential",
+        "baseline": None, "result": f"p50 {result['latency_ms'].get('p50', math.nan):.1f} ms, p99 {p99:.1f} ms "
+                                    f"({result['requests']} requests)",
+        "target": f"p99 ≤ {STATISTICS_P99_TARGET_MS:g} ms", "met": p99 <= STATISTICS_P99_TARGET_MS and not bad,
+    })
+    step(f"feedback: statistics p99 {p99:.1f} ms")
+    return result
+
+
+def markdown(feedback: dict) -> list[str]:
+    lines = ["### Feedback at city scale (issue 8)", ""]
+    data = feedback.get("data")
+    if data:
+        lines += [f"Data: `python -m feedback generate` (seed {data['seed']}, year {data['year']}): {data['cases']:,} cases, "
+                  f"{data['committees']} committees, {data['organisation_units']} organisation units, written in "
+                  f"{data['total_s']} s (generation {data['generate_s']} s).", ""]
+    lines += ["| scenario | baseline | result | target | met |", "|---|---:|---:|---:|:---:|"]
+    for row in feedback.get("rows", []):
+        met = "–" if row["met"] is None else ("yes" if row["met"] else "NO")
+        lines.append(f"| {row['scenario']} | {row['baseline'] or '–'} | {row['result']} | {row['target']} | {met} |")
+    return lines + [""]
+
+
