@@ -129,8 +129,10 @@ def test_a_contract_follow_up_runs_to_an_escalation_and_the_next_plan_ranks_it(k
 
 def test_the_demos_2014_follow_up_year_reads_through_the_gateway(keyed, person, stack_or_skip, monkeypatch):
     """Spånga-Tensta's units through goals, then audit's lex Sarah and follow-up demos on the stack's database."""
-    specs = [UnitSpec(CITY_CODE, "Stockholms stad", OrganisationUnitType.city, None), *seed_committee(), SEED_PRESCHOOL,
-             *SEED_PROVIDERS]
+    T = OrganisationUnitType
+    specs = [UnitSpec(CITY_CODE, "Stockholms stad", T.city, None), *seed_committee(), SEED_PRESCHOOL, *SEED_PROVIDERS,
+             UnitSpec("FN-ALN", "Äldrenämnden", T.specialist_committee, CITY_CODE),
+             UnitSpec("FV-ALN", "Äldreförvaltningen", T.administration, "FN-ALN")]
 
     async def load_tree():
         async with httpx.AsyncClient(base_url=keyed.base_url, headers={"x-api-key": keyed.headers["x-api-key"]}, timeout=30) as c:
@@ -164,5 +166,9 @@ def test_the_demos_2014_follow_up_year_reads_through_the_gateway(keyed, person, 
     escalated = [i for i in plans[2015]["items"] if any(p["factor"] == "escalations" and p["value"] == 1
                                                           for p in i["explanation"])]
     assert len(escalated) == 2
+    elderly_care = person(["internal_auditor"], "gw-aldreforvaltningen", [str(tree.ids["FV-ALN"])])
+    reported = [e for e in elderly_care.get("/audit/v1/contract-escalations", params={"limit": 100}).json()["items"]
+                if e["committee_id"] == committee_id]
+    assert sorted(e["contract_reference"] for e in reported) == ["SDN 2012/118", "SDN 2012/119"]
     lex = reader.get("/audit/v1/lex-sarah/yearly-summary", params={"committee_id": committee_id, "year": 2014}).json()
     assert (lex["reports"], lex["serious"]) == (19, 0)

@@ -265,11 +265,14 @@ DEMO_PROVIDERS = {
 
 @pytest.fixture
 async def demo_tree(harness, tree) -> dict[str, uuid.UUID]:
-    """The tree with the demo's providers, as goals' demo publishes them."""
+    """The tree with the demo's providers, as goals' demo publishes them (added to ``tree``, so ``people`` finds them)."""
     apply = consumer(harness)
-    ids = dict(tree)
-    for code, (name, unit_type) in DEMO_PROVIDERS.items():
+    ids = tree
+    # Äldrenämnden and Äldreförvaltningen, to which the demo's escalations are reported.
+    for code, name, unit_type, parent in (("FN-ALN", "Äldrenämnden", "specialist_committee", "STHLM"),
+                                          ("FV-ALN", "Äldreförvaltningen", "administration", "FN-ALN"),
+                                          *((code, name, unit_type, "SDF-SPT-AOF") for code, (name, unit_type) in DEMO_PROVIDERS.items())):
         ids[code] = uuid.uuid4()
-        version = {"valid_from": TREE_START, "code": code, "name": name, "type": unit_type, "parent_id": tree["SDF-SPT-AOF"]}
+        version = {"valid_from": TREE_START, "code": code, "name": name, "type": unit_type, "parent_id": ids[parent]}
         await apply.apply(unit_event(ids[code], [version]))
     return ids

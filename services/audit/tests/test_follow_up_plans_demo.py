@@ -51,7 +51,11 @@ async def test_the_2014_follow_up_year_loads_once_with_the_seeds_figures(harness
     escalations = (await auditor.get("/contract-escalations")).json()["items"]
     assert sorted(e["contract_reference"] for e in escalations) == ["SDN 2012/118", "SDN 2012/119"]
     assert {e["finding"]["severity"] for e in escalations} == {"serious"}
-    assert len(await outbox("audit.contract.deficiency-escalated")) == 2
+    events = await outbox("audit.contract.deficiency-escalated")
+    assert len(events) == 2 and {e["data"]["reported_to_unit_id"] for e in events} == {str(tree["FV-ALN"])}
+    # Äldreförvaltningen's internal auditors see what was reported to them.
+    at_elderly_care = people(["internal_auditor"], org_code="FV-ALN")
+    assert len((await at_elderly_care.get("/contract-escalations")).json()["items"]) == 2
 
     # The 2015 proposal reads 2014: the contractors' escalated deficiencies put them first.
     proposal = plans[2015]

@@ -201,6 +201,9 @@ class EscalationInput(BaseModel):
 
     escalated_on: date = Field(description="Day of escalation; not before the re-check that found the deficiency remaining.")
     reason: Text = Field(description="Why the deficiency is escalated (e.g. risk for the residents' safety).")
+    reported_to_unit_id: uuid.UUID | None = Field(
+        None, description="Rapporteras även till: a city-wide administration (fackförvaltning), e.g. Äldreförvaltningen or "
+        "Socialförvaltningen, whose internal auditors then see it too.")
 
 
 class Escalation(BaseModel):

@@ -11,8 +11,8 @@ the preschool Tenstaparken and Individ och familj; their contracts (avtal for th
 follow-up plan is proposed from the weights, changed to hold the night inspection of all four care
 homes, and adopted in December 2013; then the year's 30 follow-ups (26 operations, 4 contract),
 the night of 5 November 2014 at the four care homes, findings with action plans and re-checks, and
-two serious deficiencies at the contractors that remained and were escalated (reported on to
-Äldreförvaltningen). Last, the 2015 plan proposed from what 2014 showed (a draft).
+two serious deficiencies at the contractors that remained and were escalated, reported to
+Äldreförvaltningen (goals' demo unit ``FV-ALN``). Last, the 2015 plan proposed from what 2014 showed (a draft).
 Idempotent: contracts are found by reference, follow-ups by type and day, findings by description.
 """
 
@@ -66,12 +66,12 @@ FINDINGS = (
     ("SDF-SPT-AOF-E1", ("night_visit", NIGHT), "4.2", "serious", "En undersköterska i tjänst för två boende-enheter under natten.",
      ("2014-11-20", "2014-12-10", "Schemat läggs om så att två undersköterskor arbetar varje natt."),
      ("2014-12-15", False, "Stickprov 1–14 december: en undersköterska fyra nätter av fjorton."),
-     ("2014-12-18", "Kvarstående allvarlig brist i nattbemanningen; risk för de boendes säkerhet. Rapporterad till "
+     ("2014-12-18", "Kvarstående allvarlig brist i nattbemanningen; risk för de boendes säkerhet. Rapporteras till "
                     "Äldreförvaltningen enligt särskild ordning.")),
     ("SDF-SPT-AOF-E2", ("visit", "2014-04-16"), "4.3", "serious", "Signering saknas för flera läkemedelsdoser under en vecka.",
      ("2014-05-05", "2014-06-30", "Ny rutin för signering och sjuksköterskans stickprov varje vecka."),
      ("2014-11-06", False, "Vid nattillsynen saknades fortfarande signeringar kvällstid."),
-     ("2014-11-12", "Kvarstående allvarlig brist i läkemedelshanteringen. Rapporterad till Äldreförvaltningen enligt "
+     ("2014-11-12", "Kvarstående allvarlig brist i läkemedelshanteringen. Rapporteras till Äldreförvaltningen enligt "
                     "särskild ordning.")),
     ("SDF-SPT-AOF-01", ("unannounced_visit", "2014-06-17"), "4.1", "major", "Sju av tjugo genomförandeplaner var inte uppföljda.",
      ("2014-07-01", "2014-10-31", "Kontaktpersonerna följer upp alla genomförandeplaner under hösten."),
@@ -86,6 +86,7 @@ SURVEY_NOTE = "Stadens årliga brukarundersökning inom äldreomsorgen."
 ADDITIONS = {code: (("night_visit", "user_survey"), f"{NIGHT_NOTE} {SURVEY_NOTE}") for code in CARE_HOMES} | {
     code: (("user_survey",), SURVEY_NOTE) for code in ("SDF-SPT-AOF-03", "SDF-SPT-AOF-04")}
 YEAR = 2014
+ELDERLY_CARE_ADMINISTRATION = "FV-ALN"  # Äldreförvaltningen (goals' demo city), where the escalations are reported
 
 
 async def _contracts(auditor, units) -> dict[str, dict]:
@@ -139,7 +140,7 @@ async def _follow_ups(auditor, contracts: dict[str, dict]) -> dict[tuple, dict]:
     return done
 
 
-async def _findings(auditor, contracts: dict[str, dict], follow_ups: dict[tuple, dict]) -> None:
+async def _findings(auditor, contracts: dict[str, dict], follow_ups: dict[tuple, dict], reported_to: str) -> None:
     for code, (follow_up_type, day), requirement, severity, description, plan, recheck, escalation in FINDINGS:
         contract = contracts[code]
         existing = {f["description"]: f for f in (await _call(
@@ -161,16 +162,17 @@ async def _findings(auditor, contracts: dict[str, dict], follow_ups: dict[tuple,
                 "rechecked_on": rechecked_on, "resolved": resolved, "note": note})).json()
         if escalation is not None and finding["escalation"] is None and finding["status"] == "remaining":
             escalated_on, reason = escalation
-            await _call(auditor, "POST", f"{path}/escalation", etag_of=path, json={"escalated_on": escalated_on, "reason": reason})
+            await _call(auditor, "POST", f"{path}/escalation", etag_of=path, json={
+                "escalated_on": escalated_on, "reason": reason, "reported_to_unit_id": reported_to})
 
 
 async def load(api) -> None:
     async with api.client(roles=("internal_auditor",), subject=AUDITOR) as reader:
         units = await _units(reader)
-        for code in sorted({c[0] for c in CONTRACTS} - set(units)):
+        for code in sorted({c[0] for c in CONTRACTS} - set(units) | {ELDERLY_CARE_ADMINISTRATION}):
             items = (await _call(reader, "GET", "/organisation-units", params={"code": code})).json()["items"]
             if not items:
-                raise DemoLoadError(f"provider {code} is not in audit's organisation read model yet; load goals' demo first")
+                raise DemoLoadError(f"unit {code} is not in audit's organisation read model yet; load goals' demo first")
             units[code] = items[0]["id"]
     async with (
         api.client(roles=("internal_auditor",), subject=AUDITOR, org=(units[ADMINISTRATION],)) as auditor,
@@ -179,5 +181,5 @@ async def load(api) -> None:
         contracts = await _contracts(auditor, units)
         await _plan(auditor, committee, units, YEAR, adopt=True)
         follow_ups = await _follow_ups(auditor, contracts)
-        await _findings(auditor, contracts, follow_ups)
+        await _findings(auditor, contracts, follow_ups, units[ELDERLY_CARE_ADMINISTRATION])
         await _plan(auditor, committee, units, YEAR + 1, adopt=False)
