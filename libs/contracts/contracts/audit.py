@@ -151,3 +151,5 @@ class ContractDeficiencyEscalated(BaseModel):
     found_on: date = Field(description="Day of the follow-up that found it.")
     rechecked_on: date = Field(description="Day of the re-check that found it remaining.")
     escalated_on: date
+    reported_to_unit_id: uuid.UUID | None = Field(
+        None, description="A city-wide administration it is also reported to (e.g. Äldreförvaltningen), if one.")

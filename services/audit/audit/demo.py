@@ -206,3 +206,6 @@ async def load(api) -> None:
     from audit.lex_sarah.demo import load as load_lex_sarah  # here, not on top: it uses this module's helpers
 
     await load_lex_sarah(api)
+    from audit.follow_up_plans.demo import load as load_follow_up_year
+
+    await load_follow_up_year(api)  # after lex Sarah: the 2015 proposal counts 2014's reports

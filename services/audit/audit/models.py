@@ -267,3 +267,5 @@ published_log_heads = Table(
 from audit.lex_sarah import tables as lex_sarah_tables  # noqa: E402,F401  (lex Sarah's tables join this metadata)
 
 from audit.contracts import tables as contract_tables  # noqa: E402,F401  (contract follow-up's tables join this metadata)
+
+from audit.follow_up_plans import tables as follow_up_plan_tables  # noqa: E402,F401  (the follow-up plan's tables join this metadata)

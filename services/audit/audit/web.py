@@ -1,7 +1,7 @@
 """Small helpers the audit routers share: problem responses in OpenAPI, ETags, the principal."""
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
 
@@ -29,6 +29,22 @@ def with_etag(response: Response, revision: int) -> None:
 
 def check_etag(request: Request, revision: int) -> None:
     require_if_match(request, revision)
+
+
+Revised = TypeVar("Revised")
+
+
+def answer(response: Response, record: Revised) -> Revised:
+    """The record as the response body, its revision as the ETag."""
+    with_etag(response, record.revision)
+    return record
+
+
+async def locked(request: Request, require: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    """The row ``require(*args, lock=True)`` returns, locked for the request, once If-Match names its revision."""
+    row = await require(*args, lock=True)
+    check_etag(request, row.revision)
+    return row
 
 
 def cursor_position(params: PageParams, **fields: Callable[[Any], Any]) -> tuple | None:

@@ -250,3 +250,29 @@ def care_home_contract(provider_unit_id: uuid.UUID, **overrides) -> dict:
         ],
     }
     return body | overrides
+
+
+# The providers goals' demo adds under Spånga-Tensta's elderly-care department (goals.demo.SEED_PROVIDERS),
+# which audit's demo follows up; SDF-SPT-AOF-01 is in TREE already.
+DEMO_PROVIDERS = {
+    "SDF-SPT-AOF-02": ("Spånga vård- och omsorgsboende", "unit"),
+    "SDF-SPT-AOF-03": ("Hemtjänsten Spånga-Tensta", "unit"),
+    "SDF-SPT-AOF-04": ("Dagverksamhet Hjulsta", "unit"),
+    "SDF-SPT-AOF-E1": ("Solhems vård- och omsorgsboende (entreprenad)", "contractor"),
+    "SDF-SPT-AOF-E2": ("Bromstens vård- och omsorgsboende (entreprenad)", "contractor"),
+}
+
+
+@pytest.fixture
+async def demo_tree(harness, tree) -> dict[str, uuid.UUID]:
+    """The tree with the demo's providers, as goals' demo publishes them (added to ``tree``, so ``people`` finds them)."""
+    apply = consumer(harness)
+    ids = tree
+    # Äldrenämnden and Äldreförvaltningen, to which the demo's escalations are reported.
+    for code, name, unit_type, parent in (("FN-ALN", "Äldrenämnden", "specialist_committee", "STHLM"),
+                                          ("FV-ALN", "Äldreförvaltningen", "administration", "FN-ALN"),
+                                          *((code, name, unit_type, "SDF-SPT-AOF") for code, (name, unit_type) in DEMO_PROVIDERS.items())):
+        ids[code] = uuid.uuid4()
+        version = {"valid_from": TREE_START, "code": code, "name": name, "type": unit_type, "parent_id": ids[parent]}
+        await apply.apply(unit_event(ids[code], [version]))
+    return ids

@@ -170,8 +170,10 @@ async def test_every_audit_operation_admits_exactly_its_callers(harness, callers
             "finding_id": records["finding"]["id"], "report_id": records["report"]["id"],
         },
         calls=calls(tree, year, records),
-        # lex Sarah's strict rule: test_lex_sarah_access.py; contracts: test_contracts_access.py
-        only=lambda op: "/lex-sarah/" not in op.path and not op.path.startswith(("/audit/v1/contracts", "/audit/v1/contract-")),
+        # lex Sarah's strict rule: test_lex_sarah_access.py; contracts: test_contracts_access.py; follow-up plans:
+        # test_follow_up_plans_access.py
+        only=lambda op: "/lex-sarah/" not in op.path and not op.path.startswith(
+            ("/audit/v1/contracts", "/audit/v1/contract-", "/audit/v1/follow-up-")),
     )
     # Allowed writes really went through (a valid request), and the out-of-scope refusals were about scope.
     assert statuses["create_risk_analysis_audit_v1_risk_analyses_post"]["internal_auditor:in"] == 201

@@ -217,3 +217,29 @@ async def test_the_sanction_ladder_is_climbed_in_order_by_decision_and_terminati
     assert logged == ["contract.created", "contract.sanction.correction", "contract.sanction.price_reduction",
                       "contract.sanction.price_reduction", "contract.sanction.penalty", "contract.sanction.termination"]
     assert len([e for e in await log_rows(outcome="refused") if e["action"] == "add_contract_sanction"]) == 4
+
+
+async def test_an_escalation_reported_to_the_citys_elderly_care_administration_is_listed_there(
+    people, demo_tree, contract_body, outbox, log_rows,
+):
+    tree = demo_tree
+    auditor = people(["internal_auditor"])
+    contract = (await auditor.post("/contracts", contract_body(tree["SDF-SPT-AOF-E1"]), expect=201)).json()
+    finding = await _remaining_serious_deficiency(auditor, contract)
+    path = f"/contract-findings/{finding['id']}"
+    body = {"escalated_on": "2015-02-12", "reason": "Risk för de boendes säkerhet."}
+    # A department is no recipient: nothing changes, the attempt is logged.
+    refused = await auditor.post(f"{path}/escalation", body | {"reported_to_unit_id": str(tree["SDF-SPT-AOF"])}, expect=422,
+                                 if_match_of=path)
+    assert refused.json()["type"].endswith("/invalid-report-recipient")
+    assert (await auditor.get(path)).json()["escalation"] is None
+    assert [e["after"]["problem"] for e in await log_rows(outcome="refused")] == ["invalid-report-recipient"]
+    escalated = (await auditor.post(f"{path}/escalation", body | {"reported_to_unit_id": str(tree["FV-ALN"])}, expect=200,
+                                    if_match_of=path)).json()
+    assert escalated["escalation"]["reported_to_unit_id"] == str(tree["FV-ALN"])
+    (event,) = await outbox("audit.contract.deficiency-escalated")
+    assert event["data"]["reported_to_unit_id"] == str(tree["FV-ALN"])
+    at_elderly_care = people(["internal_auditor"], org_code="FV-ALN")
+    assert [e["finding"]["id"] for e in (await at_elderly_care.get("/contract-escalations")).json()["items"]] == [finding["id"]]
+    # Another city-wide administration's auditors do not see it.
+    assert (await people(["internal_auditor"], org_code="SDF-RKI").get("/contract-escalations")).json()["items"] == []

@@ -3,7 +3,8 @@
 from audit.demo import load
 
 
-async def test_the_demo_year_loads_and_a_second_load_changes_nothing(harness, people, tree, outbox, log_rows):
+async def test_the_demo_year_loads_and_a_second_load_changes_nothing(harness, people, demo_tree, outbox, log_rows):
+    tree = demo_tree
     await load(harness)
     entries = len(await log_rows())
     await load(harness)

@@ -182,11 +182,25 @@ def _specialist(abbr: str, committee_name: str, admin_name: str, lines: tuple[st
 # The seed names Spånga-Tensta's Förskola department but no preschool; the demo's published
 # quality guarantee (goals/guarantees/demo.py) needs one.
 SEED_PRESCHOOL = UnitSpec(f"{SEED_ADMINISTRATION_CODE}-FSK-01", "Förskolan Tenstaparken", T.unit, f"{SEED_ADMINISTRATION_CODE}-FSK")
+# Nor does it name the providers its 2014 follow-ups visited ("26 verksamhetsuppföljningar och fyra
+# uppföljningar av entreprenadavtal", a night inspection of the district's care homes); audit's demo
+# (audit/follow_up_plans/demo.py) follows up these in-house units and two contractors (invented names).
+SEED_PROVIDERS = [
+    UnitSpec(f"{SEED_ADMINISTRATION_CODE}-AOF-{code}", name, unit_type, f"{SEED_ADMINISTRATION_CODE}-AOF")
+    for code, name, unit_type in (
+        ("01", "Tensta vård- och omsorgsboende", T.unit),
+        ("02", "Spånga vård- och omsorgsboende", T.unit),
+        ("03", "Hemtjänsten Spånga-Tensta", T.unit),
+        ("04", "Dagverksamhet Hjulsta", T.unit),
+        ("E1", "Solhems vård- och omsorgsboende (entreprenad)", T.contractor),
+        ("E2", "Bromstens vård- och omsorgsboende (entreprenad)", T.contractor),
+    )
+]
 
 
 def demo_city() -> list[UnitSpec]:
     """Stockholms stad with the seed committee and the generated rest; parents come before children."""
-    specs = [UnitSpec(CITY_CODE, "Stockholms stad", T.city, None), *seed_committee(CITY_CODE), SEED_PRESCHOOL]
+    specs = [UnitSpec(CITY_CODE, "Stockholms stad", T.city, None), *seed_committee(CITY_CODE), SEED_PRESCHOOL, *SEED_PROVIDERS]
     for abbr, district, places in DISTRICTS:
         specs.extend(_district(abbr, district, places, CITY_CODE))
     for abbr, committee, admin, lines in SPECIALISTS:

@@ -36,7 +36,8 @@ async def test_the_demo_city_loads_through_the_api_and_a_committee_reads_as_a_su
     ]
     staff_units = {node["name"] for node in committee if node["parent_id"] == str(tree.ids["SDF-SPT-STAB"])}
     assert staff_units == {"Enheten för verksamhetsutveckling", "Ekonomi och lokaler", "HR och IT", "Medborgarkontoret", "Stadsmiljö"}
-    assert len(committee) == 12 and committee[0]["id"] == str(tree.ids[SEED_COMMITTEE_CODE])  # the seed's 11 and the demo preschool
+    # The seed's 11, the demo preschool and the six providers audit's demo follows up.
+    assert len(committee) == 18 and committee[0]["id"] == str(tree.ids[SEED_COMMITTEE_CODE])
     # A district: committee, administration, departments, förskoleenheter and their förskolor.
     assert max(node["depth"] for node in district) == 4 and len(district) == 63
     assert before.status_code == 404

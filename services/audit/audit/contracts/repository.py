@@ -111,7 +111,9 @@ async def list_escalations(
         .order_by(escalated_on, contract_findings.c.id).limit(limit + 1)
     )
     if administrations is not None:
-        query = query.where(contracts.c.administration_id.in_(administrations))
+        reported_to = contract_findings.c.escalation["reported_to_unit_id"].astext
+        query = query.where(contracts.c.administration_id.in_(administrations)
+                            | reported_to.in_([str(unit) for unit in administrations]))
     if after is not None:
         query = query.where((escalated_on > after[0]) | ((escalated_on == after[0]) & (contract_findings.c.id > after[1])))
     return list(await session.execute(query))

@@ -28,7 +28,7 @@ from audit.contracts.schemas import (
     RecheckInput,
     SanctionCreate,
 )
-from audit.web import check_etag, cursor_position, problems, with_etag
+from audit.web import answer, cursor_position, locked, problems, with_etag
 
 READ_ROLES = ("internal_auditor", "controller", "committee", "city_controller")
 read_access = require_access(roles=READ_ROLES, key_scopes=("audit:read", "audit:write"))
@@ -77,9 +77,7 @@ async def create_contract(body: ContractCreate, session: Session, principal: Cur
     description="Ett avtal med kvalitetskraven, beställande nämnd och ansvarig förvaltning.", responses=problems(403, 404),
 )
 async def get_contract(contract_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Contract:
-    contract = await service.read(session, principal, contract_id=contract_id)
-    with_etag(response, contract.revision)
-    return contract
+    return answer(response, await service.read(session, principal, contract_id=contract_id))
 
 
 @router.post(
@@ -146,15 +144,7 @@ async def list_contract_findings(
     description="En brist mot ett avtalskrav med utförarens handlingsplan och återkontrollen.", responses=problems(403, 404),
 )
 async def get_contract_finding(finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> ContractFinding:
-    finding = await service.read_finding(session, principal, finding_id=finding_id)
-    with_etag(response, finding.revision)
-    return finding
-
-
-async def _locked_finding(session, finding_id: uuid.UUID, request: Request):
-    row = await service.require_finding(session, finding_id, lock=True)
-    check_etag(request, row.revision)
-    return row
+    return answer(response, await service.read_finding(session, principal, finding_id=finding_id))
 
 
 @router.put(
@@ -167,10 +157,8 @@ async def set_contract_action_plan(
     finding_id: uuid.UUID, body: ActionPlanInput, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> ContractFinding:
-    row = await _locked_finding(session, finding_id, request)
-    finding = await service.set_action_plan(session, principal, row=row, data=body)
-    with_etag(response, finding.revision)
-    return finding
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.set_action_plan(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -183,10 +171,8 @@ async def recheck_contract_finding(
     finding_id: uuid.UUID, body: RecheckInput, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> ContractFinding:
-    row = await _locked_finding(session, finding_id, request)
-    finding = await service.recheck(session, principal, row=row, data=body)
-    with_etag(response, finding.revision)
-    return finding
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.recheck(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -200,10 +186,8 @@ async def escalate_contract_finding(
     finding_id: uuid.UUID, body: EscalationInput, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> ContractFinding:
-    row = await _locked_finding(session, finding_id, request)
-    finding = await service.escalate(session, principal, row=row, data=body)
-    with_etag(response, finding.revision)
-    return finding
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.escalate(session, principal, row=row, data=body))
 
 
 @router.get(
@@ -231,8 +215,5 @@ async def add_contract_sanction(
     contract_id: uuid.UUID, body: SanctionCreate, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> Contract:
-    row = await service.require(session, contract_id, lock=True)
-    check_etag(request, row.revision)
-    contract = await service.add_sanction(session, principal, row=row, data=body)
-    with_etag(response, contract.revision)
-    return contract
+    row = await locked(request, service.require, session, contract_id)
+    return answer(response, await service.add_sanction(session, principal, row=row, data=body))

@@ -61,6 +61,9 @@ class ContractCreate(BaseModel):
     quality_follow_up: Text = Field(description="Hur kvaliteten följs upp: the contract's own words on follow-up (seed 003).")
     requirements: list[RequirementInput] = Field(
         min_length=1, max_length=200, description="Kvalitetskraven; at least one must be the complaint routine (klagomålsrutin).")
+    annual_value_sek: int | None = Field(None, ge=0, le=100_000_000_000, description="Avtalets årsvärde i kronor (storlek i riskpoängen).")
+    places: int | None = Field(None, ge=0, le=100_000, description="Antal platser eller brukare enligt avtalet (storlek i riskpoängen).")
+    night_operations: bool = Field(False, description="Verksamhet dygnet runt (t.ex. vård- och omsorgsboende): nattbesök kan föreslås.")
 
 
 class SanctionStep(StrEnum):
@@ -88,6 +91,9 @@ class Contract(BaseModel):
     valid_from: date
     valid_to: date
     quality_follow_up: str
+    annual_value_sek: int | None = Field(description="Avtalets årsvärde i kronor.")
+    places: int | None = Field(description="Antal platser eller brukare.")
+    night_operations: bool = Field(description="Verksamhet dygnet runt.")
     status: ContractStatus
     sanction_step: SanctionStep | None = Field(description="The highest step of the sanction ladder decided so far.")
     sanctions: "list[Sanction]" = Field(description="Beslutade sanktioner, oldest first.")
@@ -195,6 +201,9 @@ class EscalationInput(BaseModel):
 
     escalated_on: date = Field(description="Day of escalation; not before the re-check that found the deficiency remaining.")
     reason: Text = Field(description="Why the deficiency is escalated (e.g. risk for the residents' safety).")
+    reported_to_unit_id: uuid.UUID | None = Field(
+        None, description="Rapporteras även till: a city-wide administration (fackförvaltning), e.g. Äldreförvaltningen or "
+        "Socialförvaltningen, whose internal auditors then see it too.")
 
 
 class Escalation(BaseModel):

@@ -266,6 +266,11 @@ async def escalate(session: AsyncSession, principal: Principal, *, row, data: Es
     rechecked_on = date.fromisoformat(row.recheck["rechecked_on"])
     if data.escalated_on < rechecked_on:
         raise ProblemError(422, "The escalation cannot precede the re-check.", kind="invalid-escalation-date")
+    if data.reported_to_unit_id is not None:
+        on = await access.recorded_date(session, unit_ids=[data.reported_to_unit_id], on=data.escalated_on)
+        if (await _types_on(session, [data.reported_to_unit_id], on)).get(data.reported_to_unit_id) != "administration":
+            raise ProblemError(422, "reported_to_unit_id must name an administration (förvaltning) in effect on the day.",
+                               kind="invalid-report-recipient")
     finding = await _change(session, principal, row, contract, "contract.deficiency_escalated", {
         "escalation": data.model_dump(mode="json"),
     })
@@ -276,7 +281,7 @@ async def escalate(session: AsyncSession, principal: Principal, *, row, data: Es
         provider_unit_id=contract.provider_unit_id, provider_kind=contract.provider_kind, committee_id=contract.committee_id,
         administration_id=contract.administration_id, requirement_code=requirement.code, requirement_category=requirement.category,
         severity=finding.severity, description=finding.description, found_on=follow_up.performed_on, rechecked_on=rechecked_on,
-        escalated_on=data.escalated_on,
+        escalated_on=data.escalated_on, reported_to_unit_id=data.reported_to_unit_id,
     )
     await events.record(session, type=CONTRACT_DEFICIENCY_ESCALATED, subject=str(finding.id),
                         schema_version=SCHEMA_VERSION, data=payload)
@@ -284,7 +289,7 @@ async def escalate(session: AsyncSession, principal: Principal, *, row, data: Es
 
 
 async def escalations(session: AsyncSession, principal: Principal, *, after, limit: int) -> list:
-    """Escalations to the administrations in the principal's scope (the city's readers see all)."""
+    """Escalations to, or reported to, the administrations in the principal's scope (the city's readers see all)."""
     administrations = None if is_city_wide_reader(principal) else await access.units_in_scope(session, principal)
     return await repository.list_escalations(session, administrations=administrations, after=after, limit=limit)
 

@@ -5,7 +5,7 @@ A contract (avtal) is the governing document of an operation run by a provider u
 follow-up's findings can name the requirement they concern.
 """
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, func
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, false, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from audit.models import SHORT, SUBJECT, TITLE, metadata
@@ -29,6 +29,10 @@ contracts = Table(
     Column("valid_to", Date, nullable=False),  # inclusive: the contract's last day
     Column("quality_follow_up", Text, nullable=False),  # how quality is followed up
     Column("status", String(SHORT), nullable=False),  # active | terminated
+    # Size as the contract records it (0006), an input of the follow-up plan's risk score.
+    Column("annual_value_sek", BigInteger, nullable=True),  # avtalets årsvärde
+    Column("places", Integer, nullable=True),  # antal platser eller brukare
+    Column("night_operations", Boolean, nullable=False, server_default=false()),  # verksamhet dygnet runt
     Column("created_by", String(SUBJECT), nullable=False),
     Column("revision", Integer, nullable=False),
     _created_at(),

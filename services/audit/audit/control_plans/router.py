@@ -16,7 +16,7 @@ from audit.control_plans import repository, service
 from audit.control_plans.schemas import ControlPlan, ItemInput, PlanCreate, PlanStatus
 from audit.decisions import DecisionInput
 from audit.risk_analyses.router import decide_access, edit_access, read_access
-from audit.web import check_etag, cursor_position, problems, with_etag
+from audit.web import answer, cursor_position, locked, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["control plans"])
 PATH = "/control-plans/{plan_id}"
@@ -60,20 +60,7 @@ async def create_control_plan(body: PlanCreate, session: Session, principal: Cur
     responses=problems(403, 404),
 )
 async def get_control_plan(plan_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> ControlPlan:
-    plan = await service.read(session, principal, plan_id=plan_id)
-    with_etag(response, plan.revision)
-    return plan
-
-
-async def _locked(session, plan_id: uuid.UUID, request: Request):
-    row = await service.require(session, plan_id, lock=True)
-    check_etag(request, row.revision)
-    return row
-
-
-def _answer(response: Response, plan: ControlPlan) -> ControlPlan:
-    with_etag(response, plan.revision)
-    return plan
+    return answer(response, await service.read(session, principal, plan_id=plan_id))
 
 
 @router.post(
@@ -86,10 +73,10 @@ def _answer(response: Response, plan: ControlPlan) -> ControlPlan:
 async def add_control_item(
     plan_id: uuid.UUID, body: ItemInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await _locked(session, plan_id, request)
+    row = await locked(request, service.require, session, plan_id)
     plan, item_id = await service.add_item(session, principal, row=row, data=body)
     response.headers["location"] = f"/audit/v1/control-plans/{plan_id}/items/{item_id}"
-    return _answer(response, plan)
+    return answer(response, plan)
 
 
 @router.put(
@@ -101,9 +88,9 @@ async def change_control_item(
     plan_id: uuid.UUID, item_id: uuid.UUID, body: ItemInput, session: Session, principal: CurrentPrincipal,
     request: Request, response: Response,
 ) -> ControlPlan:
-    row = await _locked(session, plan_id, request)
+    row = await locked(request, service.require, session, plan_id)
     item = await service.require_item(session, row, item_id)
-    return _answer(response, await service.change_item(session, principal, row=row, item=item, data=body))
+    return answer(response, await service.change_item(session, principal, row=row, item=item, data=body))
 
 
 @router.delete(
@@ -114,9 +101,9 @@ async def change_control_item(
 async def remove_control_item(
     plan_id: uuid.UUID, item_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await _locked(session, plan_id, request)
+    row = await locked(request, service.require, session, plan_id)
     item = await service.require_item(session, row, item_id)
-    return _answer(response, await service.remove_item(session, principal, row=row, item=item))
+    return answer(response, await service.remove_item(session, principal, row=row, item=item))
 
 
 @router.post(
@@ -127,8 +114,8 @@ async def remove_control_item(
 async def request_control_plan_adoption(
     plan_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await _locked(session, plan_id, request)
-    return _answer(response, await service.request_adoption(session, principal, row=row))
+    row = await locked(request, service.require, session, plan_id)
+    return answer(response, await service.request_adoption(session, principal, row=row))
 
 
 @router.post(
@@ -141,5 +128,5 @@ async def request_control_plan_adoption(
 async def adopt_control_plan(
     plan_id: uuid.UUID, body: DecisionInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await _locked(session, plan_id, request)
-    return _answer(response, await service.adopt(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, plan_id)
+    return answer(response, await service.adopt(session, principal, row=row, data=body))

@@ -36,7 +36,7 @@ from audit.lex_sarah.schemas import (
     Status,
     SummaryRequest,
 )
-from audit.web import check_etag, problems, with_etag
+from audit.web import answer, check_etag, locked, problems
 
 router = APIRouter(route_class=LexSarahRoute, tags=["lex Sarah"])
 CASE = "/lex-sarah/cases/{case_id}"
@@ -103,9 +103,7 @@ async def list_lex_sarah_cases(
     responses=problems(403, 404),
 )
 async def get_lex_sarah_case(case_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Case:
-    case = await service.read(session, principal, case_id=case_id)
-    with_etag(response, case.revision)
-    return case
+    return answer(response, await service.read(session, principal, case_id=case_id))
 
 
 @router.get(
@@ -115,17 +113,6 @@ async def get_lex_sarah_case(case_id: uuid.UUID, session: Session, principal: Cu
 )
 async def get_lex_sarah_reporter(case_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Reporter:
     return await service.read_reporter(session, principal, case_id=case_id)
-
-
-async def _locked(session, case_id: uuid.UUID, request: Request):
-    row = await service.require(session, case_id, lock=True)
-    check_etag(request, row.revision)
-    return row
-
-
-def _answer(response: Response, case: Case) -> Case:
-    with_etag(response, case.revision)
-    return case
 
 
 STEP_PROBLEMS = problems(403, 404, 409, 412, 422, 428)
@@ -139,8 +126,8 @@ STEP_PROBLEMS = problems(403, 404, 409, 412, 422, 428)
 async def receive_lex_sarah_report(
     case_id: uuid.UUID, body: Reception, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await _locked(session, case_id, request)
-    return _answer(response, await service.receive(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, case_id)
+    return answer(response, await service.receive(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -150,8 +137,8 @@ async def receive_lex_sarah_report(
 async def start_lex_sarah_investigation(
     case_id: uuid.UUID, body: InvestigationStart, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await _locked(session, case_id, request)
-    return _answer(response, await service.start_investigation(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, case_id)
+    return answer(response, await service.start_investigation(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -163,8 +150,8 @@ async def start_lex_sarah_investigation(
 async def add_lex_sarah_record_entry(
     case_id: uuid.UUID, body: RecordEntryInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await _locked(session, case_id, request)
-    return _answer(response, await service.add_entry(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, case_id)
+    return answer(response, await service.add_entry(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -175,8 +162,8 @@ async def add_lex_sarah_record_entry(
 async def decide_lex_sarah_seriousness(
     case_id: uuid.UUID, body: SeriousnessDecision, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await _locked(session, case_id, request)
-    return _answer(response, await service.decide(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, case_id)
+    return answer(response, await service.decide(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -187,8 +174,8 @@ async def decide_lex_sarah_seriousness(
 async def notify_ivo_lex_sarah(
     case_id: uuid.UUID, body: IvoNotice, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await _locked(session, case_id, request)
-    return _answer(response, await service.notify_ivo(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, case_id)
+    return answer(response, await service.notify_ivo(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -199,8 +186,8 @@ async def notify_ivo_lex_sarah(
 async def follow_up_lex_sarah_case(
     case_id: uuid.UUID, body: FollowUp, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await _locked(session, case_id, request)
-    return _answer(response, await service.follow_up(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, case_id)
+    return answer(response, await service.follow_up(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -210,8 +197,8 @@ async def follow_up_lex_sarah_case(
 async def close_lex_sarah_case(
     case_id: uuid.UUID, body: Closure, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await _locked(session, case_id, request)
-    return _answer(response, await service.close(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, case_id)
+    return answer(response, await service.close(session, principal, row=row, data=body))
 
 
 ROUTINE = "/lex-sarah/routines/{committee_id}"
@@ -223,9 +210,7 @@ ROUTINE = "/lex-sarah/routines/{committee_id}"
     responses=problems(403),
 )
 async def get_lex_sarah_routine(committee_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Routine:
-    found = await service.routine(session, principal, committee_id=committee_id)
-    with_etag(response, found.revision)
-    return found
+    return answer(response, await service.routine(session, principal, committee_id=committee_id))
 
 
 @router.put(
@@ -238,9 +223,7 @@ async def set_lex_sarah_routine(
 ) -> Routine:
     row = await repository.routine_of(session, committee_id, lock=True)
     check_etag(request, row.revision if row else 0)
-    saved = await service.set_routine(session, principal, committee_id=committee_id, days=body)
-    with_etag(response, saved.revision)
-    return saved
+    return answer(response, await service.set_routine(session, principal, committee_id=committee_id, days=body))
 
 
 @router.get(

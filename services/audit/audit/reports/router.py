@@ -16,7 +16,7 @@ from audit.reports import repository, service, xlsx
 from audit.reports.schemas import Report, ReportChange, ReportCreate, SendingRequest
 from audit.reviews.router import auditor_access, close_access
 from audit.risk_analyses.router import read_access
-from audit.web import check_etag, cursor_position, problems, with_etag
+from audit.web import answer, cursor_position, locked, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["reports"])
 PATH = "/reports/{report_id}"
@@ -61,17 +61,6 @@ async def get_report(report_id: uuid.UUID, session: Session, principal: CurrentP
     return report
 
 
-async def _locked(session, report_id: uuid.UUID, request: Request):
-    row = await service.require(session, report_id, lock=True)
-    check_etag(request, row.revision)
-    return row
-
-
-def _answer(response: Response, report: Report) -> Report:
-    with_etag(response, report.revision)
-    return report
-
-
 @router.patch(
     PATH, response_model=Report, dependencies=[auditor_access], summary="Change a draft report",
     description="Ändra titel eller sammanträdesdatum i ett utkast; a frozen or sent report is refused (409). Requires If-Match.",
@@ -80,8 +69,8 @@ def _answer(response: Response, report: Report) -> Report:
 async def change_report(
     report_id: uuid.UUID, body: ReportChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Report:
-    row = await _locked(session, report_id, request)
-    return _answer(response, await service.change(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, report_id)
+    return answer(response, await service.change(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -94,8 +83,8 @@ async def change_report(
 async def request_report_sending(
     report_id: uuid.UUID, body: SendingRequest, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Report:
-    row = await _locked(session, report_id, request)
-    return _answer(response, await service.request_sending(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, report_id)
+    return answer(response, await service.request_sending(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -104,8 +93,8 @@ async def request_report_sending(
     responses=problems(403, 404, 409, 412, 428),
 )
 async def send_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response) -> Report:
-    row = await _locked(session, report_id, request)
-    return _answer(response, await service.send(session, principal, row=row))
+    row = await locked(request, service.require, session, report_id)
+    return answer(response, await service.send(session, principal, row=row))
 
 
 @router.get(

@@ -30,7 +30,7 @@ from audit.reviews.schemas import (
     Verification,
 )
 from audit.risk_analyses.router import read_access
-from audit.web import check_etag, cursor_position, problems, with_etag
+from audit.web import answer, cursor_position, locked, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["reviews and findings"])
 auditor_access = require_access(roles=("internal_auditor",))
@@ -127,20 +127,7 @@ async def list_findings(
     "nästa års verksamhetsplan (from goals).", responses=problems(403, 404),
 )
 async def get_finding(finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Finding:
-    finding = await service.read_finding(session, principal, finding_id=finding_id)
-    with_etag(response, finding.revision)
-    return finding
-
-
-async def _locked(session, finding_id: uuid.UUID, request: Request):
-    row = await service.require_finding(session, finding_id, lock=True)
-    check_etag(request, row.revision)
-    return row
-
-
-def _answer(response: Response, finding: Finding) -> Finding:
-    with_etag(response, finding.revision)
-    return finding
+    return answer(response, await service.read_finding(session, principal, finding_id=finding_id))
 
 
 @router.post(
@@ -153,8 +140,8 @@ def _answer(response: Response, finding: Finding) -> Finding:
 async def create_action_plan(
     finding_id: uuid.UUID, body: ActionPlanCreate, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await _locked(session, finding_id, request)
-    return _answer(response, await service.create_action_plan(session, principal, row=row, data=body))
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.create_action_plan(session, principal, row=row, data=body))
 
 
 @router.patch(
@@ -167,8 +154,8 @@ async def create_action_plan(
 async def change_action_plan(
     finding_id: uuid.UUID, body: ActionPlanChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await _locked(session, finding_id, request)
-    return _answer(response, await service.change_action_plan(session, principal, row=row, data=body))
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.change_action_plan(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -181,8 +168,8 @@ async def change_action_plan(
 async def verify_action_plan(
     finding_id: uuid.UUID, body: Verification, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await _locked(session, finding_id, request)
-    return _answer(response, await service.verify_action(session, principal, row=row, data=body))
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.verify_action(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -194,8 +181,8 @@ async def verify_action_plan(
 async def request_finding_closure(
     finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await _locked(session, finding_id, request)
-    return _answer(response, await service.request_closure(session, principal, row=row))
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.request_closure(session, principal, row=row))
 
 
 @router.post(
@@ -207,8 +194,8 @@ async def request_finding_closure(
 async def close_finding(
     finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await _locked(session, finding_id, request)
-    return _answer(response, await service.close(session, principal, row=row))
+    row = await locked(request, service.require_finding, session, finding_id)
+    return answer(response, await service.close(session, principal, row=row))
 
 
 @router.post(

@@ -15,7 +15,7 @@ from audit.auditlog.route import AuditedRoute
 from audit.decisions import DecisionInput
 from audit.risk_analyses import repository, service
 from audit.risk_analyses.schemas import AnalysisCreate, AnalysisStatus, RiskAnalysis, RiskInput
-from audit.web import check_etag, cursor_position, problems, with_etag
+from audit.web import answer, cursor_position, locked, problems, with_etag
 
 READ_ROLES = ("internal_auditor", "controller", "committee", "city_controller")
 read_access = require_access(roles=READ_ROLES, key_scopes=("audit:read", "audit:write"))
@@ -64,20 +64,7 @@ async def create_risk_analysis(body: AnalysisCreate, session: Session, principal
     responses=problems(403, 404),
 )
 async def get_risk_analysis(analysis_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> RiskAnalysis:
-    analysis = await service.read(session, principal, analysis_id=analysis_id)
-    with_etag(response, analysis.revision)
-    return analysis
-
-
-async def _locked(session, analysis_id: uuid.UUID, request: Request):
-    row = await service.require(session, analysis_id, lock=True)
-    check_etag(request, row.revision)
-    return row
-
-
-def _answer(response: Response, analysis: RiskAnalysis) -> RiskAnalysis:
-    with_etag(response, analysis.revision)
-    return analysis
+    return answer(response, await service.read(session, principal, analysis_id=analysis_id))
 
 
 @router.post(
@@ -90,10 +77,10 @@ def _answer(response: Response, analysis: RiskAnalysis) -> RiskAnalysis:
 async def add_risk(
     analysis_id: uuid.UUID, body: RiskInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response
 ) -> RiskAnalysis:
-    row = await _locked(session, analysis_id, request)
+    row = await locked(request, service.require, session, analysis_id)
     analysis, risk_id = await service.add_risk(session, principal, row=row, data=body)
     response.headers["location"] = f"/audit/v1/risk-analyses/{analysis_id}/risks/{risk_id}"
-    return _answer(response, analysis)
+    return answer(response, analysis)
 
 
 @router.put(
@@ -105,9 +92,9 @@ async def change_risk(
     analysis_id: uuid.UUID, risk_id: uuid.UUID, body: RiskInput, session: Session, principal: CurrentPrincipal,
     request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await _locked(session, analysis_id, request)
+    row = await locked(request, service.require, session, analysis_id)
     risk = await service.require_risk(session, row, risk_id)
-    return _answer(response, await service.change_risk(session, principal, row=row, risk=risk, data=body))
+    return answer(response, await service.change_risk(session, principal, row=row, risk=risk, data=body))
 
 
 @router.delete(
@@ -118,9 +105,9 @@ async def change_risk(
 async def remove_risk(
     analysis_id: uuid.UUID, risk_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await _locked(session, analysis_id, request)
+    row = await locked(request, service.require, session, analysis_id)
     risk = await service.require_risk(session, row, risk_id)
-    return _answer(response, await service.remove_risk(session, principal, row=row, risk=risk))
+    return answer(response, await service.remove_risk(session, principal, row=row, risk=risk))
 
 
 @router.post(
@@ -131,8 +118,8 @@ async def remove_risk(
 async def request_risk_analysis_adoption(
     analysis_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await _locked(session, analysis_id, request)
-    return _answer(response, await service.request_adoption(session, principal, row=row))
+    row = await locked(request, service.require, session, analysis_id)
+    return answer(response, await service.request_adoption(session, principal, row=row))
 
 
 @router.post(
@@ -145,8 +132,8 @@ async def request_risk_analysis_adoption(
 async def adopt_risk_analysis(
     analysis_id: uuid.UUID, body: DecisionInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await _locked(session, analysis_id, request)
-    return _answer(response, await service.adopt(session, principal, row=row, data=body))
+    row = await locked(request, service.require, session, analysis_id)
+    return answer(response, await service.adopt(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -157,5 +144,5 @@ async def adopt_risk_analysis(
 async def return_risk_analysis(
     analysis_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await _locked(session, analysis_id, request)
-    return _answer(response, await service.return_to_draft(session, principal, row=row))
+    row = await locked(request, service.require, session, analysis_id)
+    return answer(response, await service.return_to_draft(session, principal, row=row))

@@ -13,7 +13,7 @@ from servicekit.pagination import Page, PageParams, build_page, page_params
 from audit.auditlog.route import AuditedRoute
 from audit.scales import repository, service
 from audit.scales.schemas import RiskScale, ScaleContent, ScaleCreate
-from audit.web import check_etag, cursor_position, problems, with_etag
+from audit.web import answer, cursor_position, locked, problems, with_etag
 
 router = APIRouter(route_class=AuditedRoute, tags=["risk scales"])
 write_access = require_access(roles=("internal_auditor",))
@@ -54,9 +54,7 @@ async def create_risk_scale(body: ScaleCreate, session: Session, principal: Curr
     responses=problems(404),
 )
 async def get_risk_scale(scale_id: uuid.UUID, session: Session, response: Response) -> RiskScale:
-    scale = await service.get_scale(session, scale_id=scale_id)
-    with_etag(response, scale.revision)
-    return scale
+    return answer(response, await service.get_scale(session, scale_id=scale_id))
 
 
 @router.put(
@@ -68,8 +66,5 @@ async def get_risk_scale(scale_id: uuid.UUID, session: Session, response: Respon
 async def replace_risk_scale(
     scale_id: uuid.UUID, body: ScaleContent, session: Session, principal: CurrentPrincipal, request: Request, response: Response
 ) -> RiskScale:
-    row = await service.require(session, scale_id, lock=True)
-    check_etag(request, row.revision)
-    scale = await service.change_scale(session, principal, row=row, data=body)
-    with_etag(response, scale.revision)
-    return scale
+    row = await locked(request, service.require, session, scale_id)
+    return answer(response, await service.change_scale(session, principal, row=row, data=body))

@@ -1,0 +1,1 @@
+"""Avtals- och verksamhetsuppföljningsplan: the committee's yearly follow-up plan, weighted by risk."""
