@@ -1,6 +1,7 @@
-"""The first-start content: seed 004 as the 2015 application, parsed answer by answer, with a confirmed team."""
+"""The first-start content: seed 004 as the 2015 application, parsed answer by answer, examined to the jury's decision."""
 
 from awards.demo import APPLICANT, SEED, UNIT_CODES, load, written_application
+from awards.demo_examination import CONSENSUS, PROFILES
 from awards.rubrics.defaults import QUALITY_AWARD_AREAS
 from awards.seedtext import parse
 
@@ -38,7 +39,7 @@ def _tree_for(codes) -> list[tuple]:
     return list(units.values())
 
 
-async def test_the_demo_loads_the_2015_round_with_a_confirmed_team_and_runs_again(harness, city_of):
+async def test_the_demo_carries_the_2015_round_to_the_jury_decision_and_runs_again(harness, city_of):
     ids = await city_of(_tree_for(UNIT_CODES))
 
     await load(harness)
@@ -46,7 +47,7 @@ async def test_the_demo_loads_the_2015_round_with_a_confirmed_team_and_runs_agai
 
     admin = harness.client(roles=["award_admin"])
     rounds = (await admin.get(f"{BASE}/rounds", params={"year": 2015})).json()["items"]
-    assert [(r["name"], r["phase"]) for r in rounds] == [("Kvalitetsutmärkelsen 2015", "eligibility")]
+    assert [(r["name"], r["phase"]) for r in rounds] == [("Kvalitetsutmärkelsen 2015", "jury_decision")]
     applications = (await admin.get(f"{BASE}/applications", params={"round_id": rounds[0]["id"]})).json()["items"]
     assert len(applications) == 1
     application = applications[0]
@@ -60,3 +61,19 @@ async def test_the_demo_loads_the_2015_round_with_a_confirmed_team_and_runs_agai
     members = plan["teams"][0]["members"]
     assert 3 <= len(members) <= 4 and any(m["experienced"] for m in members)
     assert str(ids["SDF-SPT-STAB-HRIT"]) not in {m["unit_id"] for m in members}, "the applicant's own department is conflicted"
+
+    # The team's scores, the consensus with reasons, the site visit and the jury's decision.
+    team = (await admin.get(f"{BASE}/applications/{application['id']}/assessments")).json()
+    assert team["all_submitted"] is True and team["submitted"] == len(members)
+    assert sorted(tuple(a["score"] for a in item["areas"]) for item in team["items"]) == sorted(PROFILES[: len(members)])
+    consensus = (await admin.get(f"{BASE}/applications/{application['id']}/consensus")).json()
+    assert consensus["complete"] is True and [a["score"] for a in consensus["areas"]] == list(CONSENSUS)
+    # Weights 10, 15, 10, 10, 15, 15, 10, 15 on 65, 45, 65, 70, 55, 70, 55, 60:
+    # (650 + 675 + 650 + 700 + 825 + 1050 + 550 + 900) / 100 = 60.0
+    assert consensus["weighted_score"] == 60.0
+    departures = [c for a in consensus["areas"] for c in a["changes"]]
+    expected = sum(1 for profile in PROFILES[: len(members)] for mine, agreed in zip(profile, CONSENSUS, strict=True) if mine != agreed)
+    assert len(departures) == expected and all(c["reason"] for c in departures)
+    assert consensus["site_visit"]["visited_on"] == "2015-10-20"
+    decision = (await admin.get(f"{BASE}/rounds/{rounds[0]['id']}/jury/decision")).json()
+    assert [(a["unit_name"], a["placement"]) for a in decision["awards"]] == [("Enheten för verksamhetsutveckling", "winner")]

@@ -18,7 +18,7 @@ class ConsensusAreaIn(BaseModel):
 
     band: str = Field(description="Poängintervall: 0-5, 10-25, 30-45, 50-65, 70-85 or 90-100.")
     score: int = Field(description="Konsensuspoäng within the band, in steps of 5.")
-    strengths: list[Finding] = Field(min_length=1, max_length=20, description="Teamets styrkor för området.")
+    strengths: list[Finding] = Field(default_factory=list, max_length=20, description="Teamets styrkor för området.")
     improvements: list[Finding] = Field(default_factory=list, max_length=20, description="Teamets förbättringsområden.")
     reasons: dict[uuid.UUID, Reason] = Field(
         default_factory=dict,
