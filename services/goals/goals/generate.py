@@ -185,7 +185,7 @@ def generate_city(
     # Indicators.
     indicator_ids, polarity, volume_ids = [], [], []
     regular = indicators - VOLUME_INDICATORS
-    kolada_count = min(KOLADA_INDICATORS, regular // 2)
+    kolada_count = min(KOLADA_INDICATORS, regular)
     for i in range(indicators):
         indicator_id = new_id()
         indicator_ids.append(indicator_id)
