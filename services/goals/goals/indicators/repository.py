@@ -126,9 +126,26 @@ async def current_values(session: AsyncSession, *, keys: list[ValueKey]) -> dict
     if not keys:
         return {}
     rows = await session.execute(
-        text(f"SELECT v.* FROM {_KEYS} JOIN indicator_values AS v ON {_ON_KEY} AND v.current"), _key_arrays(keys),
+        text(
+            "SELECT v.indicator_id, v.unit_id, v.period, v.gender, v.version, v.value, v.count, v.status"
+            f" FROM {_KEYS} JOIN indicator_values AS v ON {_ON_KEY} AND v.current"
+        ),
+        _key_arrays(keys),
     )
     return {(row.indicator_id, row.unit_id, row.period, row.gender): row for row in rows}
+
+
+async def any_current(session: AsyncSession, *, indicator_ids: set[uuid.UUID], periods: set[str]) -> bool:
+    """Whether any value is in force for one of the indicators in one of the periods (a file of new
+    periods then needs no look-up of its keys)."""
+    return bool(await session.scalar(select(exists().where(
+        VALUES.c.current, VALUES.c.indicator_id.in_(indicator_ids), VALUES.c.period.in_(periods),
+    ))))
+
+
+async def count_current_from_file(session: AsyncSession, *, sha: str) -> int:
+    """Values in force that a file with this SHA-256 wrote."""
+    return await session.scalar(select(func.count()).select_from(VALUES).where(VALUES.c.current, VALUES.c.file_sha256 == sha))
 
 
 async def supersede(session: AsyncSession, *, keys: list[ValueKey]) -> None:
@@ -149,6 +166,8 @@ async def insert_values(session: AsyncSession, *, rows: list[dict]) -> None:
     """One INSERT … SELECT FROM unnest(arrays) for the whole file (recorded_at: the default, now())."""
     if not rows:
         return
+    # In key order, so the B-tree indexes (all keyed on the indicator first) are filled page by page.
+    rows = sorted(rows, key=lambda row: (row["indicator_id"], row["unit_id"], row["period"], row["gender"]))
     columns = ", ".join(name for name, _ in _INSERTED)
     arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _INSERTED)
     await session.execute(
