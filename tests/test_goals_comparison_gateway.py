@@ -8,33 +8,27 @@ better) for 2016-VB: A's unit 80, B's unit 60. minmax over the committees that h
 import uuid
 
 import httpx
-import pytest
 
 
-@pytest.fixture(scope="module")
-def key_client(gateway_url, api_key):
-    with httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30) as http:
-        yield http
-
-
-def _unit(client, *, code: str, name: str, type: str, parent_id: str | None) -> str:
-    response = client.post("/goals/v1/organisation-units", json={
-        "code": code, "name": name, "type": type, "parent_id": parent_id, "effective_date": "2016-01-01",
-    })
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
-
-
-def test_a_committee_member_compares_committees_on_an_indicator_through_the_gateway(gateway_url, stack, key_client):
+def test_a_committee_member_compares_committees_on_an_indicator_through_the_gateway(gateway_url, stack, api_key):
     tag = uuid.uuid4().hex[:6].upper()
+    key_client = httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30)
     cities = key_client.get("/goals/v1/organisation-units", params={"type": "city"}).json()["items"]
-    city = cities[0]["id"] if cities else _unit(key_client, code="STHLM", name="Stockholms stad", type="city", parent_id=None)
-    committees = {}
+    ids = {"city": cities[0]["id"]} if cities else {}
+    specs = [] if cities else [("city", "STHLM", "Stockholms stad", "city", None)]
     for name in ("A", "B"):
-        committee = _unit(key_client, code=f"SDN-{name}{tag}", name=f"Stadsdelsnämnd {name}", type="district_committee", parent_id=city)
-        admin = _unit(key_client, code=f"SDF-{name}{tag}", name=f"Förvaltning {name}", type="administration", parent_id=committee)
-        _unit(key_client, code=f"SDF-{name}{tag}-1", name=f"Enhet {name}", type="unit", parent_id=admin)
-        committees[name] = committee
+        specs += [
+            (f"committee {name}", f"SDN-{name}{tag}", f"Stadsdelsnämnd {name}", "district_committee", "city"),
+            (f"administration {name}", f"SDF-{name}{tag}", f"Förvaltning {name}", "administration", f"committee {name}"),
+            (f"unit {name}", f"SDF-{name}{tag}-1", f"Enhet {name}", "unit", f"administration {name}"),
+        ]
+    for key, code, unit_name, unit_type, parent in specs:
+        created = key_client.post("/goals/v1/organisation-units", json={
+            "code": code, "name": unit_name, "type": unit_type, "parent_id": ids.get(parent), "effective_date": "2016-01-01",
+        })
+        assert created.status_code == 201, created.text
+        ids[key] = created.json()["id"]
+    committees = {"A": ids["committee A"], "B": ids["committee B"]}
     indicator = key_client.post("/goals/v1/indicators", json={
         "code": f"NOJD-{tag}", "title": "Nöjda brukare", "unit_of_measure": "procent", "polarity": "higher_is_better",
     })
@@ -60,3 +54,4 @@ def test_a_committee_member_compares_committees_on_an_indicator_through_the_gate
     assert all(c["rank"] is None and c["reason"] == "no-figures" for c in others)
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     assert bad.json()["type"].endswith("weight-out-of-range")
+    key_client.close()

@@ -119,8 +119,8 @@ def generate_city(
     leaves_total = units - 1 - committees * (2 + DEPARTMENTS)
     if committees < 1 or leaves_total < committees * DEPARTMENTS:
         raise ValueError(f"{units} units are too few for {committees} committees with {DEPARTMENTS} departments each")
-    if indicators < VOLUME_INDICATORS + AREA_INDICATORS * 2 or indicators_per_unit < 2:
-        raise ValueError("too few indicators")
+    if indicators < VOLUME_INDICATORS + AREA_INDICATORS * 2 or not 2 <= indicators_per_unit <= indicators - VOLUME_INDICATORS:
+        raise ValueError(f"too few indicators: at least {VOLUME_INDICATORS + AREA_INDICATORS * 2}, and more than each unit reports")
 
     def unit(code: str, name: str, unit_type: str, parent: uuid.UUID | None) -> uuid.UUID:
         unit_id = new_id()
@@ -185,13 +185,14 @@ def generate_city(
     # Indicators.
     indicator_ids, polarity, volume_ids = [], [], []
     regular = indicators - VOLUME_INDICATORS
+    kolada_count = min(KOLADA_INDICATORS, regular)
     for i in range(indicators):
         indicator_id = new_id()
         indicator_ids.append(indicator_id)
         is_volume = i >= regular
         lower = not is_volume and i % 3 == 2
         polarity.append("lower_is_better" if lower else "higher_is_better")
-        kolada = i < KOLADA_INDICATORS
+        kolada = i < kolada_count
         if is_volume:
             volume_ids.append(indicator_id)
         city.add("indicators", (
@@ -212,7 +213,7 @@ def generate_city(
     pools = []
     for c in range(committees):
         pool = {i for year in years for _, area_index in committee_goals[(c, year)] for i in area_indicators[area_index]}
-        while len(pool) < max(POOL, indicators_per_unit):
+        while len(pool) < min(max(POOL, indicators_per_unit), regular):
             pool.add(rng.randrange(regular))
         pools.append(sorted(pool))
 
@@ -285,7 +286,7 @@ def generate_city(
                         deadline - timedelta(days=rng.randrange(0, 20)), False, f"manager-{index}",
                     ))
                     written["follow_ups"] += 1
-    for i in range(KOLADA_INDICATORS):
+    for i in range(kolada_count):
         for year in years:
             city.add("indicator_values", (
                 indicator_ids[i], city_id, f"{year}-VB", "T", 1, _dec(level[i], 1), None, None, True, "kolada", sha, GENERATOR,
@@ -295,7 +296,7 @@ def generate_city(
         "seed": seed, "committees": committees, "units": units, "leaf_units": len(leaf_units), "indicators": indicators,
         "goals": len(city.rows["goals"]), "years": list(years), **written,
         "city_id": str(city_id), "committee_ids": [str(row[0]) for row in committee_rows], "area_goal_ids": [str(a) for a in areas],
-        "kolada_split_kpis": [f"N{10001 + i}" for i in range(min(SPLIT_INDICATORS, KOLADA_INDICATORS))],
+        "kolada_split_kpis": [f"N{10001 + i}" for i in range(min(SPLIT_INDICATORS, kolada_count))],
         "kolada_ou_ids": [f"V15E{i + 1:09d}" for i in range(len(leaf_units))],
     }
     return city

@@ -6,6 +6,7 @@ January–August), ``2015-VB`` (verksamhetsberättelse, the whole year), ``2015-
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 PERIOD_PATTERN = r"^\d{4}(-(T1|T2|VB|0[1-9]|1[0-2]))?$"
@@ -24,6 +25,7 @@ class Period:
     end: date  # exclusive
 
 
+@lru_cache(maxsize=4096)  # an import file names few periods many times
 def parse_period(text: str) -> Period | None:
     """The period's days, or None when ``text`` is not a period."""
     text = text.strip().upper()

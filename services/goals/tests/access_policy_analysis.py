@@ -7,12 +7,7 @@ is read in its scope (admin and city controllers anywhere, goals keys).
 
 from collections.abc import Iterable, Mapping
 
-P = "_goals_v1_"
-KEYS = {"system:read", "system:write"}
-
-
-def _both(*roles: str) -> set[str]:
-    return {f"{role}:{where}" for role in roles for where in ("in", "out")}
+from access_policy_indicators import KEYS, P, _both
 
 
 def policy(roles: Iterable[str]) -> dict[str, set[str]]:

@@ -51,14 +51,7 @@ async def _rule(session: AsyncSession) -> rollup_rules.Rule:
 
 def fulfilment_of(rule: rollup_rules.Rule, counts: dict[str, int]) -> FulfilmentFigures:
     """The default roll-up rule over a unit-year's commitments, from their counts per verdict."""
-    inputs = [
-        rollup_rules.Input(
-            kind="commitment", id=None, title="", unit_id=None, verdict=None if verdict == "not_reported" else Assessment(verdict),
-            commitments_below=1,
-        )
-        for verdict, count in counts.items() for _ in range(count)
-    ]
-    figures = rollup_rules.compute(rule, inputs)
+    figures = rollup_rules.compute_counts(rule, {None if verdict == "not_reported" else verdict: n for verdict, n in counts.items()})
     return FulfilmentFigures(
         commitments=figures.total, fulfilled=figures.counts["fulfilled"], partly_fulfilled=figures.counts["partly_fulfilled"],
         not_fulfilled=figures.counts["not_fulfilled"], not_reported=figures.counts["not_reported"], coverage=figures.coverage,

@@ -105,24 +105,75 @@ async def lock_value_imports(session: AsyncSession) -> None:
 ValueKey = tuple[uuid.UUID, uuid.UUID, str, str]  # indicator, unit, period, gender
 
 
+# Keys travel as four parallel arrays joined with unnest: one statement for a whole file instead
+# of a row-value IN list per thousand keys (which PostgreSQL plans slowly and the driver binds
+# parameter by parameter).
+_KEYS = (
+    "unnest(CAST(:indicator_ids AS uuid[]), CAST(:unit_ids AS uuid[]), CAST(:periods AS text[]), CAST(:genders AS text[]))"
+    " AS k(indicator_id, unit_id, period, gender)"
+)
+_ON_KEY = "v.indicator_id = k.indicator_id AND v.unit_id = k.unit_id AND v.period = k.period AND v.gender = k.gender"
+
+
+def _key_arrays(keys: list[ValueKey]) -> dict[str, list]:
+    return {
+        "indicator_ids": [key[0] for key in keys], "unit_ids": [key[1] for key in keys],
+        "periods": [key[2] for key in keys], "genders": [key[3] for key in keys],
+    }
+
+
 async def current_values(session: AsyncSession, *, keys: list[ValueKey]) -> dict[ValueKey, Row]:
-    found: dict[ValueKey, Row] = {}
-    columns = tuple_(VALUES.c.indicator_id, VALUES.c.unit_id, VALUES.c.period, VALUES.c.gender)
-    for start in range(0, len(keys), 1000):  # keeps each statement's parameter list modest
-        rows = await session.execute(select(VALUES).where(VALUES.c.current, columns.in_(keys[start : start + 1000])))
-        found.update({(row.indicator_id, row.unit_id, row.period, row.gender): row for row in rows})
-    return found
+    if not keys:
+        return {}
+    rows = await session.execute(
+        text(
+            "SELECT v.indicator_id, v.unit_id, v.period, v.gender, v.version, v.value, v.count, v.status"
+            f" FROM {_KEYS} JOIN indicator_values AS v ON {_ON_KEY} AND v.current"
+        ),
+        _key_arrays(keys),
+    )
+    return {(row.indicator_id, row.unit_id, row.period, row.gender): row for row in rows}
+
+
+async def any_current(session: AsyncSession, *, indicator_ids: set[uuid.UUID], periods: set[str]) -> bool:
+    """Whether any value is in force for one of the indicators in one of the periods (a file of new
+    periods then needs no look-up of its keys)."""
+    return bool(await session.scalar(select(exists().where(
+        VALUES.c.current, VALUES.c.indicator_id.in_(indicator_ids), VALUES.c.period.in_(periods),
+    ))))
+
+
+async def count_current_from_file(session: AsyncSession, *, sha: str) -> int:
+    """Values in force that a file with this SHA-256 wrote."""
+    return await session.scalar(select(func.count()).select_from(VALUES).where(VALUES.c.current, VALUES.c.file_sha256 == sha))
 
 
 async def supersede(session: AsyncSession, *, keys: list[ValueKey]) -> None:
-    columns = tuple_(VALUES.c.indicator_id, VALUES.c.unit_id, VALUES.c.period, VALUES.c.gender)
-    for start in range(0, len(keys), 1000):
-        await session.execute(update(VALUES).where(VALUES.c.current, columns.in_(keys[start : start + 1000])).values(current=False))
+    if keys:
+        await session.execute(
+            text(f"UPDATE indicator_values AS v SET current = false FROM {_KEYS} WHERE v.current AND {_ON_KEY}"), _key_arrays(keys),
+        )
+
+
+_INSERTED = (
+    ("indicator_id", "uuid"), ("unit_id", "uuid"), ("period", "text"), ("gender", "text"), ("version", "integer"),
+    ("value", "numeric"), ("count", "integer"), ("status", "text"), ("current", "boolean"), ("source", "text"),
+    ("file_sha256", "text"), ("recorded_by", "text"),
+)
 
 
 async def insert_values(session: AsyncSession, *, rows: list[dict]) -> None:
-    if rows:
-        await session.execute(insert(VALUES), rows)
+    """One INSERT … SELECT FROM unnest(arrays) for the whole file (recorded_at: the default, now())."""
+    if not rows:
+        return
+    # In key order, so the B-tree indexes (all keyed on the indicator first) are filled page by page.
+    rows = sorted(rows, key=lambda row: (row["indicator_id"], row["unit_id"], row["period"], row["gender"]))
+    columns = ", ".join(name for name, _ in _INSERTED)
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _INSERTED)
+    await session.execute(
+        text(f"INSERT INTO indicator_values ({columns}) SELECT * FROM unnest({arrays})"),
+        {name: [row[name] for row in rows] for name, _ in _INSERTED},
+    )
 
 
 async def list_values(
