@@ -32,7 +32,11 @@ async def fixtures(api, org, harness):
     # The answered case has the named one's words, unit and category: it is flagged as a possible repeat.
     async with api.admin() as admin:
         answered_etag = (await admin.get(f"{P}/cases/{answered.json()['id']}")).headers["etag"]
-    return {"named": named, "answered": answered, "answered_etag": answered_etag, "open311_token": open311_token}
+        report = await admin.post(f"{P}/committees/{org['SDN-SPT']}/statistics-reports",
+                                  json={"period": "2015-VB", "registration_number": "SDN-SPT-2016/1"})
+        assert report.status_code == 201, report.text
+    return {"named": named, "answered": answered, "answered_etag": answered_etag, "open311_token": open311_token,
+            "report_id": report.json()["id"]}
 
 
 async def test_every_operation_admits_exactly_its_callers(api, org, harness, fixtures):
@@ -46,6 +50,8 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
     registrars = in_and_out("admin", "feedback_handler", "unit_manager", "controller") | {"system:write", "portal"}
     handlers = in_and_out("admin") | {"feedback_handler:in", "unit_manager:in"}
     configurers = in_and_out("admin") | {"controller:in", "committee:in"}
+    committee_readers = in_and_out("admin", "city_controller") | {
+        f"{role}:in" for role in ("feedback_handler", "unit_manager", "controller", "committee")}
     short_policy = {
         "create_case": registrars,
         "list_cases": in_and_out("admin", "city_controller", "feedback_handler", "unit_manager", "controller", "committee")
@@ -59,8 +65,10 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "list_category_routes": readers, "list_deadline_rules": readers,
         "set_category_route": configurers, "delete_category_route": configurers, "set_deadline_rule": configurers,
         "list_unit_guarantees": everyone,
-        "committee_statistics": in_and_out("admin", "city_controller") | {
-            f"{role}:in" for role in ("feedback_handler", "unit_manager", "controller", "committee")},
+        "committee_statistics": committee_readers, "rank_units": committee_readers,
+        "submit_statistics_report": configurers, "list_statistics_reports": committee_readers,
+        "get_statistics_report": committee_readers, "get_statistics_report_snapshot": committee_readers,
+        "get_statistics_report_xlsx": committee_readers, "get_statistics_report_csv": committee_readers,
         "list_escalations": in_and_out("admin", "city_controller") | {"unit_manager:in", "controller:in", "committee:in"},
         "list_organisation_units": readers, "get_organisation_unit": readers, "get_organisation_subtree": readers,
         "discovery": everyone, "list_services": everyone, "service_definition": everyone,
@@ -90,6 +98,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
         "set_deadline_rule": Call(json={"acknowledge_days": 2, "answer_days": 10}),
         "get_organisation_subtree": Call(path_params={"unit_id": org["SDN-SPT"]}),
         "create_request": Call(json={"service_code": "park"}),  # JSON is refused with a 400 once the caller may post
+        "submit_statistics_report": Call(json={"period": "2015-T1", "registration_number": "SDN-SPT-2015/9"}),
     }
     await check_access(
         harness, callers=callers,
@@ -99,7 +108,7 @@ async def test_every_operation_admits_exactly_its_callers(api, org, harness, fix
             "case_id": named.json()["id"], "registration_number": answered.json()["registration_number"],
             "service_request_id": named.json()["registration_number"], "token": fixtures["open311_token"],
             "code": "forskola", "service_code": "park", "category_code": "forskola", "committee_id": org["SDN-SPT"],
-            "unit_id": org["FSK-UGGLAN"], "format": "json",
+            "unit_id": org["FSK-UGGLAN"], "format": "json", "report_id": fixtures["report_id"],
         },
         not_found_denies={ids[name] for name in ("get_case", "list_redactions", "transition_case", "decide_repeat", "assess_promise", "transfer_case",
                                                  "redact_case", "set_legal_hold", "get_case_contact")},

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from servicekit.testing.access import operations
 
-from feedback.models import case_events, cases, categories
+from feedback.models import case_events, cases, categories, statistics_reports
 
 GARBAGE_PATHS = ["x", "%00", "0" * 300, "SYN-2026-" + "9" * 30, "ÅÄÖ", "00000000-0000-0000-0000-000000000000"]
 GARBAGE_BODIES = [
@@ -19,12 +19,13 @@ GARBAGE_QUERY = {"limit": "-1", "cursor": "!!", "status": "x", "start_date": "to
 
 async def test_garbage_never_makes_a_500_and_changes_nothing(api, org, harness):
     async def counts():
-        return [await harness.session.scalar(select(func.count()).select_from(table)) for table in (cases, case_events, categories)]
+        return [await harness.session.scalar(select(func.count()).select_from(table)) for table in (cases, case_events, categories, statistics_reports)]
 
     created = await api.create(unit_id=str(org["FSK-UGGLAN"]))
     real = {"case_id": created.json()["id"], "registration_number": created.json()["registration_number"],
             "code": "forskola", "committee_id": org["SDN-SPT"], "category_code": "forskola", "unit_id": org["FSK-UGGLAN"],
-            "service_code": "park", "service_request_id": created.json()["registration_number"], "token": "x", "format": "xml"}
+            "service_code": "park", "service_request_id": created.json()["registration_number"], "token": "x", "format": "xml",
+            "report_id": "00000000-0000-0000-0000-000000000000"}
     path_values = [{name: value for name in real} for value in GARBAGE_PATHS] + [real]
     before = await counts()
     failures = []

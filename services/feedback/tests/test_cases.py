@@ -186,6 +186,15 @@ async def test_the_resident_reads_and_rates_their_own_case_with_the_token(api, o
         bad = await anyone.post(f"{mine_path}/rating", json={"rating": 9}, headers={"Case-Token": token})
     assert rated.status_code == 200 and rated.json()["rating"] == 4 and rated.json()["answer"] == "Vi har lagat grinden."
     assert bad.status_code == 422
+    async with api.anonymous() as anyone:
+        twice = await anyone.post(f"{mine_path}/rating", json={"rating": 1, "comment": "Ändrat mig"}, headers={"Case-Token": token})
+        tokenless = await anyone.post(f"{mine_path}/rating", json={"rating": 1})
+        wrong_token = await anyone.post(f"{mine_path}/rating", json={"rating": 1}, headers={"Case-Token": token[:-2] + "xx"})
+        after = (await anyone.get(mine_path, headers={"Case-Token": token})).json()
+    assert twice.status_code == 409 and twice.json()["type"].endswith("/already-rated")
+    assert tokenless.status_code == wrong_token.status_code == 404
+    assert tokenless.headers["content-type"] == "application/problem+json"
+    assert after["rating"] == 4  # the first rating stands
 
 
 async def test_bad_input_is_a_problem_and_changes_nothing(api, org, harness):
