@@ -11,7 +11,6 @@ since spreading good examples between committees is the point.
 import uuid
 
 from contracts.awards import RoundAward
-from contracts.organisation import OrganisationUnitType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
@@ -24,12 +23,10 @@ from goals.commitments import service as commitments
 from goals.foreign_figures import repository
 from goals.foreign_figures.schemas import AwardResult, QualityOverview
 from goals.guarantees import service as guarantees
+from goals.guarantees.service import COMMITTEE_TYPES
 from goals.guarantees.repository import GUARANTEES
 from goals.models import org_tables
 
-COMMITTEE_TYPES = {
-    OrganisationUnitType.district_committee, OrganisationUnitType.specialist_committee, OrganisationUnitType.company_board,
-}
 # The order units are listed in below a committee: the levels of the tree, top down.
 KIND_ORDER = {"committee": 0, "administration": 1, "department": 2, "unit": 3, "contractor": 4}
 
