@@ -15,10 +15,10 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-import redis
-
 import httpx
+import orjson
 import pytest
+import redis
 from platform_support import create_units, unit_in, wait_until
 
 
@@ -124,8 +124,6 @@ def _figures(document: dict) -> dict:
 
 def _statistics_events(client: redis.Redis, stream: str, unit_ids: set[str], *, after: str = "-") -> list[tuple[bytes, dict]]:
     """(message id, fields) of feedback.unit-statistics.changed entries about ``unit_ids`` on the stream."""
-    import orjson
-
     found = []
     for message_id, fields in client.xrange(stream, min=after):
         envelope = orjson.loads(fields[b"event"])
@@ -181,8 +179,6 @@ def test_goals_complaint_figures_equal_feedbacks_after_a_burst_with_redeliveries
 
         # Feedback publishes the figures of every level; wait for the committee's to count the whole burst.
         def committee_published() -> bool:
-            import orjson
-
             return any(
                 orjson.loads(fields[b"event"])["data"]["statistics"]["cases"] == len(burst)
                 for _, fields in _statistics_events(client, stream, {units["committee"]}, after=start_id)
@@ -217,9 +213,7 @@ def test_goals_complaint_figures_equal_feedbacks_after_a_burst_with_redeliveries
     theirs = {unit["unit_id"]: unit for unit in own.json()["units"]}
     assert set(theirs) == ours
     newest = {}
-    import orjson
-
-    for _, fields in published:
+    for _, fields in _statistics_events(client, stream, ours, after=start_id):  # everything feedback published since
         statistics = orjson.loads(fields[b"event"])["data"]["statistics"]
         if statistics["period"] == period:
             newest[statistics["unit_id"]] = max(newest.get(statistics["unit_id"], 0), statistics["revision"])
