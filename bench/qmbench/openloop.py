@@ -66,8 +66,12 @@ def summarise(values_s: list[float]) -> dict[str, float]:
 
 
 async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: float, duration: float,
-                    warmup: float = 1.0, max_connections: int = 64, timeout: float = 5.0) -> OpenLoopResult:
-    """Send GET ``url`` at ``rate``/s for ``warmup`` + ``duration`` s; only the last ``duration`` counts."""
+                    warmup: float = 1.0, max_connections: int = 64, timeout: float = 5.0,
+                    urls: list[str] | None = None) -> OpenLoopResult:
+    """Send GET ``url`` at ``rate``/s for ``warmup`` + ``duration`` s; only the last ``duration`` counts.
+
+    With ``urls``, request ``i`` goes to ``urls[i % len(urls)]`` instead (e.g. a mix of searches).
+    """
     result = OpenLoopResult(label=label, url=url, rate=rate, duration_s=duration)
     loop = asyncio.get_running_loop()
     # Not loop.time(): uvloop's clock is libuv's cached millisecond clock.
@@ -81,11 +85,11 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout, auto_decompress=False,
                                      headers=headers, skip_auto_headers=("User-Agent",)) as session:
 
-        async def fire(scheduled: float, counted: bool) -> None:
+        async def fire(scheduled: float, counted: bool, target: str) -> None:
             if counted:
                 lags.append(now() - scheduled)
             try:
-                async with session.get(url) as response:
+                async with session.get(target) as response:
                     await response.read()
                     status = response.status
             except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
@@ -105,7 +109,7 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
             delay = scheduled - now()
             if delay > 0:
                 await asyncio.sleep(delay)
-            task = loop.create_task(fire(scheduled, i >= first_counted))
+            task = loop.create_task(fire(scheduled, i >= first_counted, urls[i % len(urls)] if urls else url))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         if tasks:
