@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from contracts.feedback import CaseKind, KindCount, PromiseNotKept
-from contracts.organisation import OrganisationUnitType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
