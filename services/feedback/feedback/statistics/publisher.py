@@ -57,12 +57,12 @@ async def publish_marked(session: AsyncSession, *, min_cell: int, batch: int, no
         return 0, 0
     marks = await repository.take_dirty(session, limit=batch)
     todo: dict = defaultdict(set)
-    for committee_id, received_on in marks:
-        todo[committee_id].update(periods.containing(received_on))
+    for committee_id, earliest, _ in marks:
+        todo[committee_id].update(periods.containing(earliest))
     published = 0
     for committee_id, marked in todo.items():
         for period in sorted(marked, key=lambda p: (p.year, p.part)):
             computed = await service.compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
             published += await publish_committee(session, computed)
             await service.store(session, computed)
-    return len(marks), published
+    return sum(row.marks for row in marks), published

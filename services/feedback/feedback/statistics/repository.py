@@ -109,15 +109,25 @@ async def promises_not_kept(session: AsyncSession, *, committee_id: uuid.UUID, s
     return list(await session.execute(_PROMISES, {"committee_id": committee_id, "start": start, "end": end}))
 
 
-async def take_dirty(session: AsyncSession, *, limit: int) -> list:
-    """Claims and removes marks (other workers skip the locked ones); the caller's transaction
-    keeps them claimed until it commits, and a failure puts them back."""
-    claimed = select(statistics_dirty.c.id).order_by(statistics_dirty.c.id).limit(limit).with_for_update(skip_locked=True)
-    result = await session.execute(
-        delete(statistics_dirty).where(statistics_dirty.c.id.in_(claimed.scalar_subquery()))
-        .returning(statistics_dirty.c.committee_id, statistics_dirty.c.received_on)
+_TAKE = text("""
+    WITH taken AS (
+        -- By the array of ids, found through the primary key: a join with the claimed rows could be
+        -- planned as a nested loop over the whole table (fresh marks have no statistics).
+        DELETE FROM statistics_dirty WHERE id = ANY(ARRAY(
+            SELECT id FROM statistics_dirty ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+        )) RETURNING committee_id, received_on
     )
-    return list(result)
+    SELECT committee_id, min(received_on) AS earliest, count(*) AS marks
+    FROM taken GROUP BY committee_id, extract(year FROM received_on)
+""")
+
+
+async def take_dirty(session: AsyncSession, *, limit: int) -> list:
+    """Claims and removes up to ``limit`` marks (other workers skip the locked ones), as one row
+    per committee and year with the earliest day marked (it falls in every period a later one
+    does) and how many marks it stands for. The caller's transaction keeps them claimed until it
+    commits; a failure puts them back."""
+    return list(await session.execute(_TAKE, {"limit": limit}))
 
 
 async def published(session: AsyncSession, *, unit_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, tuple[int, dict]]:
