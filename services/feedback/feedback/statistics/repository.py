@@ -114,7 +114,7 @@ _TAKE = text("""
         -- By the array of ids, found through the primary key: a join with the claimed rows could be
         -- planned as a nested loop over the whole table (fresh marks have no statistics).
         DELETE FROM statistics_dirty WHERE id = ANY(ARRAY(
-            SELECT id FROM statistics_dirty ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+            SELECT id FROM statistics_dirty WHERE committee_id = :committee_id ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
         )) RETURNING committee_id, received_on
     )
     SELECT committee_id, min(received_on) AS earliest, count(*) AS marks
@@ -122,12 +122,16 @@ _TAKE = text("""
 """)
 
 
-async def take_dirty(session: AsyncSession, *, limit: int) -> list:
-    """Claims and removes up to ``limit`` marks (other workers skip the locked ones), as one row
-    per committee and year with the earliest day marked (it falls in every period a later one
+async def marked_committees(session: AsyncSession) -> list[uuid.UUID]:
+    return list(await session.scalars(select(statistics_dirty.c.committee_id).distinct()))
+
+
+async def take_dirty(session: AsyncSession, *, committee_id: uuid.UUID, limit: int) -> list:
+    """Claims and removes up to ``limit`` marks of the committee (other workers skip the locked
+    ones), as one row per year with the earliest day marked (it falls in every period a later one
     does) and how many marks it stands for. The caller's transaction keeps them claimed until it
     commits; a failure puts them back."""
-    return list(await session.execute(_TAKE, {"limit": limit}))
+    return list(await session.execute(_TAKE, {"committee_id": committee_id, "limit": limit}))
 
 
 async def published(session: AsyncSession, *, unit_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, tuple[int, dict]]:
