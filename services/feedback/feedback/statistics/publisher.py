@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.events.outbox import EventPublisher
 
-from feedback.statistics import periods, repository, service
+from feedback.statistics import repository, service
 
 publisher = EventPublisher("feedback")
 LOCK_KEY = 0x46_42_53_54  # "FBST", with the committee's hash as the second key
@@ -62,12 +62,10 @@ async def publish_marked(
     if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY, func.hashtext(str(committee_id))))):
         return 0, 0  # another worker is at this committee
     marks = await repository.take_dirty(session, committee_id=committee_id, limit=batch)
-    marked: set = set()
-    for _, earliest, _ in marks:
-        marked.update(periods.containing(earliest))
     published = 0
-    for period in sorted(marked, key=lambda p: (p.year, p.part)):
-        computed = await service.compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
-        published += await publish_committee(session, computed)
-        await service.store(session, computed)
+    # The year's periods are protected together, so a change in one may move suppression in another.
+    for year in sorted({earliest.year for _, earliest, _ in marks}):
+        for computed in (await service.compute_year(session, committee_id=committee_id, year=year, min_cell=min_cell)).values():
+            published += await publish_committee(session, computed)
+            await service.store(session, computed)
     return sum(row.marks for row in marks), published

@@ -42,12 +42,15 @@ _COUNTS = """
     coalesce(sum(rating), 0) AS rating_sum,
     count(*) FILTER (WHERE overdue) AS overdue
 """
-GROUPING_SETS = (
+# Every set per tertial (1: Jan–Apr, 2: May–Aug, 3: Sep–Dec), so one pass gives T1, T2 and VB.
+GROUPING_SETS = tuple((*columns, "tertial") for columns in (
     ("unit_id", "kind"), ("category_code",), ("channel",), ("status",),
     ("unit_id", "ack_days"), ("unit_id", "answer_days"), ("category_code", "ack_days"), ("category_code", "answer_days"),
     ("channel", "ack_days"), ("channel", "answer_days"), ("kind", "ack_days"), ("kind", "answer_days"),
-)
-GROUPED = ("unit_id", "kind", "category_code", "channel", "status", "ack_days", "answer_days")
+))
+GROUPED = ("unit_id", "kind", "category_code", "channel", "status", "ack_days", "answer_days", "tertial")
+_TERTIAL = """CASE WHEN extract(month FROM c.received_at AT TIME ZONE 'Europe/Stockholm') <= 4 THEN 1
+                WHEN extract(month FROM c.received_at AT TIME ZONE 'Europe/Stockholm') <= 8 THEN 2 ELSE 3 END"""
 _FIGURES = text(f"""
 SELECT grouping({", ".join(GROUPED)}) AS grouping_bits, {", ".join(GROUPED)}, {_COUNTS}
 FROM (
@@ -57,7 +60,8 @@ FROM (
            r.decision AS repeat_decision, r.case_id IS NOT NULL AS repeat_flagged, coalesce(b.broken, false) AS broken,
            (c.status = 'received' AND c.acknowledge_due < :today)
              OR (c.status IN ('received', 'acknowledged', 'assigned', 'in_progress', 'reopened') AND c.answer_due < :today)
-             AS overdue
+             AS overdue,
+           {_TERTIAL} AS tertial
     FROM cases c
     LEFT JOIN case_repeats r ON r.case_id = c.id
     LEFT JOIN broken_promise_assessments b ON b.case_id = c.id
@@ -66,17 +70,19 @@ FROM (
 GROUP BY GROUPING SETS ({", ".join("(" + ", ".join(columns) + ")" for columns in GROUPING_SETS)})
 """)
 
-_PROMISES = text("""
-    SELECT c.unit_id, b.guarantee_id, b.promise_id, count(*) AS cases
+_PROMISES = text(f"""
+    SELECT c.unit_id, b.guarantee_id, b.promise_id, {_TERTIAL} AS tertial, count(*) AS cases
     FROM cases c JOIN broken_promise_assessments b ON b.case_id = c.id AND b.broken
     WHERE c.committee_id = :committee_id AND c.received_at >= :start AND c.received_at < :end
-    GROUP BY c.unit_id, b.guarantee_id, b.promise_id
+    GROUP BY 1, 2, 3, 4
 """)
 
 
 def grouped_by(grouping_bits: int) -> tuple[str, ...]:
-    """The columns a row of the grouping sets is grouped by (a bit is set for each column not grouped)."""
-    return tuple(column for position, column in enumerate(GROUPED) if not grouping_bits & (1 << (len(GROUPED) - 1 - position)))
+    """The columns besides the tertial a row of the grouping sets is grouped by (a bit is set for
+    each column not grouped)."""
+    return tuple(column for position, column in enumerate(GROUPED)
+                 if column != "tertial" and not grouping_bits & (1 << (len(GROUPED) - 1 - position)))
 
 
 @dataclass(frozen=True)
