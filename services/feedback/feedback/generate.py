@@ -778,6 +778,9 @@ async def insert_year(connection, generated: GeneratedYear, *, sealed_contact: b
         await connection.execute("SET LOCAL synchronous_commit = off")  # a generator's load; nothing is lost but the last moment on a crash
         foreign_keys = await _drop_foreign_keys(connection, FK_TABLES)
         indexes = await _drop_plain_indexes(connection, FK_TABLES)
+        # The statistics' trigger would leave a mark per case; one per committee says the same (below).
+        marks = await connection.fetchval("SELECT to_regclass('statistics_dirty') IS NOT NULL")
+        await connection.execute("ALTER TABLE cases DISABLE TRIGGER USER")
         numbers = await connection.fetch("SELECT nextval('case_number_seq') AS n FROM generate_series(1, $1)", len(generated.cases))
         by_number = sorted(row["n"] for row in numbers)
         rows = []
@@ -808,6 +811,13 @@ async def insert_year(connection, generated: GeneratedYear, *, sealed_contact: b
                     [(*a[:6], _ts(a[6]), a[7]) for a in generated.assessments])
         await _copy(connection, counts, "escalations", ("case_id", "deadline", "due", "unit_id", "escalated_at"),
                     [(*e[:4], _ts(e[4])) for e in generated.escalations])
+        await connection.execute("ALTER TABLE cases ENABLE TRIGGER USER")
+        if marks:  # a case received on 1 January counts in every period of the year: the worker recomputes them all
+            await connection.executemany(
+                "INSERT INTO statistics_dirty (committee_id, received_on) VALUES ($1, $2)",
+                [(committee.id, date(generated.year, 1, 1)) for committee in generated.committees],
+            )
+            counts["statistics_marks"] = len(generated.committees)
         started = time.monotonic()
         for definition in indexes:  # built once, sorted, instead of kept up to date row by row
             await connection.execute(definition)
