@@ -61,6 +61,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                         help="run only the feedback scenarios (the platform, no GET/propagation/awards steps) and update "
                              "their row in --output, others kept")
     parser.add_argument("--feedback-cases", type=int, default=200_000, help="cases in the generated feedback year")
+    parser.add_argument("--feedback-propagation-rate", type=float, default=200.0, help="cases per second (propagation to goals)")
+    parser.add_argument("--feedback-propagation-duration", type=float, default=5.0, help="seconds of cases (propagation to goals)")
     args = parser.parse_args(argv)
     if args.rounds < 1 or not 1 <= args.duration / args.rounds <= 55 or not 1 <= args.warmup <= 55:
         parser.error("a segment (--duration / --rounds) and the warm-up must each be 1-55 s "

@@ -125,6 +125,11 @@ cases = Table(
     Index("ix_cases_unit_received", "unit_id", "received_at"),
     Index("ix_cases_committee_received", "committee_id", "received_at"),
     Index("ix_cases_received", "received_at"),
+    # The statistics read a committee's period with these columns: index-only at city scale (migration 0008).
+    Index("ix_cases_committee_statistics", "committee_id", "received_at", postgresql_include=[
+        "id", "unit_id", "kind", "channel", "category_code", "status", "rating", "acknowledged_at", "answered_at",
+        "acknowledge_due", "answer_due",
+    ]),
     Index("ix_cases_submitted_by", "submitted_by", "received_at"),
 )
 
