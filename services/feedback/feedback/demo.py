@@ -6,8 +6,11 @@ rule, then about 200 cases of every kind and channel spread over the last four m
 through the lifecycle to every state with answers and measures, some transferred by the
 central intake, some left overdue, about a third anonymous. The earlier cases come in as an
 import from the previous register (a ``system`` key may record when a case arrived); a few
-arrive fresh through Open311. Idempotent: categories and routes are set by code, and cases are
-loaded only into an empty register.
+arrive fresh through Open311. For the committee's follow-up, the first tertial of 2015 comes from
+the previous register too (its cases as they were received, without their handling), and the
+committee's controller submits the 2015-T1 feedback report, frozen, so its XLSX can be downloaded.
+Idempotent: categories and routes are set by code, cases are loaded only into an empty register,
+and the report is submitted only if the period has none.
 """
 
 import random
@@ -22,6 +25,9 @@ from feedback.deadlines.calendar import STOCKHOLM
 SEED_COMMITTEE = "SDN-SPT"
 CASE_COUNT = 200
 OPEN311_COUNT = 12
+HISTORY_COUNT = 100  # received January–April 2015, from the previous register
+REPORT_PERIOD = "2015-T1"
+REPORT_NUMBER = "SDN-SPT 2015/0412"
 
 CATEGORIES = (
     ("forskola", "Förskola", "Synpunkter på förskolan: pedagogik, mat, lokaler, bemötande.", "Utbildning", ("förskola", "barn")),
@@ -108,9 +114,33 @@ async def load(api) -> None:
             json={"acknowledge_days": 1, "answer_days": 5},
         ), 200)
     async with api.client(roles=("admin",), subject="demo-admin") as admin:
-        if (await _expect(await admin.get("/feedback/v1/cases", params={"limit": 1}), 200)).json()["items"]:
-            return  # the register is not empty: cases were loaded before
-    await _load_cases(api, units)
+        empty = not (await _expect(await admin.get("/feedback/v1/cases", params={"limit": 1}), 200)).json()["items"]
+    if empty:  # otherwise cases were loaded before
+        await _load_cases(api, units)
+    await _submit_report(api, units)
+
+
+def history() -> list[dict]:
+    """The 2015-T1 cases of the previous register, from their own seeded generator."""
+    rng = random.Random(20150101)
+    start = datetime(2015, 1, 2, 8, tzinfo=STOCKHOLM)
+    bodies = []
+    for n in range(HISTORY_COUNT):
+        kind, channel = _pick(rng, KINDS), _pick(rng, CHANNELS)
+        received = start + timedelta(days=rng.randint(0, 117), minutes=rng.randint(0, 540))
+        bodies.append({"kind": kind, "channel": channel, "category_code": rng.choice([c[0] for c in CATEGORIES]),
+                       "description": f"{rng.choice(TEXTS[kind])} (ärende {n + 1} i det tidigare registret)",
+                       "privacy": "anonymous", "received_at": received.isoformat()})
+    return bodies
+
+
+async def _submit_report(api, units: dict[str, str]) -> None:
+    committee = units[SEED_COMMITTEE]
+    path = f"/feedback/v1/committees/{committee}/statistics-reports"
+    async with api.client(roles=("controller",), org=(committee,), subject="demo-controller") as controller:
+        if (await _expect(await controller.get(path, params={"period": REPORT_PERIOD}), 200)).json():
+            return
+        await _expect(await controller.post(path, json={"period": REPORT_PERIOD, "registration_number": REPORT_NUMBER}), 201)
 
 
 async def _load_categories(admin: httpx.AsyncClient) -> None:
@@ -186,6 +216,11 @@ async def _load_cases(api, units: dict[str, str]) -> None:
     handler = api.client(roles=("feedback_handler",), org=(units["SDF-SPT"],), subject="demo-handlaggare")
     intake = api.client(roles=("feedback_handler",), org=(units["STHLM"],), subject="demo-registrator")
     async with importer, handler, intake:
+        for body in history():
+            created = await _expect(await importer.post("/feedback/v1/cases", json=body | {"committee_id": units[SEED_COMMITTEE]}), 201)
+            if created.json()["unit_id"] == units["STHLM"]:
+                await _step(intake, created.json()["id"], created.headers["etag"], "transfer",
+                            {"unit_id": units["SDF-SPT-STAB-MBK"], "reason": "Överlämnas till rätt enhet"})
         ids: list[str] = []
         for case in cases:
             created = await _expect(await importer.post(

@@ -121,6 +121,13 @@ cases = Table(
     Column("submitted_by_kind", String(20), nullable=False),
     Column("resident_token_sha256", String(64), nullable=False, unique=True),
     Column("open311_token", String(64), nullable=False, unique=True),
+    # Kept by the trigger ``cases_working_days`` from the times above (migration 0007), for the
+    # statistics: Swedish working days from receipt to acknowledgement and to answer, and whether
+    # each came by its deadline. Null until acknowledged or answered.
+    Column("acknowledged_working_days", SmallInteger, nullable=True),
+    Column("answered_working_days", SmallInteger, nullable=True),
+    Column("acknowledged_in_time", Boolean, nullable=True),
+    Column("answered_in_time", Boolean, nullable=True),
     CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
     Index("ix_cases_unit_received", "unit_id", "received_at"),
     Index("ix_cases_committee_received", "committee_id", "received_at"),
@@ -131,6 +138,8 @@ cases = Table(
         "acknowledge_due", "answer_due",
     ]),
     Index("ix_cases_submitted_by", "submitted_by", "received_at"),
+    # The few cases naming a promise, for the statistics' promise details without a scan.
+    Index("ix_cases_committee_promise", "committee_id", "received_at", postgresql_where=text("guarantee_promise_id IS NOT NULL")),
 )
 
 # Every change of status or unit, with who, when and why (händelselogg).
@@ -272,6 +281,24 @@ statistics_dirty = Table(
     Column("committee_id", UUID(as_uuid=True), nullable=False),
     Column("received_on", Date, nullable=False),
     Column("marked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_statistics_dirty_committee", "committee_id", "received_on"),
+)
+
+# A committee's statistics of a period as the worker last computed them (the rendered document,
+# and which of its promise cells are suppressed), served while nothing has changed since: no mark
+# of the committee in the period, the same day (overdue counts move with it), the same tree and
+# minimum cell size. Otherwise the statistics are computed on the request.
+committee_statistics = Table(
+    "committee_statistics",
+    metadata,
+    Column("committee_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("min_cell", Integer, nullable=False),
+    Column("computed_on", Date, nullable=False),
+    Column("tree_digest", String(64), nullable=False),
+    Column("document", JSONB, nullable=False),
+    Column("hidden_promises", JSONB, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
 )
 
 # The unit statistics last published per unit and period (feedback.unit-statistics.changed), with

@@ -13,7 +13,7 @@ from servicekit.events.envelope import Envelope
 from servicekit.orgtree import org_event_handlers
 
 from feedback.deadlines.calendar import STOCKHOLM
-from feedback.demo import CASE_COUNT, OPEN311_COUNT, load, plan
+from feedback.demo import CASE_COUNT, HISTORY_COUNT, OPEN311_COUNT, REPORT_NUMBER, REPORT_PERIOD, load, plan
 from feedback.models import cases, org_tables
 from feedback.open311.mapping import CLOSED
 
@@ -39,7 +39,7 @@ async def test_the_demo_fills_the_seed_committee_with_cases_in_every_state(harne
     await load(harness)
     rows = (await harness.session.execute(select(cases.c.kind, cases.c.channel, cases.c.status, cases.c.privacy,
                                                  cases.c.committee_id, cases.c.answer))).all()
-    assert len(rows) == CASE_COUNT + OPEN311_COUNT
+    assert len(rows) == CASE_COUNT + OPEN311_COUNT + HISTORY_COUNT
     assert {row.kind for row in rows} == {"complaint", "suggestion", "praise", "question"}
     assert {row.channel for row in rows} == {"portal", "open311", "phone", "letter", "e_mail", "in_person"}
     assert {row.status for row in rows} >= {"received", "acknowledged", "assigned", "in_progress", "answered", "closed",
@@ -57,8 +57,19 @@ async def test_the_demo_fills_the_seed_committee_with_cases_in_every_state(harne
         public = (await anyone.get("/open311/v2/requests.json")).json()
     assert len(public) > 100 and any(item["status"] == CLOSED for item in public)
 
+    # The committee's follow-up: statistics of 2015-T1 and its submitted report, downloadable as XLSX.
+    async with harness.client(roles=["controller"], org=[ids["SDN-SPT"]]) as controller:
+        statistics = (await controller.get(f"/feedback/v1/committees/{ids['SDN-SPT']}/statistics", params={"period": REPORT_PERIOD})).json()
+        reports = (await controller.get(f"/feedback/v1/committees/{ids['SDN-SPT']}/statistics-reports")).json()
+        workbook = await controller.get(f"/feedback/v1/statistics-reports/{reports[0]['id']}/snapshot.xlsx")
+    assert statistics["received"] == HISTORY_COUNT and len(statistics["units"]) > 5
+    assert [(r["period"], r["registration_number"], r["status"]) for r in reports] == [(REPORT_PERIOD, REPORT_NUMBER, "submitted")]
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+
     await load(harness)  # a second run adds nothing
-    assert await harness.session.scalar(select(func.count()).select_from(cases)) == CASE_COUNT + OPEN311_COUNT
+    async with harness.client(roles=["controller"], org=[ids["SDN-SPT"]]) as controller:
+        assert len((await controller.get(f"/feedback/v1/committees/{ids['SDN-SPT']}/statistics-reports")).json()) == 1
+    assert await harness.session.scalar(select(func.count()).select_from(cases)) == CASE_COUNT + OPEN311_COUNT + HISTORY_COUNT
 
 
 def test_the_demo_is_deterministic():

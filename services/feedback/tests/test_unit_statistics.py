@@ -82,3 +82,21 @@ async def test_a_transfer_to_another_committee_changes_both(api, org, harness, s
     latest = {e["unit_id"]: e for e in await statistics_worker.published()}
     assert latest[str(org["SDN-SPT"])]["cases"] == 0 and latest[str(org["SDN-SPT"])]["revision"] == 2
     assert latest[str(org["SDN-BRO"])]["cases"] == 1 and latest[str(org["BRO-PARK"])]["revision"] == 1
+
+
+async def test_the_statistics_the_worker_stored_are_served_until_a_case_changes(api, org, harness, statistics_worker):
+    from feedback.models import committee_statistics
+
+    harness.app.state.statistics_min_cell = 1
+    path = f"{P}/committees/{org['SDN-SPT']}/statistics"
+    for number in range(3):
+        await api.create(unit_id=str(org["FSK-UGGLAN"]), description=f"Lampan {number} {'l' * number}")
+    async with api.staff("SDN-SPT", roles=["controller"]) as controller:
+        live = (await controller.get(path)).json()
+        await statistics_worker.run()
+        assert await harness.session.scalar(select(committee_statistics.c.period)) is not None
+        stored = (await controller.get(path)).json()
+        assert stored == live | {"computed_at": stored["computed_at"]} and stored["received"] == 3
+        await api.create(unit_id=str(org["FSK-BJORKEN"]), description="Ny synpunkt om något annat")
+        # The worker has not run: the mark says the stored figures are old, so they are computed now.
+        assert (await controller.get(path)).json()["received"] == 4

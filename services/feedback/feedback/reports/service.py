@@ -57,8 +57,7 @@ async def submit(
             raise ProblemError(422, "A correction says why (correction_reason).", kind="reason-missing", field="correction_reason")
     if await repository.by_registration_number(session, registration_number=data.registration_number):
         raise ProblemError(409, f"A report is already registered as {data.registration_number}.", kind="registration-number-taken")
-    computed = await statistics.compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
-    figures = statistics.render(computed, promises=await statistics.promise_details(session, computed))
+    figures = await statistics.current(session, committee_id=committee_id, period=period, min_cell=min_cell)
     report_id = uuid.uuid4()
     document = {
         "snapshot_version": SNAPSHOT_VERSION, "report_id": str(report_id), "title": f"Synpunkter och klagomål {period.name}",

@@ -64,4 +64,5 @@ async def publish_marked(session: AsyncSession, *, min_cell: int, batch: int, no
         for period in sorted(marked, key=lambda p: (p.year, p.part)):
             computed = await service.compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
             published += await publish_committee(session, computed)
+            await service.store(session, computed)
     return len(marks), published

@@ -1,104 +1,82 @@
-"""SQL of the statistics: one aggregation over a committee's cases of a period.
-
-Working days come from the ``working_days`` calendar (ordinals of Swedish working days): the
-working days from receipt to acknowledgement are the ordinal of the day acknowledged less the
-ordinal of the day received, in Europe/Stockholm. The units' figures at every level come from
-joining the cases to (ancestor, unit) pairs of the committee's tree; the committee's own and the
-breakdowns by category, kind, channel and status from grouping sets over the same cases.
-"""
+"""SQL of the statistics: one aggregation over a committee's cases of a period."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, delete, func, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
+from sqlalchemy import Row, and_, delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.orgtree import subtree_cte
 
-from feedback.models import broken_promise_assessments, cases, guarantee_promises, org_tables, statistics_dirty, unit_statistics
+from feedback.models import (
+    broken_promise_assessments,
+    cases,
+    committee_statistics,
+    guarantee_promises,
+    org_tables,
+    statistics_dirty,
+    unit_statistics,
+)
 
-KINDS = ("complaint", "suggestion", "praise", "question")
-
-_AGGREGATES = """
+# One pass over the committee's cases of the period (index on committee and receipt). Working days
+# to acknowledgement and to answer, and whether each was in time, are kept on the case by the
+# trigger ``cases_working_days`` (from the ``working_days`` calendar), so nothing is joined here
+# but the repeat flags and the promise assessments. The additive counts come per leaf unit and
+# kind and per category, channel and status; the working days as histograms (whole days, so a
+# percentile is exact from the counts) per leaf unit and per category, channel and kind. The
+# service rolls the leaf units up the organisation, each level's percentiles from its summed
+# histogram, so the levels cost no second look at the cases.
+_COUNTS = """
     count(*) AS cases,
-    count(*) FILTER (WHERE kind = 'complaint') AS kind_complaint,
-    count(*) FILTER (WHERE kind = 'suggestion') AS kind_suggestion,
-    count(*) FILTER (WHERE kind = 'praise') AS kind_praise,
-    count(*) FILTER (WHERE kind = 'question') AS kind_question,
     count(ack_days) AS acknowledged,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY ack_days) AS median_ack,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY ack_days) AS p90_ack,
     count(*) FILTER (WHERE ack_in_time) AS acknowledged_in_time,
     count(answer_days) AS answered,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY answer_days) AS median_answer,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY answer_days) AS p90_answer,
     count(*) FILTER (WHERE answer_in_time) AS answered_in_time,
     count(*) FILTER (WHERE broken) AS not_kept,
-    count(*) FILTER (WHERE repeat_confirmed) AS repeats,
+    count(*) FILTER (WHERE repeat_decision = 'confirmed') AS repeats,
     count(*) FILTER (WHERE repeat_flagged) AS repeats_flagged,
-    count(*) FILTER (WHERE repeat_dismissed) AS repeats_dismissed,
+    count(*) FILTER (WHERE repeat_decision = 'dismissed') AS repeats_dismissed,
     count(rating) AS ratings,
-    avg(rating)::float AS rating_mean,
+    coalesce(sum(rating), 0) AS rating_sum,
     count(*) FILTER (WHERE overdue) AS overdue
 """
-
-_BASE = """
-WITH base AS MATERIALIZED (
+GROUPING_SETS = (
+    ("unit_id", "kind"), ("category_code",), ("channel",), ("status",),
+    ("unit_id", "ack_days"), ("unit_id", "answer_days"), ("category_code", "ack_days"), ("category_code", "answer_days"),
+    ("channel", "ack_days"), ("channel", "answer_days"), ("kind", "ack_days"), ("kind", "answer_days"),
+)
+GROUPED = ("unit_id", "kind", "category_code", "channel", "status", "ack_days", "answer_days")
+_FIGURES = text(f"""
+SELECT grouping({", ".join(GROUPED)}) AS grouping_bits, {", ".join(GROUPED)}, {_COUNTS}
+FROM (
     SELECT c.unit_id, c.kind, c.channel, c.category_code, c.status, c.rating,
-           wa.ordinal - wr.ordinal AS ack_days,
-           wn.ordinal - wr.ordinal AS answer_days,
-           wa.day <= c.acknowledge_due AS ack_in_time,
-           wn.day <= c.answer_due AS answer_in_time,
-           r.decision = 'confirmed' AS repeat_confirmed,
-           r.case_id IS NOT NULL AS repeat_flagged,
-           r.decision = 'dismissed' AS repeat_dismissed,
-           coalesce(b.broken, false) AS broken,
+           c.acknowledged_working_days AS ack_days, c.answered_working_days AS answer_days,
+           c.acknowledged_in_time AS ack_in_time, c.answered_in_time AS answer_in_time,
+           r.decision AS repeat_decision, r.case_id IS NOT NULL AS repeat_flagged, coalesce(b.broken, false) AS broken,
            (c.status = 'received' AND c.acknowledge_due < :today)
              OR (c.status IN ('received', 'acknowledged', 'assigned', 'in_progress', 'reopened') AND c.answer_due < :today)
              AS overdue
     FROM cases c
-    JOIN working_days wr ON wr.day = (c.received_at AT TIME ZONE 'Europe/Stockholm')::date
-    LEFT JOIN working_days wa ON wa.day = (c.acknowledged_at AT TIME ZONE 'Europe/Stockholm')::date
-    LEFT JOIN working_days wn ON wn.day = (c.answered_at AT TIME ZONE 'Europe/Stockholm')::date
     LEFT JOIN case_repeats r ON r.case_id = c.id
     LEFT JOIN broken_promise_assessments b ON b.case_id = c.id
     WHERE c.committee_id = :committee_id AND c.received_at >= :start AND c.received_at < :end
-), tree AS (
-    SELECT * FROM unnest(:ancestors, :units) AS t(ancestor, unit_id)
-)
-"""
-
-_UNITS = f"SELECT 'unit' AS dimension, t.ancestor::text AS key, {_AGGREGATES} FROM base JOIN tree t USING (unit_id) GROUP BY t.ancestor"
-_DIMENSIONS = f"""
-SELECT CASE WHEN grouping(category_code) = 0 THEN 'category' WHEN grouping(kind) = 0 THEN 'kind'
-            WHEN grouping(channel) = 0 THEN 'channel' WHEN grouping(status) = 0 THEN 'status' ELSE 'total' END AS dimension,
-       coalesce(category_code, kind, channel, status, '') AS key, {_AGGREGATES}
-FROM base GROUP BY GROUPING SETS ((), (category_code), (kind), (channel), (status))
-"""
-_TOTAL = f"SELECT 'total' AS dimension, '' AS key, {_AGGREGATES} FROM base"
-_UUIDS = ARRAY(UUID(as_uuid=True))
-_FIGURES = text(_BASE + _UNITS + " UNION ALL " + _DIMENSIONS).bindparams(
-    bindparam("ancestors", type_=_UUIDS), bindparam("units", type_=_UUIDS),
-)
-_UNITS_ONLY = text(_BASE + _UNITS + " UNION ALL " + _TOTAL).bindparams(
-    bindparam("ancestors", type_=_UUIDS), bindparam("units", type_=_UUIDS),
-)
+) AS base
+GROUP BY GROUPING SETS ({", ".join("(" + ", ".join(columns) + ")" for columns in GROUPING_SETS)})
+""")
 
 _PROMISES = text("""
-    SELECT t.ancestor AS unit_id, b.guarantee_id, b.promise_id, count(*) AS cases
-    FROM cases c
-    JOIN broken_promise_assessments b ON b.case_id = c.id AND b.broken
-    JOIN unnest(:ancestors, :units) AS t(ancestor, unit_id) ON t.unit_id = c.unit_id
-    WHERE c.committee_id = :committee_id AND c.received_at >= :start AND c.received_at < :end
-    GROUP BY t.ancestor, b.guarantee_id, b.promise_id
-    UNION ALL
-    SELECT NULL, b.guarantee_id, b.promise_id, count(*)
+    SELECT c.unit_id, b.guarantee_id, b.promise_id, count(*) AS cases
     FROM cases c JOIN broken_promise_assessments b ON b.case_id = c.id AND b.broken
     WHERE c.committee_id = :committee_id AND c.received_at >= :start AND c.received_at < :end
-    GROUP BY b.guarantee_id, b.promise_id
-""").bindparams(bindparam("ancestors", type_=_UUIDS), bindparam("units", type_=_UUIDS))
+    GROUP BY c.unit_id, b.guarantee_id, b.promise_id
+""")
+
+
+def grouped_by(grouping_bits: int) -> tuple[str, ...]:
+    """The columns a row of the grouping sets is grouped by (a bit is set for each column not grouped)."""
+    return tuple(column for position, column in enumerate(GROUPED) if not grouping_bits & (1 << (len(GROUPED) - 1 - position)))
 
 
 @dataclass(frozen=True)
@@ -119,35 +97,16 @@ async def committee_tree(session: AsyncSession, *, committee_id: uuid.UUID, on: 
     return [TreeUnit(*row) for row in rows]
 
 
-def _pairs(tree: list[TreeUnit]) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
-    """(ancestor, unit) for every unit and each unit at or above it, below the committee's root."""
-    parent = {unit.unit_id: unit.parent_id for unit in tree}
-    ancestors, units = [], []
-    for unit in tree:
-        current = unit.unit_id
-        while current in parent:
-            ancestors.append(current)
-            units.append(unit.unit_id)
-            current = parent[current]
-    return ancestors, units
+async def figures(session: AsyncSession, *, committee_id: uuid.UUID, start: datetime, end: datetime, today: date) -> list:
+    # A short query over many rows: compiling it (JIT) costs more than it saves.
+    await session.execute(text("SET LOCAL jit = off"))
+    params = {"committee_id": committee_id, "start": start, "end": end, "today": today}
+    return list(await session.execute(_FIGURES, params))
 
 
-async def figures(
-    session: AsyncSession, *, committee_id: uuid.UUID, tree: list[TreeUnit], start: datetime, end: datetime, today: date,
-    dimensions: bool = True,
-) -> list:
-    ancestors, units = _pairs(tree)
-    params = {"committee_id": committee_id, "start": start, "end": end, "today": today, "ancestors": ancestors, "units": units}
-    return list(await session.execute(_FIGURES if dimensions else _UNITS_ONLY, params))
-
-
-async def promises_not_kept(
-    session: AsyncSession, *, committee_id: uuid.UUID, tree: list[TreeUnit], start: datetime, end: datetime,
-) -> list:
-    """Confirmed broken promises per unit (every level; unit None: the committee's own cases)."""
-    ancestors, units = _pairs(tree)
-    params = {"committee_id": committee_id, "start": start, "end": end, "ancestors": ancestors, "units": units}
-    return list(await session.execute(_PROMISES, params))
+async def promises_not_kept(session: AsyncSession, *, committee_id: uuid.UUID, start: datetime, end: datetime) -> list:
+    """Confirmed broken promises per unit the case is with."""
+    return list(await session.execute(_PROMISES, {"committee_id": committee_id, "start": start, "end": end}))
 
 
 async def take_dirty(session: AsyncSession, *, limit: int) -> list:
@@ -177,9 +136,25 @@ async def store_published(session: AsyncSession, *, values: dict) -> None:
     ))
 
 
-async def published_for_committee(session: AsyncSession, *, committee_id: uuid.UUID, period: str) -> list:
-    return list(await session.execute(
-        select(unit_statistics).where(unit_statistics.c.committee_id == committee_id, unit_statistics.c.period == period)
+async def marked(session: AsyncSession, *, committee_id: uuid.UUID, first_day: date, end_day: date) -> bool:
+    """Whether a change of the committee's cases received in [first_day, end_day) awaits the worker."""
+    found = await session.scalar(select(statistics_dirty.c.id).where(
+        statistics_dirty.c.committee_id == committee_id, statistics_dirty.c.received_on >= first_day,
+        statistics_dirty.c.received_on < end_day,
+    ).limit(1))
+    return found is not None
+
+
+async def stored_statistics(session: AsyncSession, *, committee_id: uuid.UUID, period: str) -> Row | None:
+    return (await session.execute(select(committee_statistics).where(
+        committee_statistics.c.committee_id == committee_id, committee_statistics.c.period == period))).first()
+
+
+async def store_statistics(session: AsyncSession, *, values: dict) -> None:
+    upsert = insert(committee_statistics).values(**values)
+    await session.execute(upsert.on_conflict_do_update(
+        index_elements=[committee_statistics.c.committee_id, committee_statistics.c.period],
+        set_={key: upsert.excluded[key] for key in values if key not in ("committee_id", "period")},
     ))
 
 

@@ -8,13 +8,14 @@ the breakdowns by kind, category, channel and status, the promises), which count
 out by any road is suppressed alike.
 """
 
+import hashlib
+import math
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from contracts.feedback import CaseKind, KindCount, PromiseNotKept
-from contracts.organisation import OrganisationUnitType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
@@ -62,6 +63,12 @@ class Computed:
     rows: dict[tuple, dict]  # (dimension, key) → aggregates; ("unit", committee_id) is the committee's total
     promises: dict[tuple, int]  # (unit_id, guarantee_id, promise_id) → confirmed broken
     hidden: set = field(default_factory=set)
+    today: date | None = None
+
+    def hidden_promises(self) -> set[str]:
+        """The committee's own promise cells that are suppressed, as 'guarantee:promise'."""
+        committee = ("unit", self.committee_id)
+        return {measure.removeprefix("promise:") for key, measure in self.hidden if key == committee and measure.startswith("promise:")}
 
     def shown(self, row_key: tuple, measure: str) -> int | None:
         value = self.rows.get(row_key, {}).get(measure, 0)
@@ -79,27 +86,111 @@ def _empty() -> dict:
     return defaultdict(int)
 
 
-async def compute(session: AsyncSession, *, committee_id: uuid.UUID, period: Period, min_cell: int, today: date | None = None) -> Computed:
+COUNTS = (
+    "cases", "acknowledged", "acknowledged_in_time", "answered", "answered_in_time", "not_kept", "repeats", "repeats_flagged",
+    "repeats_dismissed", "ratings", "rating_sum", "overdue",
+)
+DIMENSION_OF = {"category_code": "category", "channel": "channel", "status": "status", "kind": "kind"}
+TIMINGS = {"ack_days": ("median_ack", "p90_ack"), "answer_days": ("median_answer", "p90_answer")}
+
+
+def percentile(histogram: Counter, fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont over the values a histogram counts: the value at position
+    ``fraction · (n − 1)`` of the sorted values, interpolated between its neighbours."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    position = fraction * (n - 1)
+    below, above = math.floor(position), math.ceil(position)
+    found: dict[int, int] = {}
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        for index in (below, above):
+            if index not in found and seen <= index < seen + count:
+                found[index] = value
+        seen += count
+        if len(found) == 2 or (below == above and found):
+            break
+    low, high = found[below], found[above]
+    return low + (high - low) * (position - below)
+
+
+def _descendants(tree: list[repository.TreeUnit]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Each unit of the tree with every unit at and below it."""
+    children: dict = defaultdict(list)
+    for unit in tree:
+        if unit.parent_id is not None:
+            children[unit.parent_id].append(unit.unit_id)
+    result = {}
+    for unit in tree:
+        stack, found = [unit.unit_id], []
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(children.get(current, ()))
+        result[unit.unit_id] = found
+    return result
+
+
+def tree_digest(tree: list[repository.TreeUnit]) -> str:
+    text = "|".join(f"{u.unit_id},{u.parent_id},{u.type},{u.code},{u.name}" for u in tree)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def compute(
+    session: AsyncSession, *, committee_id: uuid.UUID, period: Period, min_cell: int, today: date | None = None,
+    tree: list[repository.TreeUnit] | None = None,
+) -> Computed:
     today = today or stockholm_today()
-    tree = await repository.committee_tree(session, committee_id=committee_id, on=today)
+    if tree is None:
+        tree = await repository.committee_tree(session, committee_id=committee_id, on=today)
     start, end = period.bounds()
-    rows: dict[tuple, dict] = {}
-    for row in await repository.figures(session, committee_id=committee_id, tree=tree, start=start, end=end, today=today):
-        values = dict(row._mapping)
-        dimension, key = values.pop("dimension"), values.pop("key")
-        if dimension == "unit":
-            if uuid.UUID(key) != committee_id:
-                rows[("unit", uuid.UUID(key))] = values
-        elif dimension == "total":
-            rows[("unit", committee_id)] = values
+    leaf: dict = defaultdict(Counter)  # the unit a case is with → its counts
+    counts: dict = defaultdict(Counter)  # (dimension, key) → counts
+    histograms: dict = defaultdict(lambda: defaultdict(Counter))  # row key → timing → working days → cases
+    for row in await repository.figures(session, committee_id=committee_id, start=start, end=end, today=today):
+        columns = repository.grouped_by(row.grouping_bits)
+        values = {name: getattr(row, name) for name in COUNTS}
+        if columns == ("unit_id", "kind"):
+            leaf[row.unit_id].update(values | {f"kind_{row.kind}": row.cases})
+            counts[("kind", row.kind)].update(values)
+        elif len(columns) == 1:
+            counts[(DIMENSION_OF[columns[0]], getattr(row, columns[0]))].update(values)
         else:
-            rows[(dimension, key)] = values
-    promises = {
-        (row.unit_id or committee_id, row.guarantee_id, row.promise_id): row.cases
-        for row in await repository.promises_not_kept(session, committee_id=committee_id, tree=tree, start=start, end=end)
-        if row.unit_id != committee_id
-    }
-    computed = Computed(committee_id, period, min_cell, datetime.now(UTC), tree, rows, promises)
+            first, timing = columns
+            days = getattr(row, timing)
+            if days is not None:
+                key = ("leaf", row.unit_id) if first == "unit_id" else (DIMENSION_OF[first], getattr(row, first))
+                histograms[key][timing][days] += row.cases
+    below = _descendants(tree)
+    below[committee_id] = list(leaf)  # the committee: every case of it, also of units closed since
+    for unit_id, units in below.items():
+        total, timings = Counter(), defaultdict(Counter)
+        for member in units:
+            total.update(leaf.get(member, {}))
+            for timing, histogram in histograms.get(("leaf", member), {}).items():
+                timings[timing].update(histogram)
+        counts[("unit", unit_id)] = total
+        histograms[("unit", unit_id)] = timings
+    rows: dict[tuple, dict] = {}
+    for key, total in counts.items():
+        row = dict(total)
+        for timing, (median, p90) in TIMINGS.items():
+            histogram = histograms.get(key, {}).get(timing, Counter())
+            row[median], row[p90] = percentile(histogram, 0.5), percentile(histogram, 0.9)
+        row["rating_mean"] = row["rating_sum"] / row["ratings"] if row.get("ratings") else None
+        rows[key] = row
+    by_unit: dict = defaultdict(Counter)
+    for row in await repository.promises_not_kept(session, committee_id=committee_id, start=start, end=end):
+        by_unit[row.unit_id][(row.guarantee_id, row.promise_id)] += row.cases
+    promises: dict[tuple, int] = {}
+    for unit_id, units in below.items():
+        summed = Counter()
+        for member in units:
+            summed.update(by_unit.get(member, {}))
+        promises |= {(unit_id, g, p): count for (g, p), count in summed.items()}
+    computed = Computed(committee_id, period, min_cell, datetime.now(UTC), tree, rows, promises, today=today)
     computed.hidden = _protect(computed)
     return computed
 
@@ -221,20 +312,50 @@ async def committee_statistics(
     session: AsyncSession, *, principal: Principal, committee_id: uuid.UUID, period: Period, min_cell: int,
 ) -> CommitteeStatistics:
     await require_committee_in_scope(session, principal=principal, committee_id=committee_id)
-    computed = await compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
-    return render(computed, promises=await promise_details(session, computed))
+    return await current(session, committee_id=committee_id, period=period, min_cell=min_cell)
 
 
-async def promise_details(session: AsyncSession, computed: Computed) -> list[PromiseCounts]:
+async def current(session: AsyncSession, *, committee_id: uuid.UUID, period: Period, min_cell: int) -> CommitteeStatistics:
+    """The committee's statistics as of now: as the worker stored them while nothing has changed
+    since (feedback.models.committee_statistics), else computed here."""
+    today = stockholm_today()
+    tree = await repository.committee_tree(session, committee_id=committee_id, on=today)
+    stored = await repository.stored_statistics(session, committee_id=committee_id, period=period.name)
+    if (
+        stored is not None and stored.min_cell == min_cell and stored.computed_on == today
+        and stored.tree_digest == tree_digest(tree)
+        and not await repository.marked(session, committee_id=committee_id, first_day=period.first_day, end_day=period.end_day)
+    ):
+        statistics = CommitteeStatistics.model_validate(stored.document)
+        statistics.promises = await promise_details(
+            session, committee_id=committee_id, period=period, min_cell=min_cell, hidden=set(stored.hidden_promises))
+        return statistics
+    computed = await compute(session, committee_id=committee_id, period=period, min_cell=min_cell, today=today, tree=tree)
+    return render(computed, promises=await promise_details(
+        session, committee_id=committee_id, period=period, min_cell=min_cell, hidden=computed.hidden_promises()))
+
+
+async def store(session: AsyncSession, computed: Computed) -> None:
+    """Keeps what the worker computed for the requests until the next change."""
+    await repository.store_statistics(session, values={
+        "committee_id": computed.committee_id, "period": computed.period.name, "min_cell": computed.min_cell,
+        "computed_on": computed.today, "tree_digest": tree_digest(computed.tree),
+        "document": render(computed, promises=[]).model_dump(mode="json"),
+        "hidden_promises": sorted(computed.hidden_promises()), "computed_at": computed.computed_at,
+    })
+
+
+async def promise_details(
+    session: AsyncSession, *, committee_id: uuid.UUID, period: Period, min_cell: int, hidden: set[str],
+) -> list[PromiseCounts]:
     """Named, confirmed broken and kept per promise; broken as protected with the unit figures."""
-    start, end = computed.period.bounds()
-    committee, n = ("unit", computed.committee_id), computed.min_cell
+    start, end = period.bounds()
     details = []
-    for counts in await repository.promise_counts(session, committee_id=computed.committee_id, start=start, end=end):
-        cell = (committee, f"promise:{counts['guarantee_id']}:{counts['promise_id']}")
-        broken = None if cell in computed.hidden or 0 < counts["broken"] < n else counts["broken"]
+    for counts in await repository.promise_counts(session, committee_id=committee_id, start=start, end=end):
+        suppressed = f"{counts['guarantee_id']}:{counts['promise_id']}" in hidden or 0 < counts["broken"] < min_cell
         details.append(PromiseCounts(**counts | {
-            "named": suppression.count(counts["named"], n), "kept": suppression.count(counts["kept"], n), "broken": broken}))
+            "named": suppression.count(counts["named"], min_cell), "kept": suppression.count(counts["kept"], min_cell),
+            "broken": None if suppressed else counts["broken"]}))
     return details
 
 
@@ -279,9 +400,9 @@ async def ranking(
         )
     volume = max(min_volume or configured_min_volume, min_cell)
     await require_committee_in_scope(session, principal=principal, committee_id=committee_id)
-    computed = await compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
+    statistics = await current(session, committee_id=committee_id, period=period, min_cell=min_cell)
     candidates = [
-        unit for unit in unit_figures(computed)
+        unit for unit in statistics.units
         if unit.unit_kind != COMMITTEE_KIND and unit.cases is not None and unit.cases >= volume
     ]
     higher = RANK_HIGHER_IS_BETTER[measure]
