@@ -34,3 +34,25 @@ def count_units(client: httpx.Client, service: str, **params) -> int:
         cursor = page["next_cursor"]
         if not cursor:
             return total
+
+
+def city_id(client: httpx.Client) -> str:
+    """The city's id in goals (Stockholms stad), created when the platform has none yet."""
+    cities = client.get("/goals/v1/organisation-units", params={"type": "city"}).json()["items"]
+    if cities:
+        return cities[0]["id"]
+    created = client.post("/goals/v1/organisation-units", json={
+        "code": "STHLM", "name": "Stockholms stad", "type": "city", "effective_date": "2010-01-01"})
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def create_units(client: httpx.Client, specs, *, effective_date: str) -> dict[str, str]:
+    """Create units in goals from (key, code, type, parent key) rows, parents first ("city": the city); key → id."""
+    ids = {"city": city_id(client)}
+    for key, code, unit_type, parent in specs:
+        created = client.post("/goals/v1/organisation-units", json={
+            "code": code, "name": f"{key} {code}", "type": unit_type, "parent_id": ids[parent], "effective_date": effective_date})
+        assert created.status_code == 201, created.text
+        ids[key] = created.json()["id"]
+    return ids

@@ -36,6 +36,15 @@ def _area(number: int, score: int, band: str) -> dict:
         {"text": "Tydlig uppföljning enligt årshjulet.", "lenses": ["analysis_for_improvement"], "questions": [f"{number}.1"]}]}
 
 
+def test_the_merged_openapi_document_describes_the_examination(gateway_url):
+    document = httpx.get(f"{gateway_url}/openapi.json", timeout=30).json()
+    paths = document["paths"]
+    assert "poängintervall" in paths["/awards/v1/applications/{application_id}/assessments/{examiner_id}"]["put"]["description"]
+    assert "motivering" in paths["/awards/v1/applications/{application_id}/consensus/{area_number}"]["put"]["description"]
+    assert "avidentifierat" in paths["/awards/v1/rounds/{round_id}/jury/applications"]["get"]["description"]
+    assert "Domarkommitténs beslut" in paths["/awards/v1/rounds/{round_id}/jury/decision"]["post"]["description"]
+
+
 def test_an_application_is_examined_and_decided_through_the_gateway(stack, gateway_url, api_key):
     keys = httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30)
 

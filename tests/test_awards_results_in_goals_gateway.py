@@ -8,7 +8,7 @@ import uuid
 from datetime import date, timedelta
 
 import httpx
-from platform_support import unit_in, wait_until
+from platform_support import create_units, unit_in, wait_until
 
 from awards.rubrics.defaults import QUALITY_AWARD_AREAS
 
@@ -119,22 +119,15 @@ class Round:
 
 def test_a_decided_round_and_a_good_example_appear_for_the_units_committee_in_goals(stack, gateway_url, api_key):
     keys = httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30)
-    city = keys.get("/goals/v1/organisation-units", params={"type": "city"}).json()["items"]
-    if not city:
-        city = [_ok(keys.post("/goals/v1/organisation-units", json={
-            "code": "STHLM", "name": "Stockholms stad", "type": "city", "effective_date": "2010-01-01"}), 201)]
     tag = uuid.uuid4().hex[:5].upper()
-    ids = {"city": city[0]["id"]}
-    for key, code, unit_type, parent in (
+    ids = create_units(keys, [
         ("committee", f"SDN-G{tag}", "district_committee", "city"),
         ("administration", f"SDF-G{tag}", "administration", "committee"),
         ("applicant", f"SDF-G{tag}-KV", "unit", "administration"),
         ("other_committee", f"FN-G{tag}", "specialist_committee", "city"),
         ("other_administration", f"FV-G{tag}", "administration", "other_committee"),
         *((f"examiner_unit_{n}", f"FV-G{tag}-0{n}", "unit", "other_administration") for n in (1, 2, 3)),
-    ):
-        ids[key] = _ok(keys.post("/goals/v1/organisation-units", json={
-            "code": code, "name": f"{key} {tag}", "type": unit_type, "parent_id": ids[parent], "effective_date": "2010-01-01"}), 201)["id"]
+    ], effective_date="2010-01-01")
     for unit_id in ids.values():
         wait_until(lambda unit_id=unit_id: unit_in(keys, "awards", unit_id), what="unit in awards")
 

@@ -63,6 +63,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--feedback-cases", type=int, default=200_000, help="cases in the generated feedback year")
     parser.add_argument("--feedback-propagation-rate", type=float, default=200.0, help="cases per second (propagation to goals)")
     parser.add_argument("--feedback-propagation-duration", type=float, default=5.0, help="seconds of cases (propagation to goals)")
+    parser.add_argument("--skip-awards-exam", action="store_true", help="skip the awards quality-report and search step")
+    parser.add_argument("--only-awards-exam", action="store_true",
+                        help="start the platform, run only the awards quality-report and search step, update its row in --output")
+    parser.add_argument("--awards-exam-search-duration", type=float, default=10.0, help="seconds of open-loop search")
     args = parser.parse_args(argv)
     if args.rounds < 1 or not 1 <= args.duration / args.rounds <= 55 or not 1 <= args.warmup <= 55:
         parser.error("a segment (--duration / --rounds) and the warm-up must each be 1-55 s "
@@ -226,11 +230,34 @@ def _awards_only(args: argparse.Namespace) -> int:
     return 0 if results["awards_solver"]["met"] else 1
 
 
+def _awards_exam_only(args: argparse.Namespace) -> int:
+    """Start the platform, measure the awards examination step alone, keep the other rows of the results."""
+    from qmbench import awards_exam, platform
+
+    results = json.loads(args.output.read_text()) if args.output.exists() else {}
+    stack = platform.start_stack(keep_state=args.keep_state)
+    try:
+        row = awards_exam.measure(stack, platform.Credentials(stack), search_duration=args.awards_exam_search_duration)
+    finally:
+        stack.stop()
+    row["meta"] = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "cpu": _cpu_model(), "cores": os.cpu_count(), "python": py_platform.python_version(),
+    }
+    results["awards_exam"] = row
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print("\n".join(awards_exam.markdown(row)))
+    return 0 if row["met"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if args.only_awards:
         return _awards_only(args)
+    if args.only_awards_exam:
+        return _awards_exam_only(args)
     signal.signal(signal.SIGTERM, _on_sigterm)
     wrk_binary()  # fail before starting anything if wrk is missing
 
@@ -339,6 +366,14 @@ def main(argv: list[str] | None = None) -> int:
                     name, targets, args, meter, gate, started, lua=lua),
             )
             results["problems"].extend(results["feedback"]["problems"])
+        if not args.skip_awards_exam and not args.only_feedback:
+            from qmbench import awards_exam
+
+            _step("awards: quality report of a generated 200-application round, search of 10,000 good examples", started)
+            gate.wait("awards exam")
+            results["awards_exam"] = awards_exam.measure(stack, creds, search_duration=args.awards_exam_search_duration)
+            if not results["awards_exam"]["met"]:
+                results["problems"].append(f"awards exam missed its targets: {results['awards_exam']['result']}")
     except KeyboardInterrupt:
         print("\ninterrupted; stopping the platform", file=sys.stderr)
         results["problems"].append("interrupted")
@@ -382,6 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results_to_write, indent=2, default=str) + "\n")
     print(report.markdown(results))
+    if results.get("awards_exam"):
+        from qmbench import awards_exam
+
+        print("\n".join(awards_exam.markdown(results["awards_exam"])))
     print(f"\nresults: {args.output}", file=sys.stderr)
     if results["noise"]:
         print("\nNOISY MACHINE (figures unreliable; re-run when it is idle):\n  " + "\n  ".join(results["noise"]),

@@ -68,9 +68,11 @@ def summarise(values_s: list[float]) -> dict[str, float]:
 
 async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: float, duration: float,
                     warmup: float = 1.0, max_connections: int = 64, timeout: float = 5.0,
+                    urls: list[str] | None = None,
                     body: Callable[[int], tuple[bytes, dict[str, str]]] | None = None) -> OpenLoopResult:
     """Send GET ``url`` at ``rate``/s for ``warmup`` + ``duration`` s; only the last ``duration`` counts.
 
+    With ``urls``, request ``i`` goes to ``urls[i % len(urls)]`` instead (e.g. a mix of searches).
     With ``body``, POST instead: ``body(i)`` gives the i-th request's body and its extra headers
     (built before the request's scheduled time, so it adds nothing to the latency).
     """
@@ -87,11 +89,11 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout, auto_decompress=False,
                                      headers=headers, skip_auto_headers=("User-Agent",)) as session:
 
-        async def fire(scheduled: float, counted: bool, payload: tuple[bytes, dict[str, str]] | None) -> None:
+        async def fire(scheduled: float, counted: bool, target: str, payload: tuple[bytes, dict[str, str]] | None) -> None:
             if counted:
                 lags.append(now() - scheduled)
             try:
-                request = session.get(url) if payload is None else session.post(url, data=payload[0], headers=payload[1])
+                request = session.get(target) if payload is None else session.post(target, data=payload[0], headers=payload[1])
                 async with request as response:
                     await response.read()
                     status = response.status
@@ -113,7 +115,7 @@ async def open_loop(label: str, url: str, headers: dict[str, str], *, rate: floa
             delay = scheduled - now()
             if delay > 0:
                 await asyncio.sleep(delay)
-            task = loop.create_task(fire(scheduled, i >= first_counted, payload))
+            task = loop.create_task(fire(scheduled, i >= first_counted, urls[i % len(urls)] if urls else url, payload))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         if tasks:

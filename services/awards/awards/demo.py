@@ -18,6 +18,7 @@ from pathlib import Path
 
 from servicekit.orgtree import stockholm_today
 
+from awards import demo_bank as bank
 from awards import demo_examination as examination
 from awards.demo_examination import DemoLoadError, ok as _ok
 from awards.rubrics.defaults import QUALITY_AWARD_AREAS
@@ -101,6 +102,7 @@ async def load(api) -> None:
         await _form_team(admin, round_id)
         await _move(admin, round_id, "individual_assessment")
     await examination.carry_through(api, admin, round_id)
+    await bank.conclude(api, admin, round_id, units)
 
 
 async def _apply(api, round_id: str, unit_id: uuid.UUID) -> None:

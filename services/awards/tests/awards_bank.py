@@ -49,3 +49,14 @@ async def decided_round(award, *, answers=None) -> dict:
     assert decided.status_code == 201, decided.text
     await award.move("feedback_reports_released")
     return scored
+
+# Operations of feedback reports, quality and good examples: their access test is test_access_bank.py.
+BANK_OPERATIONS = (
+    "create_report", "list_reports", "get_report", "change_report", "approve_report", "release_report", "get_document",
+    "calculate_agreement", "get_quality_report", "record_consent", "list_consents", "create_example", "search_examples",
+    "get_example", "change_example", "publish_example", "withdraw_example", "record_uptake", "list_uptakes",
+)
+
+
+def is_bank_operation(operation_id: str) -> bool:
+    return any(operation_id.startswith(f"{name}_awards_v1_") for name in BANK_OPERATIONS)

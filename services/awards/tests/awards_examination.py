@@ -23,11 +23,11 @@ def area(number: int, score: int, *, text: str = "Tydlig koppling mellan mål oc
     }
 
 
-async def examined_round(award, *, answers=None, code: str = "SDF-SPT-STAB-VU", others=()) -> dict:
+async def examined_round(award, *, answers=None, code: str = "SDF-SPT-STAB-VU", others=(), prize="quality_award") -> dict:
     """A round in individual assessment: the application (and others'), a confirmed team of TEAM (examiner ids by subject)."""
-    await award.create()
+    await award.create(prize=prize)
     application = await award.apply(code, answers=answers)
-    other_ids = {other: (await award.apply(other, sector="elderly_care"))["id"] for other in others}
+    other_ids = {other: (await award.apply(other, answers=answers, sector="elderly_care"))["id"] for other in others}
     await award.close_applications()
     await award.check_eligibility()
     ids = {

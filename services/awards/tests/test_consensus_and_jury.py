@@ -65,8 +65,8 @@ async def test_consensus_needs_a_reason_for_every_departure_and_records_each(awa
     assert area2["changes"][0]["reason"].startswith("Svaret på 2.3")
     assert sorted(s["score"] for s in area2["individual_scores"]) == [55, 60, 60]
 
-    stale = await agree(award, application, "ex-utn-2", 2, 65, reason="Omprövat.")
-    assert stale.status_code == 428
+    no_etag = await agree(award, application, "ex-utn-2", 2, 65, reason="Omprövat.")
+    assert no_etag.status_code == 428
     for number, value in zip(AREAS, CONSENSUS, strict=True):
         if number != 2:
             saved = await agree(award, application, TEAM[number % 3], number, value)
@@ -141,10 +141,13 @@ async def test_the_jury_decides_on_blinded_data_after_consensus_and_the_decision
     for name in NAMES:
         assert name.casefold() not in text, f"{name} is visible to the jury"
     assert "karin lindqvist" not in text
-    assert view["site_visit_notes"] == f"Besök hos Sökande {seed_code} i Stadsdel 1; Person 1 visade årshjulet."
+    # Numbers follow the codes: with the seed application as A its department and district are the first
+    # (Avdelning 1, Stadsdel 1); with Rinkeby's as A, Rinkeby's come first and the seed's are number 2.
+    n = 1 if seed_code == "A" else 2
+    assert view["site_visit_notes"] == f"Besök hos Sökande {seed_code} i Stadsdel {n}; Person 1 visade årshjulet."
     assert answers["1.1"].startswith("Enheten för verksamhetsutveckling ingår i avdelningen Strategiska staben som")
-    assert view["answers"]["1.1"].startswith(f"Sökande {seed_code} ingår i avdelningen Avdelning 1 som")
-    assert "Spånga-Tensta sdf" in original_text(answers) and "Stadsdel 1 sdf" in original_text(view["answers"])
+    assert view["answers"]["1.1"].startswith(f"Sökande {seed_code} ingår i avdelningen Avdelning {n} som")
+    assert "Spånga-Tensta sdf" in original_text(answers) and f"Stadsdel {n} sdf" in original_text(view["answers"])
     assert view["weighted_score"] == WEIGHTED and len(view["areas"]) == 8
 
     assert (await award.admin.post(f"{BASE}/rounds/{award.id}/jury/decision", json=decision | {"awards": [
@@ -177,3 +180,40 @@ async def test_the_jury_decides_on_blinded_data_after_consensus_and_the_decision
     assert moved["revision"] > event["round"]["revision"]
     hook = (await award.admin.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
     assert [c["key"] for c in hook["conditions"]] == ["feedback-reports-released"] and not hook["can_move"]
+
+
+async def test_the_renewal_prize_is_decided_the_same_way(harness, award):
+    """Förnyelsepriset: five areas of weight 20; scores 80, 75, 80 → consensus 80 with a reason for 75."""
+    answers = {f"{n}.1": f"Förnyelsen, del {n}." for n in range(1, 6)}
+    examined = await examined_round(award, answers=answers, prize="renewal_prize")
+    application, ids = examined["application"], examined["examiners"]
+    for subject, value in zip(TEAM, (80, 75, 80), strict=True):
+        await score(award, application, ids[subject], subject, {n: value for n in range(1, 6)})
+    await award.move("consensus")
+    for number in range(1, 6):
+        refused = await agree(award, application, "ex-soc-1", number, 80, reason=None)
+        assert refused.status_code == 422 and refused.json()["examiners"] == [ids["ex-utn-1"]]
+        assert (await agree(award, application, "ex-soc-1", number, 80)).status_code == 200
+    await award.move("jury_shortlist")
+    board = jury(award)
+    listed = (await board.get(f"{BASE}/rounds/{award.id}/jury/applications")).json()
+    assert [(i["code"], i["weighted_score"]) for i in listed["items"]] == [("A", 80.0)]  # 5 × 20 × 80 / 100
+    assert (await board.put(f"{BASE}/rounds/{award.id}/jury/shortlist", json={"codes": ["A"]})).status_code == 200
+    await award.move("site_visits")
+    visit = await examiner(award, "ex-utn-2").put(f"{BASE}/applications/{application}/site-visit",
+                                                  json={"visited_on": "2015-10-21", "notes": "Förnyelsen visades."})
+    assert visit.status_code == 200
+    await award.move("jury_decision")
+
+    decided = await board.post(f"{BASE}/rounds/{award.id}/jury/decision", json={
+        "reference": "Domarkommittén § 7", "decided_on": "2015-11-12", "rationale": "Förnyelse som ökar nyttan för medborgarna.",
+        "awards": [{"code": "A", "placement": "honourable_mention", "rationale": "Lovande förnyelse."}]})
+
+    assert decided.status_code == 201, decided.text
+    assert [(a["placement"], a["unit_id"]) for a in decided.json()["awards"]] == [
+        ("honourable_mention", str(award.city.ids["SDF-SPT-STAB-VU"]))]
+    [event] = [row.envelope["data"] for row in (await harness.session.execute(
+        select(OutboxEvent.envelope).where(OutboxEvent.type == "awards.round.decided"))).all()]
+    assert event["round"]["prize"] == "renewal_prize" and event["awards"][0]["prize"] == "renewal_prize"
+    assert (await award.admin.get(f"{BASE}/award-winners", params={"prize": "renewal_prize"})).json() == [], \
+        "an honourable mention is not a win"

@@ -47,7 +47,7 @@ async def test_the_demo_carries_the_2015_round_to_the_jury_decision_and_runs_aga
 
     admin = harness.client(roles=["award_admin"])
     rounds = (await admin.get(f"{BASE}/rounds", params={"year": 2015})).json()["items"]
-    assert [(r["name"], r["phase"]) for r in rounds] == [("Kvalitetsutmärkelsen 2015", "jury_decision")]
+    assert [(r["name"], r["phase"]) for r in rounds] == [("Kvalitetsutmärkelsen 2015", "good_examples_published")]
     applications = (await admin.get(f"{BASE}/applications", params={"round_id": rounds[0]["id"]})).json()["items"]
     assert len(applications) == 1
     application = applications[0]

@@ -114,6 +114,15 @@ async def test_a_report_is_drafted_edited_approved_by_another_released_and_froze
                               json={"registration_number": "KU 2015/18"})).status_code == 200
     done = (await office.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
     assert done["can_move"] is True and done["conditions"][0]["met"] is True
+    # The last phase reports whether every awarded unit (the development unit won) was asked for consent.
+    await award.move("good_examples_published")
+    last = (await office.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()["conditions"]
+    assert [(c["key"], c["met"]) for c in last] == [("good-examples-consent-asked", False)]
+    assert "1 of 1 awarded units" in last[0]["explanation"]
+    assert (await unit.post(f"{BASE}/rounds/{award.id}/consents", json={
+        "unit_id": str(award.city.ids["SDF-SPT-STAB-VU"]), "decision": "declined"})).status_code == 201
+    asked = (await office.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()["conditions"]
+    assert asked[0]["met"] is True and "0 good examples are published" in asked[0]["explanation"]
 
 
 async def test_no_report_before_consensus_and_no_release_before_the_decision(award, harness):

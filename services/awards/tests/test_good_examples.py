@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from awards_bank import decided_round
 from servicekit.tables import OutboxEvent
 
 BASE = "/awards/v1"
@@ -119,3 +120,95 @@ async def test_consent_is_recorded_with_who_and_when(award, applied, harness):
     stranger = await award.admin.post(f"{BASE}/rounds/{award.id}/consents", json={
         "unit_id": str(award.city.ids["SDF-RKI-AO-01"]), "decision": "given", "decided_by": "x"})
     assert stranger.status_code == 422 and stranger.json()["type"].endswith("/no-application")
+
+
+async def _events(harness) -> list[dict]:
+    rows = (await harness.session.execute(
+        select(OutboxEvent.envelope).where(OutboxEvent.type == "awards.good-example.published").order_by(OutboxEvent.position))).all()
+    return [row.envelope["data"]["example"] for row in rows]
+
+
+async def test_published_with_consent_searched_by_every_committee_taken_up_once_per_unit(award, harness):
+    decided = await decided_round(award)
+    application = {"id": decided["application"]}
+    meetings = await _draft(award, application, MEETINGS)
+    etag = f'"{meetings["revision"]}"'
+    url = f"{BASE}/good-examples/{meetings['id']}"
+
+    # No consent yet: refused, nothing changed, nothing published; the last phase's condition says who is not asked.
+    refused = await award.admin.post(f"{url}/publication", headers={"if-match": etag})
+    assert refused.status_code == 409 and refused.json()["type"].endswith("/consent-not-given")
+    assert (await award.admin.get(url)).json()["status"] == "draft" and await _events(harness) == []
+    manager = award.manager("SDF-SPT-STAB-VU")
+    declined = await manager.post(f"{BASE}/rounds/{award.id}/consents", json={
+        "unit_id": str(award.city.ids["SDF-SPT-STAB-VU"]), "decision": "declined"})
+    assert declined.status_code == 201
+    still = await award.admin.post(f"{url}/publication", headers={"if-match": etag})
+    assert still.status_code == 409 and still.json()["consent"]["decision"] == "declined"
+    given = await manager.post(f"{BASE}/rounds/{award.id}/consents", json={
+        "unit_id": str(award.city.ids["SDF-SPT-STAB-VU"]), "decision": "given", "note": "Mötesstrukturen får spridas."})
+    assert given.status_code == 201
+
+    published = await award.admin.post(f"{url}/publication", headers={"if-match": etag})
+    assert published.status_code == 200, published.text
+    assert published.json()["status"] == "published" and published.json()["published_at"]
+    [event] = await _events(harness)
+    assert (event["id"], event["revision"], event["withdrawn"], event["title"]) == (meetings["id"], 2, False, MEETINGS["title"])
+    assert event["committee_id"] == str(award.city.ids["SDN-SPT"]) and event["areas"] == ["3", "4"]
+    assert event["lenses"] == ["spreading_good_examples"] and "manager" not in str(event)
+
+    # Every staff role reads and searches the published example, whatever its scope.
+    for roles, org in ((["committee"], "SDN-RKI"), (["unit_manager"], "FV-SOC-L1-01"), (["examiner"], "FV-UTN"), (["jury"], "STHLM")):
+        reader = harness.client(roles=roles, org=award.city.scope(org))
+        found = (await reader.get(f"{BASE}/good-examples", params={"q": "enhetsmöten frukost"})).json()["items"]
+        assert [item["id"] for item in found] == [meetings["id"]], roles
+
+    # Uptake: a committee records it for itself, once; a second record is not counted.
+    rinkeby = harness.client(roles=["committee"], org=award.city.scope("SDN-RKI"), subject="namnd-rki")
+    first = await rinkeby.post(f"{url}/uptakes", json={"unit_id": str(award.city.ids["SDN-RKI"]), "note": "Införs i förvaltningen."})
+    assert first.status_code == 201 and first.json()["counted"] is True
+    second = await rinkeby.post(f"{url}/uptakes", json={"unit_id": str(award.city.ids["SDN-RKI"]), "note": "Igen."})
+    assert second.status_code == 200 and second.json()["counted"] is False and second.json()["note"] == "Införs i förvaltningen."
+    home = harness.client(roles=["unit_manager"], org=award.city.scope("SDF-RKI-AO-02"))
+    assert (await home.post(f"{url}/uptakes", json={"unit_id": str(award.city.ids["SDF-RKI-AO-02"])})).status_code == 201
+    outside = await home.post(f"{url}/uptakes", json={"unit_id": str(award.city.ids["FV-SOC-L1-01"])})
+    assert outside.status_code == 403
+    assert (await harness.client(roles=["examiner"]).post(f"{url}/uptakes", json={"unit_id": str(award.city.ids["SDN-RKI"])})).status_code == 403
+    assert (await rinkeby.get(url)).json()["uptake_count"] == 2
+    assert {u["unit_id"] for u in (await rinkeby.get(f"{url}/uptakes")).json()} == {
+        str(award.city.ids["SDN-RKI"]), str(award.city.ids["SDF-RKI-AO-02"])}
+
+    await award.move("good_examples_published", expect=409)  # the feedback reports are not released yet
+
+    # Withdrawal: published again as withdrawn; gone from everyone's search.
+    current = await award.admin.get(url)
+    assert (await award.admin.post(f"{url}/withdrawal", headers={"if-match": current.headers["etag"]}, json={})).status_code == 422
+    withdrawn = await award.admin.post(f"{url}/withdrawal", headers={"if-match": current.headers["etag"]},
+                                       json={"reason": "Arbetssättet har ersatts."})
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert [(e["revision"], e["withdrawn"]) for e in await _events(harness)] == [(2, False), (3, True)]
+    assert (await rinkeby.get(f"{BASE}/good-examples", params={"q": "frukost"})).json()["items"] == []
+    assert (await rinkeby.get(url)).status_code == 404
+
+
+async def test_declining_consent_withdraws_the_units_published_examples(award, harness):
+    decided = await decided_round(award)
+    application = {"id": decided["application"]}
+    manager = award.manager("SDF-SPT-STAB-VU")
+    unit = str(award.city.ids["SDF-SPT-STAB-VU"])
+    waiting = (await award.admin.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
+    assert waiting["conditions"][0]["key"] == "feedback-reports-released"
+    assert (await manager.post(f"{BASE}/rounds/{award.id}/consents", json={"unit_id": unit, "decision": "given"})).status_code == 201
+    ids = []
+    for body in (MEETINGS, WHEEL):
+        draft = await _draft(award, application, body)
+        done = await award.admin.post(f"{BASE}/good-examples/{draft['id']}/publication", headers={"if-match": f'"{draft["revision"]}"'})
+        assert done.status_code == 200
+        ids.append(draft["id"])
+    taken_back = await manager.post(f"{BASE}/rounds/{award.id}/consents", json={
+        "unit_id": unit, "decision": "declined", "note": "Vi tar tillbaka samtycket."})
+    assert taken_back.status_code == 201 and sorted(taken_back.json()["withdrawn_examples"]) == sorted(ids)
+    for example_id in ids:
+        row = (await award.admin.get(f"{BASE}/good-examples/{example_id}")).json()
+        assert row["status"] == "withdrawn" and row["withdrawal_reason"].startswith("Enheten har återtagit")
+    assert [e["withdrawn"] for e in await _events(harness)] == [False, False, True, True]

@@ -130,6 +130,7 @@ async def lock_own(session: AsyncSession, team: Team, *, examiner_id: uuid.UUID)
     if examiner_id not in team.member_ids:
         raise ProblemError(404, f"Examiner {examiner_id} is not in the application's team.", kind="assessment-not-found")
     _require_author(team, examiner_id)
+    await applications.get_application(session, application_id=team.application.id, lock=True)  # serialises first drafts
     return await repository.get_assessment(session, application_id=team.application.id, examiner_id=examiner_id, lock=True)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit.assertion import Principal
 from servicekit.problems import ProblemError
 
+from awards.applications import repository as applications
 from awards.assessments import repository as assessments
 from awards.assessments.scoring import check_score
 from awards.assessments.service import Team, all_submitted, areas_of
@@ -105,6 +106,7 @@ async def lock_area(session: AsyncSession, principal: Principal, team: Team, *, 
     _require_team_writer(principal, team)
     if area_number not in {area["number"] for area in await areas_of(session, team.application)}:
         raise ProblemError(404, f"The rubric has no area {area_number}.", kind="area-not-found")
+    await applications.get_application(session, application_id=team.application.id, lock=True)  # one writer at a time
     return await repository.get_area(session, application_id=team.application.id, area_number=area_number, lock=True)
 
 
@@ -153,6 +155,7 @@ async def save_area(
 
 async def lock_site_visit(session: AsyncSession, principal: Principal, team: Team) -> Row | None:
     _require_team_writer(principal, team)
+    await applications.get_application(session, application_id=team.application.id, lock=True)
     return await repository.get_site_visit(session, application_id=team.application.id, lock=True)
 
 

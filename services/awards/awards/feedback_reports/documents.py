@@ -38,10 +38,8 @@ def _finding_line(finding: dict) -> str:
 
 
 def _heading(document: dict) -> list[str]:
-    round_ = document["round"]
     unit = document["unit"]
     return [
-        f"{round_['name']} {round_['year']}",
         f"Enhet: {unit['name'] or unit['code'] or unit['id']}",
         f"Diarienummer: {document['registration_number']}",
         f"Lämnad: {document['released_on']}",

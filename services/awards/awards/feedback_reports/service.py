@@ -101,7 +101,7 @@ async def create_report(session: AsyncSession, principal: Principal, *, applicat
         })
     round_row = await rounds.get_round(session, round_id=application.round_id)
     _, name = await _unit_name(session, application.unit_id)
-    summary = (f"Återkoppling till {name or 'enheten'} på ansökan till {round_row.name} {round_row.year}: styrkor och "
+    summary = (f"Återkoppling till {name or 'enheten'} på ansökan till {round_row.name}: styrkor och "
                "förbättringsområden per bedömningsområde, enligt examinatorsteamets konsensus.")
     return await repository.insert_report(
         session, id=uuid.uuid4(), revision=1, application_id=application.id, round_id=application.round_id,
@@ -162,7 +162,7 @@ async def release(session: AsyncSession, principal: Principal, *, row: Row, regi
     code, name = await _unit_name(session, row.unit_id)
     document = {
         "snapshot_version": SNAPSHOT_VERSION, "report_id": str(row.id), "application_id": str(row.application_id),
-        "title": f"Återkopplingsrapport – {round_row.name} {round_row.year}",
+        "title": f"Återkopplingsrapport – {round_row.name}",
         "round": {"id": str(round_row.id), "prize": round_row.prize, "name": round_row.name, "year": round_row.year},
         "unit": {"id": str(row.unit_id), "code": code, "name": name},
         "registration_number": registration_number, "released_on": stockholm_today().isoformat(),

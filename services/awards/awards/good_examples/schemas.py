@@ -110,7 +110,7 @@ class GoodExample(BaseModel):
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
     created_at: datetime
-    rank: float | None = Field(None, description="Full-text rank (ts_rank_cd, Swedish) when searched with q.")
+    rank: float | None = Field(None, description="Full-text rank (ts_rank with weights title A, summary B, body C; Swedish) when searched with q.")
 
 
 class UptakeIn(BaseModel):

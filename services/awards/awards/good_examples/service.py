@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
 from servicekit.events.outbox import EventPublisher
-from servicekit.orgtree import get_unit, stockholm_today, unit_and_ancestor_ids
+from servicekit.orgtree import get_unit, load_states, render_unit, stockholm_today, unit_and_ancestor_ids
 from servicekit.problems import ProblemError
 
 from awards.access import is_award_admin, unit_in_scope
@@ -112,15 +112,14 @@ async def list_consents(session: AsyncSession, principal: Principal, *, round_id
 
 async def render(session: AsyncSession, rows: list[tuple[Row, float | None]]) -> list[GoodExample]:
     counts = await repository.uptake_counts(session, example_ids=[row.id for row, _ in rows])
-    names: dict[uuid.UUID, str | None] = {}
+    states = await load_states(session, org_tables, list({row.unit_id for row, _ in rows}))  # one query for the page
+    today = stockholm_today()
+    names = {unit_id: render_unit(state, today).name for unit_id, state in states.items()}
     rendered = []
     for row, rank in rows:
-        if row.unit_id not in names:
-            unit = await get_unit(session, org_tables, unit_id=row.unit_id, as_of=stockholm_today())
-            names[row.unit_id] = unit.name if unit else None
         rendered.append(GoodExample(
             id=row.id, revision=row.revision, round_id=row.round_id, application_id=row.application_id, unit_id=row.unit_id,
-            unit_name=names[row.unit_id], committee_id=row.committee_id, year=row.year, kind=row.kind, title=row.title,
+            unit_name=names.get(row.unit_id), committee_id=row.committee_id, year=row.year, kind=row.kind, title=row.title,
             summary=row.summary, body=row.body, areas=row.areas, lenses=row.lenses, status=row.status,
             uptake_count=counts.get(row.id, 0), published_at=row.published_at, withdrawn_at=row.withdrawn_at,
             withdrawal_reason=row.withdrawal_reason, created_at=row.created_at,

@@ -9,7 +9,8 @@ unit's code: the applicant by its own label, departments by "Avdelning n", admin
 (the name of a stadsdelsnämnd/stadsdelsförvaltning without that word, e.g. "Spånga-Tensta", and
 each part of it, "Spånga", "Tensta") become "Stadsdel n". People named in the answers, as
 recorded by the award office, become "Person n". Longer names are replaced first, so
-"Spånga-Tensta stadsdelsförvaltning" becomes "Förvaltning 1", not "Stadsdel 1 stadsdelsförvaltning".
+"Spånga-Tensta stadsdelsförvaltning" becomes "Förvaltning 1", not "Stadsdel 1 stadsdelsförvaltning";
+a name broken over lines ("Enheten för\nverksamhetsutveckling") is found too.
 """
 
 import hashlib
@@ -41,6 +42,11 @@ DISTRICT_WORDS = re.compile(r"\s*\b(stadsdelsnämnd|stadsdelsförvaltning|stadsd
 MIN_PART = 4  # parts of a district name shorter than this are too common to blind on their own
 
 
+def _key(name: str) -> str:
+    """A name as looked up: white space folded to single spaces, case folded."""
+    return " ".join(name.split()).casefold()
+
+
 def letter(position: int) -> str:
     """0 → A, 25 → Z, 26 → AA, ..."""
     letters = ""
@@ -58,12 +64,18 @@ def blind_order(round_id: uuid.UUID, application_ids: list[uuid.UUID]) -> dict[u
 
 
 def district_names(name: str) -> list[str]:
-    """'Spånga-Tensta stadsdelsförvaltning' → ['Spånga-Tensta', 'Spånga', 'Tensta']; [] for a name that is no district's."""
+    """'Spånga-Tensta stadsdelsförvaltning' → ['Spånga-Tensta', 'Spånga', 'Tensta']; [] for a name that is no district's.
+
+    A genitive s before the district word is dropped ('Hägersten-Liljeholmens stadsdelsnämnd' →
+    'Hägersten-Liljeholmen'), so both the plain and the genitive form are found.
+    """
     if not DISTRICT_WORDS.search(name):
         return []
     district = DISTRICT_WORDS.sub("", name).strip(" -")
     if not district:
         return []
+    if district.endswith("s") and len(district) > MIN_PART:
+        district = district[:-1]  # the genitive of "Östermalms stadsdelsnämnd": "Östermalm" also finds "Östermalms"
     parts = [p for p in re.split(r"[-\s]+", district) if len(p) >= MIN_PART]
     return [district, *(p for p in parts if p != district)]
 
@@ -79,14 +91,14 @@ class Blinder:
         return f"{APPLICANT_LABEL} {self.codes[application_id]}"
 
     def add(self, name: str, label: str) -> None:
-        key = name.strip().casefold()
+        key = _key(name)
         if len(key) >= 2 and key not in self.replacements:
             self.replacements[key] = label
             self._pattern = None
 
     def numbered(self, kind: str, names: list[str]) -> None:
         """Give the names (one unit's or one district's, all versions) one label 'kind n', reusing a label already given."""
-        existing = next((self.replacements[n.casefold()] for n in names if n.casefold() in self.replacements), None)
+        existing = next((self.replacements[_key(n)] for n in names if _key(n) in self.replacements), None)
         if existing is None:
             self.counters[kind] = self.counters.get(kind, 0) + 1
             existing = f"{kind} {self.counters[kind]}"
@@ -98,8 +110,9 @@ class Blinder:
             return value
         if self._pattern is None:
             names = sorted(self.replacements, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
-        return self._pattern.sub(lambda m: self.replacements[m.group(0).casefold()], value)
+            # A space in a name matches any run of white space, so a name broken over lines is found too.
+            self._pattern = re.compile("|".join(r"\s+".join(map(re.escape, n.split(" "))) for n in names), re.IGNORECASE)
+        return self._pattern.sub(lambda m: self.replacements[_key(m.group(0))], value)
 
     def json(self, value):
         """Blind every string inside a JSON-like value (dicts, lists), keys kept."""

@@ -3,11 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from servicekit.auth import CurrentPrincipal
 from servicekit.concurrency import require_if_match
 from servicekit.db import Session, TransactionalRoute
+from servicekit.idempotency import idempotency_key
 
 from awards.access import award_admin, jury_member, jury_or_office, problems, reader, set_etag
 from awards.jury import repository, service
@@ -58,12 +59,13 @@ async def set_shortlist(
 
 
 @router.post(
-    "/rounds/{round_id}/jury/decision", status_code=201, response_model=Decision, dependencies=[jury_member],
+    "/rounds/{round_id}/jury/decision", status_code=201, response_model=Decision,
+    dependencies=[jury_member, Depends(idempotency_key)],
     responses=problems(403, 404, 409, 422), summary="Record the jury's decision",
     description="Domarkommitténs beslut: winners (vinnare) and honourable mentions (hedersomnämnanden) among the shortlisted "
     "codes, each with a motivering, and the rationale for the round; by the jury, in the phase jury_decision, never before "
     "every area has its consensus, once per round (Kvalitetsutmärkelsen and Förnyelsepriset alike). Winners enter the "
-    "award-winner register. Publishes awards.round.decided.",
+    "award-winner register. Publishes awards.round.decided. Accepts Idempotency-Key.",
 )
 async def decide(round_id: uuid.UUID, body: DecisionIn, session: Session, principal: CurrentPrincipal) -> Decision:
     round_row = await rounds.lock_round(session, round_id=round_id)

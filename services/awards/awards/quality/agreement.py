@@ -1,8 +1,8 @@
 """Agreement among examiners (bedömarsamstämmighet) as pure functions over (examiner, unit, value) triples.
 
 Krippendorff's alpha at the interval level comes from the maintained ``krippendorff`` library:
-the triples become its reliability-data matrix (one row per examiner, one column per unit,
-NaN where an examiner did not score the unit). Only units scored by at least two examiners are
+the triples become its value counts (per unit, how many examiners gave each value), which is
+the reliability data matrix summed over examiners. Only units scored by at least two examiners are
 pairable; alpha is reported only when there are at least ``min_units`` pairable units and the
 values vary at all (otherwise the expected disagreement is zero and alpha is undefined), so a
 round with too little data says "not enough data" instead of showing a number that means nothing.
@@ -41,8 +41,8 @@ def interval_alpha(triples: Iterable[Triple], *, min_units: int = MIN_PAIRABLE_U
     cells: dict[tuple[Hashable, Hashable], float] = {}
     for examiner, unit, value in triples:
         cells[(examiner, unit)] = float(value)
-    examiners = sorted({e for e, _ in cells}, key=str)
-    units = sorted({u for _, u in cells}, key=str)
+    examiners = list(dict.fromkeys(e for e, _ in cells))
+    units = list(dict.fromkeys(u for _, u in cells))
     per_unit: dict[Hashable, list[float]] = defaultdict(list)
     for (_, unit), value in cells.items():
         per_unit[unit].append(value)
@@ -55,12 +55,14 @@ def interval_alpha(triples: Iterable[Triple], *, min_units: int = MIN_PAIRABLE_U
     if len({value for values in pairable.values() for value in values}) < 2:
         return Alpha(None, **shape, status="no_variation", explanation=(
             "Every pairable score is the same value: no disagreement is expected, so alpha is undefined."))
-    row = {examiner: i for i, examiner in enumerate(examiners)}
-    column = {unit: j for j, unit in enumerate(units)}
-    matrix = np.full((len(examiners), len(units)), np.nan)
-    for (examiner, unit), value in cells.items():
-        matrix[row[examiner], column[unit]] = value
-    value = float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
+    # The library's value-counts form (units × values): the same alpha without an examiners × units matrix.
+    domain = sorted({value for values in pairable.values() for value in values})
+    position = {value: k for k, value in enumerate(domain)}
+    counts = np.zeros((len(pairable), len(domain)))
+    for row, values in enumerate(pairable.values()):
+        for value in values:
+            counts[row, position[value]] += 1
+    value = float(krippendorff.alpha(value_counts=counts, value_domain=domain, level_of_measurement="interval"))
     return Alpha(round(value, 4) if math.isfinite(value) else None, **shape, status="ok",
                  explanation="Krippendorff's alpha, interval level (1 = full agreement, 0 = no better than chance).")
 
@@ -80,8 +82,9 @@ def spread(values: Iterable[float]) -> Spread:
     values = [float(v) for v in values]
     if not values:
         return Spread(0, None, None, None, None)
-    return Spread(len(values), min(values), max(values), max(values) - min(values),
-                  round(statistics.pstdev(values), 3) if len(values) > 1 else 0.0)
+    mean = sum(values) / len(values)
+    deviation = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))  # population standard deviation
+    return Spread(len(values), min(values), max(values), max(values) - min(values), round(deviation, 3))
 
 
 @dataclass(frozen=True)

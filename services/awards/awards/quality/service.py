@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from awards.assessments import repository as assessments
-from awards.consensus import repository as consensus
 from awards.quality import repository
 from awards.quality.agreement import Alpha, interval_alpha, offset, spread
 from awards.quality.schemas import (
@@ -147,8 +146,8 @@ async def round_report(session: AsyncSession, *, round_id: uuid.UUID, min_sample
     rubric = await rubrics.get_version(session, round_id=round_id)
     return build_report(
         round_row=round_row, titles={int(area["number"]): area["title"] for area in rubric.areas},
-        scores=await assessments.submitted_scores(session, round_id=round_id),
-        consensus=await consensus.consensus_of_round(session, round_id=round_id),
+        scores=await repository.submitted_scores(session, round_id=round_id),
+        consensus=await repository.consensus_of_round(session, round_id=round_id),
         teams=await assessments.teams_of_round(session, round_id=round_id),
         units=await repository.units_of_round(session, round_id=round_id), min_sample=min_sample,
     )

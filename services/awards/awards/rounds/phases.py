@@ -86,10 +86,12 @@ async def _areas_without_consensus(session: AsyncSession, row: Row) -> dict:
     stored: dict = {}
     for area in await consensus.consensus_of_round(session, round_id=row.id):
         stored.setdefault(area.application_id, set()).add(area.area_number)
-    missing = {}
+    missing, versions = {}, {}
     for application_id in examined:
         application = await applications.get_application(session, application_id=application_id)
-        rubric = await rubrics.get_version(session, round_id=row.id, version=application.rubric_version)
+        if application.rubric_version not in versions:
+            versions[application.rubric_version] = await rubrics.get_version(session, round_id=row.id, version=application.rubric_version)
+        rubric = versions[application.rubric_version]
         lacking = [a["number"] for a in rubric.areas if a["number"] not in stored.get(application_id, set())]
         if lacking:
             missing[application_id] = lacking

@@ -11,7 +11,6 @@ since spreading good examples between committees is the point.
 import uuid
 
 from contracts.awards import RoundAward
-from contracts.organisation import OrganisationUnitType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
@@ -24,12 +23,10 @@ from goals.commitments import service as commitments
 from goals.foreign_figures import repository
 from goals.foreign_figures.schemas import AwardResult, QualityOverview
 from goals.guarantees import service as guarantees
+from goals.guarantees.service import COMMITTEE_TYPES
 from goals.guarantees.repository import GUARANTEES
 from goals.models import org_tables
 
-COMMITTEE_TYPES = {
-    OrganisationUnitType.district_committee, OrganisationUnitType.specialist_committee, OrganisationUnitType.company_board,
-}
 # The order units are listed in below a committee: the levels of the tree, top down.
 KIND_ORDER = {"committee": 0, "administration": 1, "department": 2, "unit": 3, "contractor": 4}
 
@@ -123,7 +120,8 @@ async def figures_for_report(session: AsyncSession, *, committee_id: uuid.UUID, 
     """Other services' figures for a committee's report of ``period`` ('2015-T1', '2015-T2', '2015-VB'), JSON-ready.
 
     - ``complaints``: ``{"committee": the committee's own UnitStatistics for the period or None,
-      "units": the statistics of the units below it, top level first}`` (feedback's figures as published);
+      "units": the statistics of the units below it, top level first}`` (feedback's figures as published),
+      or None when feedback has published no figures for the period under the committee (no figures, not zeros);
     - ``lex_sarah``: the LexSarahYearlySummary of the period's year, only for VB (or a bare year), else None;
     - ``awards``: the RoundAward dicts of the year's decided rounds for units under the committee,
       each with ``round_id``, ``year`` and ``decided_on``;
@@ -139,7 +137,7 @@ async def figures_for_report(session: AsyncSession, *, committee_id: uuid.UUID, 
     summary = await repository.lex_sarah_summary(session, committee_id=committee_id, year=year) if is_annual(period) else None
     awards = await _awards_under(session, committee_id=committee_id, year=year)
     return {
-        "complaints": {"committee": own, "units": below},
+        "complaints": None if own is None and not below else {"committee": own, "units": below},
         "lex_sarah": summary,
         "awards": [award.model_dump(mode="json") for award in awards],
         "good_examples": await repository.good_examples(session, committee_id=committee_id, up_to_year=year),
