@@ -44,7 +44,7 @@ PROPAGATION_P99_TARGET_MS = 100.0
 PROPAGATION_RATE = 200.0
 GENERATE_TARGET_S = 60.0
 INTAKE_PATH = "/feedback/v1/cases"
-INTAKE_UNITS = 200  # the demo city's units the intake goes round
+INTAKE_UNITS = 400  # the demo city's units the intake goes round (each with every category)
 TEXTS = (
     "Lekplatsen vid skolan har varit trasig i flera veckor",
     "Ingen har svarat på mitt mejl om hemtjänsten",
@@ -77,16 +77,16 @@ request = function()
   headers["Content-Type"] = "application/json"
   headers["Idempotency-Key"] = prefix .. "-" .. counter
   local body = string.format(
-    '{"kind":"complaint","channel":"portal","category_code":"ovrigt","privacy":"anonymous","unit_id":"%%s","committee_id":"%%s","description":"%%s (%%s-%%d)"}',
-    unit[1], unit[2], texts[(counter %% #texts) + 1], prefix, counter)
+    '{"kind":"complaint","channel":"portal","category_code":"%%s","privacy":"anonymous","unit_id":"%%s","committee_id":"%%s","description":"%%s (%%s-%%d)"}',
+    unit[3], unit[1], unit[2], texts[(counter %% #texts) + 1], prefix, counter)
   return wrk.format("POST", nil, headers, body)
 end
 """
 
 
-def _body(unit: tuple[str, str], text: str, tag: str) -> bytes:
+def _body(unit: tuple[str, str, str], text: str, tag: str) -> bytes:
     return json.dumps({
-        "kind": "complaint", "channel": "portal", "category_code": "ovrigt", "privacy": "anonymous", "unit_id": unit[0],
+        "kind": "complaint", "channel": "portal", "category_code": unit[2], "privacy": "anonymous", "unit_id": unit[0],
         "committee_id": unit[1], "description": f"{text} ({tag})",
     }).encode()
 
@@ -130,11 +130,14 @@ async def generate_year(dsn: str, *, cases: int, seed: int, year: int) -> dict:
     }
 
 
-async def intake_units(dsn: str, limit: int = INTAKE_UNITS) -> list[tuple[str, str]]:
-    """(unit, committee) of the demo city's units (not the generated ones) in feedback's read model."""
+async def intake_units(dsn: str, limit: int = INTAKE_UNITS) -> list[tuple[str, str, str]]:
+    """(unit, committee, category) round the demo city's units (not the generated ones) in feedback's
+    read model and the active categories: so each unit and category gets few open cases, as in a
+    city, and intake's repeat check compares with what it would compare with there."""
     connection = await asyncpg.connect(dsn)
     try:
         rows = await connection.fetch("SELECT unit_id, type, parent_id, code FROM org_unit_versions WHERE valid_to IS NULL")
+        categories = [row["code"] for row in await connection.fetch("SELECT code FROM categories WHERE active ORDER BY code")]
     finally:
         await connection.close()
     parent = {row["unit_id"]: row["parent_id"] for row in rows}
@@ -149,7 +152,9 @@ async def intake_units(dsn: str, limit: int = INTAKE_UNITS) -> list[tuple[str, s
             ancestor = parent.get(ancestor)
         if ancestor is not None:
             found.append((str(row["unit_id"]), str(ancestor)))
-    return found[:limit]
+    found = found[:limit]
+    return [(unit, committee, categories[(i * 7 + j) % len(categories)]) for j in range(len(categories))
+            for i, (unit, committee) in enumerate(found)] if categories else []
 
 
 # ----------------------------------------------------------------------------------------- intake
@@ -195,14 +200,14 @@ class Baseline:
         self.log.close()
 
 
-def _lua(units: list[tuple[str, str]]) -> str:
+def _lua(units: list[tuple[str, str, str]]) -> str:
     return _LUA % {
-        "units": ", ".join(f'{{"{unit}", "{committee}"}}' for unit, committee in units),
+        "units": ", ".join(f'{{"{unit}", "{committee}", "{category}"}}' for unit, committee, category in units),
         "texts": ", ".join(json.dumps(text, ensure_ascii=False) for text in TEXTS),
     }
 
 
-def _post_body(units: list[tuple[str, str]], tag: str):
+def _post_body(units: list[tuple[str, str, str]], tag: str):
     def body(i: int) -> tuple[bytes, dict[str, str]]:
         return (_body(units[i % len(units)], TEXTS[i % len(TEXTS)], f"{tag}-{i}"),
                 {"content-type": "application/json", "idempotency-key": f"{tag}-{i}"})
@@ -277,7 +282,7 @@ async def propagation(gateway_url: str, headers: dict[str, str], goals_dsn: str,
         )
         if len(rows) < 5:
             return {"available": False, "reason": f"fewer than 5 units with visible figures in goals for {period}"}
-        units = [(str(row["unit_id"]), str(row["committee_id"])) for row in rows]
+        units = [(str(row["unit_id"]), str(row["committee_id"]), "ovrigt") for row in rows]
         counts = {str(row["unit_id"]): row["cases"] for row in rows}
         total = int(rate * duration)
         expected = [counts[units[i % len(units)][0]] + i // len(units) + 1 for i in range(total)]
@@ -290,7 +295,7 @@ async def propagation(gateway_url: str, headers: dict[str, str], goals_dsn: str,
         done_sending = asyncio.Event()
 
         async def poll() -> None:
-            ids = [unit for unit, _ in units]
+            ids = [unit[0] for unit in units]
             while True:
                 pending = [i for i in sent_at if i not in seen_at]
                 if not pending and done_sending.is_set():
@@ -339,7 +344,7 @@ async def propagation(gateway_url: str, headers: dict[str, str], goals_dsn: str,
             pass
         final = {str(r["unit_id"]): r["cases"] for r in await goals.fetch(
             "SELECT unit_id, (statistics->>'cases')::int AS cases FROM foreign_unit_statistics WHERE period = $1 "
-            "AND unit_id = ANY($2::uuid[])", period, [unit for unit, _ in units])}
+            "AND unit_id = ANY($2::uuid[])", period, [unit[0] for unit in units])}
     finally:
         await goals.close()
     committed = sorted(committed_at)

@@ -134,8 +134,8 @@ cases = Table(
     Index("ix_cases_received", "received_at"),
     # The statistics read a committee's period with these columns: index-only at city scale (migration 0008).
     Index("ix_cases_committee_statistics", "committee_id", "received_at", postgresql_include=[
-        "id", "unit_id", "kind", "channel", "category_code", "status", "rating", "acknowledged_at", "answered_at",
-        "acknowledge_due", "answer_due",
+        "id", "unit_id", "kind", "channel", "category_code", "status", "rating", "acknowledge_due", "answer_due",
+        "acknowledged_working_days", "answered_working_days", "acknowledged_in_time", "answered_in_time",
     ]),
     Index("ix_cases_submitted_by", "submitted_by", "received_at"),
     # The few cases naming a promise, for the statistics' promise details without a scan.

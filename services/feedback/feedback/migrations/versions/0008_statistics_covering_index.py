@@ -16,8 +16,9 @@ down_revision = '0007'
 branch_labels = None
 depends_on = None
 
-COLUMNS = ("id", "unit_id", "kind", "channel", "category_code", "status", "rating", "acknowledged_at", "answered_at",
-           "acknowledge_due", "answer_due")
+# What feedback.statistics.repository's figures read of a case (the working days are kept by 0007's trigger).
+COLUMNS = ("id", "unit_id", "kind", "channel", "category_code", "status", "rating", "acknowledge_due", "answer_due",
+           "acknowledged_working_days", "answered_working_days", "acknowledged_in_time", "answered_in_time")
 
 
 def upgrade() -> None:
