@@ -402,7 +402,12 @@ def measure(*, stack, creds, args, meter, gate, step, measure_endpoint, run) -> 
 
     _drain(stack, step, run, out, "after the intake")
     out["statistics"] = _statistics(stack, creds, data, step, run, out)
-    out["propagation"] = _propagation(stack, creds, args, gate, step, run, out)
+    out["propagation"] = _propagation(stack, creds, args, gate, step, run, out, rate=args.feedback_propagation_rate)
+    # The same at a rate intake sustains here (half its measured throughput): the pipeline's own latency.
+    sustained = (out.get("intake") or {}).get("closed_loop", {}).get("gateway (API key)", {}).get("rps")
+    if sustained and out["propagation"].get("available") and 0.5 * sustained < args.feedback_propagation_rate:
+        out["propagation_sustainable"] = _propagation(stack, creds, args, gate, step, run, out,
+                                                      rate=max(1.0, round(0.5 * sustained)), required=False)
     return out
 
 
@@ -418,19 +423,22 @@ def _drain(stack, step, run, out, label: str) -> dict:
     return drained
 
 
-def _propagation(stack, creds, args, gate, step, run, out) -> dict:
+def _propagation(stack, creds, args, gate, step, run, out, *, rate: float, required: bool = True) -> dict:
+    """``required``: the issue's row (its rate); otherwise an extra row for context, without a target."""
     from qmbench import platform
 
-    scenario = f"event propagation: case committed → goals' figure updated ({args.feedback_propagation_rate:g} cases/s)"
-    target = f"p99 ≤ {PROPAGATION_P99_TARGET_MS:g} ms, 0 lost"
+    scenario = f"event propagation: case committed → goals' figure updated ({rate:g} cases/s)"
+    if not required:
+        scenario += ", at half the intake's measured throughput (context)"
+    target = f"p99 ≤ {PROPAGATION_P99_TARGET_MS:g} ms, 0 lost" if required else "–"
     drained = _drain(stack, step, run, out, "before propagation")
     if not drained.get("available") or drained.get("in_goals") is None:
         result = {"available": False, "reason": "feedback's unit-statistics producer or goals' consumer of it is missing"}
     else:
         gate.wait("feedback propagation")
-        step(f"feedback: propagation at {args.feedback_propagation_rate:g} cases/s for {args.feedback_propagation_duration:g} s")
+        step(f"feedback: propagation at {rate:g} cases/s for {args.feedback_propagation_duration:g} s")
         result = run(propagation(stack.gateway_url, creds.key_headers(), platform.dsn(stack, "goals"),
-                                 rate=args.feedback_propagation_rate, duration=args.feedback_propagation_duration))
+                                 rate=rate, duration=args.feedback_propagation_duration))
     if not result.get("available"):
         out["rows"].append({"scenario": scenario, "baseline": None, "result": "not available: " + result["reason"],
                             "target": target, "met": None})
@@ -438,13 +446,13 @@ def _propagation(stack, creds, args, gate, step, run, out) -> dict:
     p99 = result["latency_ms"].get("p99", math.nan)
     bad = sum(count for status, count in result["statuses"].items() if status != "201")
     if bad or not result["goals_counts_equal_expected"]:
-        out["problems"].append(f"feedback propagation: statuses {result['statuses']}, goals' counts equal: "
+        out["problems"].append(f"feedback propagation at {rate:g}/s: statuses {result['statuses']}, goals' counts equal: "
                                f"{result['goals_counts_equal_expected']}")
     out["rows"].append({
         "scenario": scenario, "baseline": None,
         "result": f"p50 {result['latency_ms'].get('p50', math.nan):.1f} ms, p99 {p99:.1f} ms, lost {result['lost']} "
                   f"of {result['committed']}",
-        "target": target, "met": p99 <= PROPAGATION_P99_TARGET_MS and result["lost"] == 0 and not bad,
+        "target": target, "met": (p99 <= PROPAGATION_P99_TARGET_MS and result["lost"] == 0 and not bad) if required else None,
     })
     step(f"feedback: propagation p99 {p99:.1f} ms, lost {result['lost']}")
     return result
