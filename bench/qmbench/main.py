@@ -65,6 +65,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                         help="run only the feedback scenarios (the platform, no GET/propagation/awards steps) and update "
                              "their row in --output, others kept")
     parser.add_argument("--feedback-cases", type=int, default=200_000, help="cases in the generated feedback year")
+    parser.add_argument("--feedback-propagation-rate", type=float, default=200.0, help="cases per second (propagation to goals)")
+    parser.add_argument("--feedback-propagation-duration", type=float, default=5.0, help="seconds of cases (propagation to goals)")
     parser.add_argument("--skip-awards-exam", action="store_true", help="skip the awards quality-report and search step")
     parser.add_argument("--only-awards-exam", action="store_true",
                         help="start the platform, run only the awards quality-report and search step, update its row in --output")
@@ -385,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                     name, targets, args, meter, gate, started, lua=lua),
             )
             results["problems"].extend(results["feedback"]["problems"])
-        if not args.skip_awards_exam:
+        if not args.skip_awards_exam and not args.only_feedback:
             from qmbench import awards_exam
 
             _step("awards: quality report of a generated 200-application round, search of 10,000 good examples", started)

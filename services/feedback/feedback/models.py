@@ -132,6 +132,11 @@ cases = Table(
     Index("ix_cases_unit_received", "unit_id", "received_at"),
     Index("ix_cases_committee_received", "committee_id", "received_at"),
     Index("ix_cases_received", "received_at"),
+    # The statistics read a committee's period with these columns: index-only at city scale (migration 0008).
+    Index("ix_cases_committee_statistics", "committee_id", "received_at", postgresql_include=[
+        "id", "unit_id", "kind", "channel", "category_code", "status", "rating", "acknowledge_due", "answer_due",
+        "acknowledged_working_days", "answered_working_days", "acknowledged_in_time", "answered_in_time",
+    ]),
     Index("ix_cases_submitted_by", "submitted_by", "received_at"),
     # The few cases naming a promise, for the statistics' promise details without a scan.
     Index("ix_cases_committee_promise", "committee_id", "received_at", postgresql_where=text("guarantee_promise_id IS NOT NULL")),

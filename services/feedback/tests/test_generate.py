@@ -21,6 +21,8 @@ from feedback.definition import SERVICE
 from feedback.generate import generate_year, insert_year
 from feedback.repeats.similarity import normalise
 
+from .conftest import UnitStatisticsWorker
+
 P = "/feedback/v1"
 TOKEN_KEY = b"generator-test-key"
 SIZE = 3000
@@ -120,6 +122,7 @@ async def _insert(url: str, year) -> dict[str, int]:
         with pytest.raises(SystemExit):  # the same city twice: refused, nothing written twice
             await insert_year(connection, year, sealed_contact=b"x", key_id="x")
         assert await connection.fetchval("SELECT count(*) FROM cases") == SIZE
+        assert await connection.fetchval("SELECT count(DISTINCT committee_id) FROM statistics_dirty") == len(year.committees)
     finally:
         await connection.close()
     return counts
@@ -141,9 +144,10 @@ async def test_the_service_reads_the_generated_register_as_its_own(empty_db, qm_
             expected_kinds[case.kind] = expected_kinds.get(case.kind, 0) + 1
         sample = year.cases[:: SIZE // 15]
         async with harness.client(roles=["admin"], subject="admin-1") as admin:
-            stats = (await admin.get(f"{P}/committees/{committee.id}/statistics", params={"year": 2015})).json()
+            stats = (await admin.get(f"{P}/committees/{committee.id}/statistics", params={"period": "2015-VB"})).json()
             views = [(await admin.get(f"{P}/cases/{case.id}")) for case in sample]
         assert stats["received"] == len(mine)
+        assert stats["figures"]["cases"] == len(mine)
         assert stats["by_kind"] == expected_kinds
         for case, response in zip(sample, views, strict=True):
             assert response.status_code == 200, response.text
@@ -158,3 +162,11 @@ async def test_the_service_reads_the_generated_register_as_its_own(empty_db, qm_
             wrong = await resident.get(f"{P}/my-cases/SYN-2015-{case.number:06d}", headers={"Case-Token": derive_token(b"other", case.id)})
         assert (mine_view.status_code, wrong.status_code) == (200, 404)
         assert (mine_view.json()["status"], mine_view.json()["description"]) == (case.status, case.description)
+        # The load left one statistics mark per committee: the worker publishes every level's figures of the year.
+        worker = UnitStatisticsWorker(harness)
+        assert await worker.run() > 0
+        published = {(event["unit_id"], event["period"]): event for event in await worker.published()}
+        assert published[(str(committee.id), "2015-VB")]["cases"] == len(mine)
+        first_third = sum(1 for case in mine if datetime.fromtimestamp(case.received, STOCKHOLM).month <= 4)
+        assert published[(str(committee.id), "2015-T1")]["cases"] == first_third
+        assert {period for _, period in published} == {"2015-T1", "2015-T2", "2015-VB"}
