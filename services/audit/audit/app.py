@@ -22,9 +22,9 @@ business plan as proposed commitments in goals; reports to the committee twice a
 snapshots (JSON, XLSX); and a tamper-evident, hash-chained audit log (loggbok) of every change and
 every refused attempt, its head anchored in goals. Avtal med utförare (entreprenörer och egen regi) with their
 quality requirements (klagomålsrutin required), avtals- och verksamhetsuppföljningar, brister per avtalskrav →
-utförarens handlingsplan → återkontroll; the yearly avtals- och verksamhetsuppföljningsplan ranked by a documented
-risk score (föregående års brister, lex Sarah-rapporter, storlek) and adopted by decision, planned against done. Also the local, read-only copy of the
-organisation tree (organisationsträdet) fed by goals' events."""
+utförarens handlingsplan → återkontroll; the yearly avtals- och verksamhetsuppföljningsplan ranked by a
+documented risk score (föregående års brister, lex Sarah-rapporter, storlek) and adopted by decision, planned
+against done. Also the local, read-only copy of the organisation tree (organisationsträdet) fed by goals' events."""
 
 
 def create_app():

@@ -8,6 +8,7 @@ from audit.follow_up_plans.tables import follow_up_plans, risk_weights
 
 # The city's default weights (migration 0006) and thresholds, written out here to compute by hand.
 W = {"open_findings": 2, "serious_findings": 3, "escalations": 5, "lex_sarah_cases": 1, "places": 0.02, "annual_value_msek": 0.05}
+LEX_SARAH_TEXT = "Brukaren lämnades ensam under natten."
 ALL_TYPES = ["document_review", "visit", "unannounced_visit", "night_visit", "user_survey"]
 
 
@@ -59,7 +60,7 @@ async def year_2014(people, tree, contractor, contract_body, auditor):
     for unit, day in ((contractor, "2014-03-03"), (contractor, "2014-09-09"), (contractor, "2015-01-10"),
                       (tree["SDF-SPT-FSK-01"], "2014-06-06")):
         await reporter.post("/lex-sarah/reports", {"unit_id": str(unit), "area": "elderly_care", "occurred_on": day,
-                                                   "reported_on": day, "description": "Händelse."}, expect=201)
+                                                   "reported_on": day, "description": LEX_SARAH_TEXT}, expect=201)
     return {"care_home": care_home, "in_house": in_house, "preschool": preschool, "ended": ended}
 
 
@@ -92,6 +93,8 @@ async def test_the_plan_ranks_contracts_by_a_hand_computed_score_and_explains_it
                                                    "by_kind": {"contract": 0, "operations": 0}, "by_type": None}
     (entry,) = await log_rows(action="follow_up_plan.created")
     assert entry["committee_id"] == tree["SDN-SPT"] and entry["after"]["items"][0]["score"] == care_home
+    # The lex Sarah factor is a count: nothing of a case reaches the plan or its log entry.
+    assert LEX_SARAH_TEXT not in created.text and LEX_SARAH_TEXT not in str(entry)
     again = await auditor.post("/follow-up-plans", {"committee_id": str(tree["SDN-SPT"]), "year": 2015}, expect=409)
     assert again.json()["type"].endswith("/follow-up-plan-exists")
 
