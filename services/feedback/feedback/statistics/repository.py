@@ -49,8 +49,7 @@ GROUPING_SETS = tuple((*columns, "tertial") for columns in (
     ("channel", "ack_days"), ("channel", "answer_days"), ("kind", "ack_days"), ("kind", "answer_days"),
 ))
 GROUPED = ("unit_id", "kind", "category_code", "channel", "status", "ack_days", "answer_days", "tertial")
-_TERTIAL = """CASE WHEN extract(month FROM c.received_at AT TIME ZONE 'Europe/Stockholm') <= 4 THEN 1
-                WHEN extract(month FROM c.received_at AT TIME ZONE 'Europe/Stockholm') <= 8 THEN 2 ELSE 3 END"""
+_TERTIAL = "(extract(month FROM c.received_at AT TIME ZONE 'Europe/Stockholm')::int + 3) / 4"
 _FIGURES = text(f"""
 SELECT grouping({", ".join(GROUPED)}) AS grouping_bits, {", ".join(GROUPED)}, {_COUNTS}
 FROM (
@@ -104,8 +103,12 @@ async def committee_tree(session: AsyncSession, *, committee_id: uuid.UUID, on: 
 
 
 async def figures(session: AsyncSession, *, committee_id: uuid.UUID, start: datetime, end: datetime, today: date) -> list:
-    # A short query over many rows: compiling it (JIT) costs more than it saves.
+    # A short query over many rows: compiling it (JIT) costs more than it saves. The planner
+    # overestimates the groups (hundreds of thousands; a committee has a few thousand) and with
+    # the default work_mem sorts for every grouping set instead of hashing them in one pass
+    # (3.2 s against 0.9 s for 200,000 cases); the hash tables use ~20 MB.
     await session.execute(text("SET LOCAL jit = off"))
+    await session.execute(text("SET LOCAL work_mem = '256MB'"))
     params = {"committee_id": committee_id, "start": start, "end": end, "today": today}
     return list(await session.execute(_FIGURES, params))
 
