@@ -42,7 +42,9 @@ class FeedbackSettings(ServiceSettings):
     # How often the worker looks for cases changed since it last published unit statistics
     # (feedback.unit-statistics.changed); it takes up to this many marks per round.
     statistics_interval_seconds: float = 0.02
-    statistics_batch: int = 5000
+    statistics_batch: int = 50000
+    # Committees worked on at once (each in its own transaction and connection).
+    statistics_concurrency: int = 2
     # How often the worker looks for overdue cases, expired contact details and old keys.
     jobs_interval_seconds: float = 300.0
 

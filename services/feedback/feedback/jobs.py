@@ -5,6 +5,7 @@ Each runs in its own transaction per batch and takes the clock as an argument, s
 the same code at any date.
 """
 
+import asyncio
 from datetime import datetime
 
 from servicekit.service import PeriodicJob
@@ -13,7 +14,7 @@ from feedback.config import FeedbackSettings
 from feedback.contacts import service as contacts
 from feedback.contacts.crypto import ContactCipher
 from feedback.deadlines.overdue import BATCH, escalate_overdue
-from feedback.statistics.publisher import publish_marked
+from feedback.statistics.publisher import marked_committees, publish_marked
 
 
 async def run_overdue(settings: FeedbackSettings, sessions, now: datetime) -> int:
@@ -48,16 +49,21 @@ async def run_key_rotation(settings: FeedbackSettings, sessions, now: datetime) 
 
 
 async def run_statistics(settings: FeedbackSettings, sessions, now: datetime) -> int:
-    """Publishes the unit statistics changed since the last round (feedback.unit-statistics.changed)."""
-    total = 0
-    while True:
-        async with sessions() as session, session.begin():
-            taken, published = await publish_marked(
-                session, min_cell=settings.statistics_min_cell, batch=settings.statistics_batch, now=now,
+    """Publishes the unit statistics changed since the last round (feedback.unit-statistics.changed):
+    each marked committee in a transaction of its own, up to ``statistics_concurrency`` at once."""
+    async with sessions() as session:
+        committees = await marked_committees(session)
+    gate = asyncio.Semaphore(settings.statistics_concurrency)
+
+    async def one(committee_id) -> int:
+        async with gate, sessions() as session, session.begin():
+            _, published = await publish_marked(
+                session, committee_id=committee_id, min_cell=settings.statistics_min_cell,
+                batch=settings.statistics_batch, now=now,
             )
-        total += published
-        if taken < settings.statistics_batch:
-            return total
+        return published
+
+    return sum(await asyncio.gather(*(one(committee_id) for committee_id in committees)))
 
 
 def _statistics_interval(settings: FeedbackSettings) -> float:

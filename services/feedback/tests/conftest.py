@@ -179,7 +179,8 @@ class UnitStatisticsWorker:
         from feedback.config import FeedbackSettings
         from feedback.jobs import run_statistics
 
-        settings = FeedbackSettings(statistics_min_cell=min_cell)
+        # One committee at a time: the test's sessions share one connection.
+        settings = FeedbackSettings(statistics_min_cell=min_cell, statistics_concurrency=1)
         return await run_statistics(settings, self.harness.app.state.sessionmaker, datetime.now(UTC))
 
     async def published(self) -> list[dict]:

@@ -191,3 +191,51 @@ async def test_periods_rankings_and_scope(api, org):
     assert below.status_code == 422 and below.json()["type"].endswith("/ranking-below-minimum-volume")
     assert bad_period.status_code == 422 and bad_period.json()["type"].endswith("/invalid-period")
     assert outside.status_code == 403 and outside_ranking.status_code == 403
+
+
+def _over_periods(published: dict[str, tuple[dict, list]]) -> tuple[dict, list]:
+    """The periods' figures together, with each later period as the earlier plus what came between."""
+    values, relations = {}, []
+    for part, (part_values, part_relations) in published.items():
+        values |= {(part, item): value for item, value in part_values.items()}
+        relations += [((part, total), [(part, p) for p in parts]) for total, parts in part_relations]
+    for earlier, later in (("T1", "T2"), ("T2", "VB")):
+        for item in {key[1] for key in values if key[0] == later and key[1][0] != "rest"}:
+            values[("between", later, item)] = None
+            relations.append(((later, item), [(earlier, item), ("between", later, item)]))
+    return values, relations
+
+
+async def test_no_count_of_the_months_between_two_periods_is_recovered(api, org, harness, statistics_worker):
+    # Ugglan 10 in February and 2 in June; Björken 8 in February and 6 in June (2015).
+    made = [("FSK-UGGLAN", "02")] * 10 + [("FSK-UGGLAN", "06")] * 2 + [("FSK-BJORKEN", "02")] * 8 + [("FSK-BJORKEN", "06")] * 6
+    for number, (code, month) in enumerate(made):
+        await api.create(unit_id=str(org[code]), received_at=f"2015-{month}-{3 + number % 20:02d}T10:00:00+01:00",
+                         description=f"Period {number}: {'p' * number} {number * 104729}")
+    await statistics_worker.run(min_cell=5)
+    events = await statistics_worker.published()
+    published, truth = {}, {}
+    async with api.staff("SDN-SPT", roles=["controller"]) as controller:
+        for part in ("T1", "T2", "VB"):
+            body = (await controller.get(f"{P}/committees/{org['SDN-SPT']}/statistics", params={"period": f"2015-{part}"})).json()
+            published[part] = _published(body, [e for e in events if e["period"] == f"2015-{part}"])
+    harness.app.state.statistics_min_cell = 1
+    async with api.staff("SDN-SPT", roles=["controller"]) as controller:
+        for part in ("T1", "T2", "VB"):
+            truth[part] = _published((await controller.get(f"{P}/committees/{org['SDN-SPT']}/statistics",
+                                                           params={"period": f"2015-{part}"})).json(), [])
+    harness.app.state.statistics_min_cell = 5
+    ugglan = (str(org["FSK-UGGLAN"]), "cases")
+    assert (truth["T1"][0][ugglan], truth["T2"][0][ugglan]) == (10, 12)  # 2 in between: too few to show
+
+    values, relations = _over_periods(published)
+    solved = _solve(values, relations)
+    suppressed = {item for item, value in values.items() if value is None and item[0] != "between" and item[1][0] != "rest"}
+    assert suppressed, "something is suppressed"
+    assert {item for item in suppressed if solved.get(item) is not None} == set()
+    assert solved.get(("between", "T2", ugglan)) is None
+
+    # Each period protected on its own would give the 2 away: T2 − T1, both shown.
+    naive_values, _ = _over_periods(truth)
+    naive = {item: (None if value is not None and 0 < value < 5 else value) for item, value in naive_values.items()}
+    assert naive[("T1", ugglan)] == 10 and naive[("T2", ugglan)] == 12

@@ -3,11 +3,11 @@ trigger leaves, recomputes each marked committee's affected periods once (a burs
 recomputation), and publishes, through the outbox, every unit (at every level) whose figures
 changed, with a revision one higher than the last for that unit and period.
 
-One worker at a time (a transaction-level advisory lock): two would compute the same unit from
-different moments and could publish the older figures with the higher revision.
+One worker at a time per committee (a transaction-level advisory lock on the committee): two
+would compute the same unit from different moments and could publish the older figures with the
+higher revision. Committees are independent, so several are worked on at once.
 """
 
-from collections import defaultdict
 from datetime import datetime
 
 from contracts.feedback import SCHEMA_VERSION, UNIT_STATISTICS_CHANGED, UnitStatistics, UnitStatisticsChanged
@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.events.outbox import EventPublisher
 
-from feedback.statistics import periods, repository, service
+from feedback.statistics import repository, service
 
 publisher = EventPublisher("feedback")
-LOCK_KEY = 0x46_42_53_54_41_54  # "FBSTAT"
+LOCK_KEY = 0x46_42_53_54  # "FBST", with the committee's hash as the second key
 
 
 async def publish_committee(session: AsyncSession, computed: service.Computed) -> int:
@@ -51,18 +51,21 @@ async def publish_committee(session: AsyncSession, computed: service.Computed) -
     return made
 
 
-async def publish_marked(session: AsyncSession, *, min_cell: int, batch: int, now: datetime) -> tuple[int, int]:
-    """One round in the caller's transaction: (marks taken, events published)."""
-    if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY))):
-        return 0, 0
-    marks = await repository.take_dirty(session, limit=batch)
-    todo: dict = defaultdict(set)
-    for committee_id, received_on in marks:
-        todo[committee_id].update(periods.containing(received_on))
+async def marked_committees(session: AsyncSession) -> list:
+    return await repository.marked_committees(session)
+
+
+async def publish_marked(
+    session: AsyncSession, *, committee_id, min_cell: int, batch: int, now: datetime,
+) -> tuple[int, int]:
+    """One committee's round in the caller's transaction: (marks taken, events published)."""
+    if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY, func.hashtext(str(committee_id))))):
+        return 0, 0  # another worker is at this committee
+    marks = await repository.take_dirty(session, committee_id=committee_id, limit=batch)
     published = 0
-    for committee_id, marked in todo.items():
-        for period in sorted(marked, key=lambda p: (p.year, p.part)):
-            computed = await service.compute(session, committee_id=committee_id, period=period, min_cell=min_cell)
+    # The year's periods are protected together, so a change in one may move suppression in another.
+    for year in sorted({earliest.year for _, earliest, _ in marks}):
+        for computed in (await service.compute_year(session, committee_id=committee_id, year=year, min_cell=min_cell)).values():
             published += await publish_committee(session, computed)
             await service.store(session, computed)
-    return len(marks), published
+    return sum(row.marks for row in marks), published

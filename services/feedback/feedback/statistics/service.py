@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from contracts.feedback import CaseKind, KindCount, PromiseNotKept
-from contracts.organisation import OrganisationUnitType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
@@ -139,65 +138,117 @@ def tree_digest(tree: list[repository.TreeUnit]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+TERTIALS = {"T1": (1,), "T2": (1, 2), "VB": (1, 2, 3)}
+
+
 async def compute(
     session: AsyncSession, *, committee_id: uuid.UUID, period: Period, min_cell: int, today: date | None = None,
     tree: list[repository.TreeUnit] | None = None,
 ) -> Computed:
+    year = await compute_year(session, committee_id=committee_id, year=period.year, min_cell=min_cell, today=today, tree=tree)
+    return year[period.part]
+
+
+async def compute_year(
+    session: AsyncSession, *, committee_id: uuid.UUID, year: int, min_cell: int, today: date | None = None,
+    tree: list[repository.TreeUnit] | None = None,
+) -> dict[str, Computed]:
+    """T1, T2 and VB of a year from one pass over its cases, protected together: a later period
+    less an earlier one (T2 − T1 is May–August) is a sum anyone can take, so it is one more
+    relation the suppression respects."""
     today = today or stockholm_today()
     if tree is None:
         tree = await repository.committee_tree(session, committee_id=committee_id, on=today)
-    start, end = period.bounds()
-    leaf: dict = defaultdict(Counter)  # the unit a case is with → its counts
-    counts: dict = defaultdict(Counter)  # (dimension, key) → counts
-    histograms: dict = defaultdict(lambda: defaultdict(Counter))  # row key → timing → working days → cases
+    start, end = Period(year, "VB").bounds()
+    leaf: dict = defaultdict(Counter)  # (tertial, the unit a case is with) → its counts
+    counts: dict = defaultdict(Counter)  # (tertial, (dimension, key)) → counts
+    histograms: dict = defaultdict(lambda: defaultdict(Counter))  # (tertial, row key) → timing → working days → cases
     for row in await repository.figures(session, committee_id=committee_id, start=start, end=end, today=today):
-        columns = repository.grouped_by(row.grouping_bits)
+        columns, t = repository.grouped_by(row.grouping_bits), row.tertial
         values = {name: getattr(row, name) for name in COUNTS}
         if columns == ("unit_id", "kind"):
-            leaf[row.unit_id].update(values | {f"kind_{row.kind}": row.cases})
-            counts[("kind", row.kind)].update(values)
+            leaf[(t, row.unit_id)].update(values | {f"kind_{row.kind}": row.cases})
+            counts[(t, ("kind", row.kind))].update(values)
         elif len(columns) == 1:
-            counts[(DIMENSION_OF[columns[0]], getattr(row, columns[0]))].update(values)
+            counts[(t, (DIMENSION_OF[columns[0]], getattr(row, columns[0])))].update(values)
         else:
             first, timing = columns
             days = getattr(row, timing)
             if days is not None:
                 key = ("leaf", row.unit_id) if first == "unit_id" else (DIMENSION_OF[first], getattr(row, first))
-                histograms[key][timing][days] += row.cases
+                histograms[(t, key)][timing][days] += row.cases
+    promise_rows = await repository.promises_not_kept(session, committee_id=committee_id, start=start, end=end)
     below = _descendants(tree)
-    below[committee_id] = list(leaf)  # the committee: every case of it, also of units closed since
-    for unit_id, units in below.items():
-        total, timings = Counter(), defaultdict(Counter)
-        for member in units:
-            total.update(leaf.get(member, {}))
-            for timing, histogram in histograms.get(("leaf", member), {}).items():
-                timings[timing].update(histogram)
-        counts[("unit", unit_id)] = total
-        histograms[("unit", unit_id)] = timings
-    rows: dict[tuple, dict] = {}
-    for key, total in counts.items():
-        row = dict(total)
-        for timing, (median, p90) in TIMINGS.items():
-            histogram = histograms.get(key, {}).get(timing, Counter())
-            row[median], row[p90] = percentile(histogram, 0.5), percentile(histogram, 0.9)
-        row["rating_mean"] = row["rating_sum"] / row["ratings"] if row.get("ratings") else None
-        rows[key] = row
-    by_unit: dict = defaultdict(Counter)
-    for row in await repository.promises_not_kept(session, committee_id=committee_id, start=start, end=end):
-        by_unit[row.unit_id][(row.guarantee_id, row.promise_id)] += row.cases
-    promises: dict[tuple, int] = {}
-    for unit_id, units in below.items():
-        summed = Counter()
-        for member in units:
-            summed.update(by_unit.get(member, {}))
-        promises |= {(unit_id, g, p): count for (g, p), count in summed.items()}
-    computed = Computed(committee_id, period, min_cell, datetime.now(UTC), tree, rows, promises, today=today)
-    computed.hidden = _protect(computed)
-    return computed
+    below[committee_id] = sorted({unit_id for (_, unit_id) in leaf}, key=str)  # every case of it, also of units closed since
+    computed_at = datetime.now(UTC)
+    year_of: dict[str, Computed] = {}
+    for part, tertials in TERTIALS.items():
+        part_leaf: dict = defaultdict(Counter)
+        part_counts: dict = defaultdict(Counter)
+        part_histograms: dict = defaultdict(lambda: defaultdict(Counter))
+        for (t, unit_id), values in leaf.items():
+            if t in tertials:
+                part_leaf[unit_id].update(values)
+        for (t, key), values in counts.items():
+            if t in tertials:
+                part_counts[key].update(values)
+        for (t, key), timings in histograms.items():
+            if t in tertials:
+                for timing, histogram in timings.items():
+                    part_histograms[key][timing].update(histogram)
+        for unit_id, units in below.items():
+            total, timings = Counter(), defaultdict(Counter)
+            for member in units:
+                total.update(part_leaf.get(member, {}))
+                for timing, histogram in part_histograms.get(("leaf", member), {}).items():
+                    timings[timing].update(histogram)
+            part_counts[("unit", unit_id)] = total
+            part_histograms[("unit", unit_id)] = timings
+        rows: dict[tuple, dict] = {}
+        for key, total in part_counts.items():
+            row = dict(total)
+            for timing, (median, p90) in TIMINGS.items():
+                histogram = part_histograms.get(key, {}).get(timing, Counter())
+                row[median], row[p90] = percentile(histogram, 0.5), percentile(histogram, 0.9)
+            row["rating_mean"] = row["rating_sum"] / row["ratings"] if row.get("ratings") else None
+            rows[key] = row
+        by_unit: dict = defaultdict(Counter)
+        for row in promise_rows:
+            if row.tertial in tertials:
+                by_unit[row.unit_id][(row.guarantee_id, row.promise_id)] += row.cases
+        promises: dict[tuple, int] = {}
+        for unit_id, units in below.items():
+            summed = Counter()
+            for member in units:
+                summed.update(by_unit.get(member, {}))
+            promises |= {(unit_id, g, p): count for (g, p), count in summed.items()}
+        year_of[part] = Computed(committee_id, Period(year, part), min_cell, computed_at, tree, rows, promises, today=today)
+    _protect_year(year_of, min_cell)
+    return year_of
 
 
-def _protect(computed: Computed) -> set:
-    """Every count that is published or derivable, and every sum relating them."""
+def _protect_year(year_of: dict[str, Computed], min_cell: int) -> None:
+    """One protection over the three periods: each period's sums, and each later period as the
+    earlier one plus what came in between (derivable, unpublished)."""
+    values: dict = {}
+    relations: list = []
+    for part, computed in year_of.items():
+        part_values, part_relations = _relations(computed)
+        values |= {(part, item): value for item, value in part_values.items()}
+        relations += [((part, total), [(part, p) for p in parts]) for total, parts in part_relations]
+    for earlier, later in (("T1", "T2"), ("T2", "VB")):
+        items = {key[1] for key in list(values) if len(key) == 2 and key[0] in (earlier, later)}
+        for item in items:
+            before, after = values.setdefault((earlier, item), 0), values.setdefault((later, item), 0)
+            values[("between", later, item)] = after - before
+            relations.append(((later, item), [(earlier, item), ("between", later, item)]))
+    hidden = suppression.protect(values, relations, min_cell)
+    for part, computed in year_of.items():
+        computed.hidden = {entry[1] for entry in hidden if len(entry) == 2 and entry[0] == part}
+
+
+def _relations(computed: Computed) -> tuple[dict, list]:
+    """Every count of a period that is published or derivable, and every sum relating them."""
     rows, committee = computed.rows, ("unit", computed.committee_id)
     values: dict = {}
     relations: list[tuple] = []
@@ -247,7 +298,7 @@ def _protect(computed: Computed) -> set:
     relations.append((value(committee, "repeats_flagged"),
                       [value(committee, "repeats"), (committee, "repeats_dismissed"), (committee, "repeats_undecided")]))
     value(committee, "overdue")
-    return suppression.protect(values, relations, computed.min_cell)
+    return values, relations
 
 
 def _share(part: int, whole: int, min_cell: int) -> float | None:

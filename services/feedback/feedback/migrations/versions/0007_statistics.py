@@ -43,6 +43,13 @@ BEGIN
        AND NEW.acknowledge_due = OLD.acknowledge_due AND NEW.answer_due = OLD.answer_due THEN
         RETURN NEW;
     END IF;
+    IF NEW.acknowledged_at IS NULL AND NEW.answered_at IS NULL THEN  -- a new case: nothing to count yet
+        NEW.acknowledged_working_days := NULL;
+        NEW.acknowledged_in_time := NULL;
+        NEW.answered_working_days := NULL;
+        NEW.answered_in_time := NULL;
+        RETURN NEW;
+    END IF;
     SELECT ordinal INTO received FROM working_days WHERE day = (NEW.received_at AT TIME ZONE 'Europe/Stockholm')::date;
     IF NEW.acknowledged_at IS NULL THEN
         NEW.acknowledged_working_days := NULL;
