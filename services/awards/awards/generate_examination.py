@@ -47,7 +47,12 @@ PRACTICES = (
     "matsvinn", "miljöarbete", "jämställdhetsanalys", "mångfaldsplan", "arbetsplatsträff", "samverkansgrupp",
 )
 VERBS = ("följer upp", "analyserar", "förbättrar", "sprider", "dokumenterar", "planerar", "utvärderar", "delar")
-PLACES = ("förskolan", "hemtjänsten", "boendet", "biblioteket", "enheten", "skolan", "staben", "fritidsgården")
+PLACES = (
+    "förskolan", "hemtjänsten", "boendet", "biblioteket", "enheten", "skolan", "staben", "fritidsgården", "gruppbostaden",
+    "dagverksamheten", "socialtjänsten", "parkförvaltningen", "simhallen", "kulturhuset", "fritidshemmet", "gymnasiet",
+    "äldreomsorgen", "kontaktcentret", "mottagningen", "stadsbyggnadskontoret", "trafikkontoret", "överförmyndaren",
+    "arbetsmarknadsenheten", "musikskolan",
+)
 LENSES = ("benefit_to_residents", "spreading_good_examples", "analysis_for_improvement")
 
 
@@ -121,7 +126,8 @@ def example_rows(generated: GeneratedRound, round_id: uuid.UUID, *, count: int =
         rows.append({
             "id": uuid.UUID(int=rng.getrandbits(128), version=4), "revision": 2, "round_id": round_id,
             "application_id": application.id, "unit_id": application.unit_id, "committee_id": None, "year": 2015,
-            "kind": "practice" if n % 3 else "finding", "title": f"{practice.capitalize()} och {other} på {place} ({n + 1})",
+            "kind": "practice" if n % 3 else "finding",
+            "title": f"{practice.capitalize()} och {other}" + (f" på {place}" if n % 3 == 0 else "") + f" ({n + 1})",
             "summary": f"Hur {place} {verb} {practice} och {other} så att resultaten används.", "body": body,
             "areas": sorted({str(rng.choice(AREAS)) for _ in range(2)}, key=int),
             "lenses": sorted(set(rng.sample(LENSES, rng.randint(1, 2)))), "status": "published", "created_by": "generate",

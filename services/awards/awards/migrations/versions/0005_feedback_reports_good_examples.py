@@ -90,7 +90,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_good_examples_round_unit', 'good_examples', ['round_id', 'unit_id'], unique=False)
     op.create_index('ix_good_examples_search', 'good_examples', ['search'], unique=False, postgresql_using='gin')
-    op.create_index('ix_good_examples_status_published', 'good_examples', ['status', 'published_at'], unique=False)
+    op.create_index('ix_good_examples_status_published', 'good_examples', ['status', sa.text('published_at DESC NULLS LAST'), sa.text('created_at DESC'), 'id'], unique=False)
     op.create_table('good_example_uptakes',
     sa.Column('example_id', sa.UUID(), nullable=False),
     sa.Column('unit_id', sa.UUID(), nullable=False),
