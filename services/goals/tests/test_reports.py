@@ -89,7 +89,7 @@ async def test_the_live_report_holds_goals_commitments_indicators_and_budget(con
     assert {line["line"]: (line["budget"], line["outcome"], line["deviation"]) for line in table["lines"]} == {
         "costs": (5.2, 5, 0.2), "net": (6.8, 7.1, -0.3),
     }
-    assert body["foreign"] == {"complaints": {"committee": None, "units": []}, "lex_sarah": None, "awards": [], "good_examples": []}
+    assert body["foreign"] == {"complaints": None, "lex_sarah": None, "awards": [], "good_examples": []}
     # No person is named: the document carries no subject ids.
     text = (await live(controller, tree)).text
     assert "manager-vu" not in text and "committee-1" not in text and "admin-1" not in text
