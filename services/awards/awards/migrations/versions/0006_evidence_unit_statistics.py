@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0006'
-down_revision = '0005'  # re-chained in g-foreign's branch (awards' 0004/0005 merged); the lead re-chains at merge
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
