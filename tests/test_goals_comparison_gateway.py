@@ -3,6 +3,8 @@
 Two committees built here, each with a unit, report one indicator of their own (higher is
 better) for 2016-VB: A's unit 80, B's unit 60. minmax over the committees that have a figure
 (other tests' committees have none): A (80 − 60) / 20 = 1, B 0; coverage 1 each; ranks 1 and 2.
+The index is built from submitted reports only: both committees' 2016-VB reports are submitted
+through the gateway first (by a committee member each); before that neither is ranked.
 """
 
 import uuid
@@ -37,6 +39,15 @@ def test_a_committee_member_compares_committees_on_an_indicator_through_the_gate
     imported = key_client.post("/goals/v1/indicator-values/imports/csv", content=csv.encode(), headers={"content-type": "text/csv"})
     assert imported.status_code == 200, imported.text
 
+    index_params = {"period": "2016-VB", "indicator_id": indicator.json()["id"]}
+    before = {c["committee_id"]: c for c in key_client.get("/goals/v1/comparison-index", params=index_params).json()["committees"]}
+    assert all((before[committees[n]]["submitted"], before[committees[n]]["rank"]) == (False, None) for n in "AB")
+    for name in ("A", "B"):
+        token = stack.mint_token(["committee"], org=[committees[name]], sub=f"gw-namnd-{name}-{tag}")
+        with httpx.Client(base_url=gateway_url, headers={"authorization": f"Bearer {token}"}, timeout=60) as member:
+            submitted = member.post(f"/goals/v1/committees/{committees[name]}/reports", json={"period": "2016-VB"})
+        assert submitted.status_code == 201, submitted.text
+
     token = stack.mint_token(["committee"], org=[committees["A"]], sub=f"gw-namnd-{tag}")
     with httpx.Client(base_url=gateway_url, headers={"authorization": f"Bearer {token}"}, timeout=30) as member:
         response = member.get("/goals/v1/comparison-index", params={"period": "2016-VB", "indicator_id": indicator.json()["id"]})
@@ -47,11 +58,11 @@ def test_a_committee_member_compares_committees_on_an_indicator_through_the_gate
     assert response.status_code == 200, response.text
     result = {c["committee_id"]: c for c in response.json()["committees"]}
     a, b = result[committees["A"]], result[committees["B"]]
-    assert (a["index"], a["coverage"], a["rank"]) == (1.0, 1.0, 1)
+    assert (a["submitted"], a["index"], a["coverage"], a["rank"]) == (True, 1.0, 1.0, 1)
     assert (b["index"], b["coverage"], b["rank"]) == (0.0, 1.0, 2)
     assert a["components"][0]["raw"] == 80.0 and b["components"][0]["raw"] == 60.0
     others = [c for key, c in result.items() if key not in committees.values()]
-    assert all(c["rank"] is None and c["reason"] == "no-figures" for c in others)
+    assert all(c["rank"] is None and c["reason"] == ("no-figures" if c["submitted"] else "report-not-submitted") for c in others)
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     assert bad.json()["type"].endswith("weight-out-of-range")
     key_client.close()

@@ -13,6 +13,9 @@ minmax: NOJD min 50, max 70 → SPT 15/20 = 0.75, BRO 1, KUN 0. VANTE min 3, max
 SPT 1 − 2/2 = 0, KUN 1 − 0 = 1. follow-ups: one value → 0.5. Four components of weight 1:
 SPT (0.75 + 0 + 0.5) / 3 = 0.41667, coverage 3/4; KUN (0 + 1) / 2 = 0.5, coverage 2/4;
 BRO 1 / 1 = 1, coverage 1/4 < 0.5 → no rank. Ranks: KUN 1, SPT 2.
+
+The index is built from submitted reports only: the fixture ``submitted`` submits the three
+committees' 2015-VB reports (verksamhetsberättelser) through the API; the last test submits some.
 """
 
 import math
@@ -76,6 +79,20 @@ async def figures(admin, manager, committees, chain, plan, workflow, full_commit
     return ids
 
 
+async def submit(client, tree, code: str, period: str = "2015-VB", **body) -> dict:
+    response = await client.post(f"{G}/committees/{tree.ids[code]}/reports", json={"period": period, **body})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture
+async def submitted(admin, figures, committees):
+    """The three committees' verksamhetsberättelser for 2015 submitted (after the figures are in)."""
+    for code in ("SDN-SPT", "SDN-BRO", "SDN-KUN"):
+        await submit(admin, committees, code)
+    return figures
+
+
 def by_code(result: dict) -> dict:
     codes = {"SDN-SPT": "SPT", "SDN-BRO": "BRO", "SDN-KUN": "KUN"}
     return {codes[c["code"]]: c for c in result["committees"]}
@@ -87,7 +104,7 @@ async def index(client, expect: int = 200, **params) -> dict:
     return response.json()
 
 
-async def test_committees_are_compared_on_a_goal_with_coverage_and_ranks(harness, tree, figures, chain, committees):
+async def test_committees_are_compared_on_a_goal_with_coverage_and_ranks(harness, tree, submitted, chain, committees):
     # A member of Bromma's committee reads it: comparing is its purpose.
     async with harness.client(roles=("committee",), org=(tree.ids["SDN-BRO"],), subject="bromma-1") as bromma_member:
         result = await index(bromma_member, goal_id=chain.area["id"])
@@ -97,6 +114,7 @@ async def test_committees_are_compared_on_a_goal_with_coverage_and_ranks(harness
     assert c["KUN"]["index"] == 0.5 and c["KUN"]["coverage"] == 0.5
     assert c["BRO"]["index"] == 1.0 and c["BRO"]["coverage"] == 0.25
     assert (c["KUN"]["rank"], c["SPT"]["rank"], c["BRO"]["rank"]) == (1, 2, None)
+    assert all(c[name]["submitted"] for name in ("SPT", "KUN", "BRO"))
     assert c["BRO"]["reason"] == "coverage-below-minimum" and c["KUN"]["reason"] is None
     assert [x["code"] for x in result["committees"]] == ["SDN-KUN", "SDN-SPT", "SDN-BRO"]
     spt = {f["key"]: f for f in c["SPT"]["components"]}
@@ -115,7 +133,7 @@ async def test_committees_are_compared_on_a_goal_with_coverage_and_ranks(harness
     assert "does not say" in result["method_description"]
 
 
-async def test_weights_and_minimum_coverage_change_the_index(admin, figures, chain):
+async def test_weights_and_minimum_coverage_change_the_index(admin, submitted, chain):
     # NOJD weighs 0.5: total weight 3.5. SPT (0.5·0.75 + 0 + 0.5) / 2.5 = 0.35, coverage 2.5/3.5;
     # KUN (0.5·0 + 1) / 1.5, coverage 1.5/3.5 — now under 0.5 and unranked; BRO 1, coverage 0.5/3.5.
     result = await index(admin, goal_id=chain.area["id"], weights="NOJD:0.5")
@@ -129,7 +147,8 @@ async def test_weights_and_minimum_coverage_change_the_index(admin, figures, cha
     assert (c["BRO"]["rank"], c["KUN"]["rank"], c["SPT"]["rank"]) == (1, 2, 3)
 
 
-async def test_one_indicator_by_z_score(controller, figures):
+async def test_one_indicator_by_z_score(controller, submitted):
+    figures = submitted
     # NOJD: 65, 70, 50; mean 185/3, population sd √(((65−m)² + (70−m)² + (50−m)²) / 3).
     result = await index(controller, indicator_id=figures["NOJD"], method="zscore")
     mean = (65 + 70 + 50) / 3
@@ -166,3 +185,47 @@ async def test_both_subjects_or_none_is_a_problem_and_portals_are_refused(admin,
     async with harness.client(actor="portal", roles=(), scopes=("goals:read",), subject="portal-1") as portal:
         refused = await portal.get(INDEX, params={"period": "2015-VB", "indicator_id": figures["NOJD"]})
     assert refused.status_code == 403
+
+
+async def test_only_submitted_reports_enter_and_a_correction_counts_once(admin, committee, harness, tree, figures, committees):
+    """NOJD alone, minmax, 2015-VB. Bromma has not submitted: its 70 is left out, so the range is
+    KUN 50 … SPT 65 → SPT (65 − 50) / 15 = 1, KUN 0; ranks SPT 1, KUN 2. Spånga-Tensta's report is
+    corrected (version 2 supersedes 1): still one committee, one figure."""
+    before = by_code(await index(admin, indicator_id=figures["NOJD"]))
+    assert all(
+        (c["submitted"], c["index"], c["rank"], c["reason"], c["components"], c["coverage"]) ==
+        (False, None, None, "report-not-submitted", [], 0.0)
+        for c in before.values()
+    )
+
+    first = await submit(committee, tree, "SDN-SPT")
+    second = await submit(committee, tree, "SDN-SPT", correction=True, correction_reason="Analysen kompletterad.")
+    assert second["supersedes_id"] == first["id"]
+    await submit(admin, tree, "SDN-KUN")
+    async with harness.client(roles=("committee",), org=(tree.ids["SDN-BRO"],), subject="bromma-1") as bromma_member:
+        result = await index(bromma_member, indicator_id=figures["NOJD"])
+
+    assert [c["code"] for c in result["committees"]] == ["SDN-SPT", "SDN-KUN", "SDN-BRO"]  # each once
+    c = by_code(result)
+    assert (c["SPT"]["submitted"], c["SPT"]["index"], c["SPT"]["rank"], c["SPT"]["components"][0]["raw"]) == (True, 1.0, 1, 65.0)
+    assert (c["KUN"]["submitted"], c["KUN"]["index"], c["KUN"]["rank"]) == (True, 0.0, 2)
+    assert (c["BRO"]["submitted"], c["BRO"]["index"], c["BRO"]["rank"], c["BRO"]["reason"]) == (
+        False, None, None, "report-not-submitted",
+    )
+    assert c["BRO"]["components"] == [] and c["BRO"]["volume"] == {"values": 0, "units": 0, "count_sum": None, "follow_ups": 0}
+    nojd = result["components"][0]
+    assert (nojd["committees_with_figure"], nojd["minimum"], nojd["maximum"]) == (2, 50, 65)
+
+    # A year enters with its verksamhetsberättelse (no values for the period "2015" itself: no figures);
+    # a tertial needs its own tertial report: KUN's 2015-T2 value 99 enters only once that is submitted.
+    year = by_code(await index(admin, period="2015", indicator_id=figures["NOJD"]))
+    assert {name: (x["submitted"], x["reason"]) for name, x in year.items()} == {
+        "SPT": (True, "no-figures"), "KUN": (True, "no-figures"), "BRO": (False, "report-not-submitted"),
+    }
+    t2 = by_code(await index(admin, period="2015-T2", indicator_id=figures["NOJD"]))
+    assert (t2["KUN"]["submitted"], t2["KUN"]["reason"], t2["KUN"]["components"]) == (False, "report-not-submitted", [])
+    await submit(admin, tree, "SDN-KUN", period="2015-T2")
+    t2 = by_code(await index(admin, period="2015-T2", indicator_id=figures["NOJD"]))
+    # One committee with a figure: minmax gives 0.5 when all are equal.
+    assert (t2["KUN"]["submitted"], t2["KUN"]["components"][0]["raw"], t2["KUN"]["index"], t2["KUN"]["rank"]) == (True, 99.0, 0.5, 1)
+    assert (t2["SPT"]["submitted"], t2["SPT"]["reason"]) == (False, "report-not-submitted")

@@ -69,8 +69,18 @@ async def test_a_generated_city_is_written_and_read_through_the_api(city_db, qm_
     async with open_harness(SERVICE, city_db, qm_redis.url, f"qmt{qm_run_id}g:") as harness:
         async with harness.client(roles=("city_controller",), subject="controller-city") as client:
             analysis = await client.get("/goals/v1/economy/analysis", params={"from_year": 2014, "to_year": 2015, "change_percent": 20})
-            index = await client.get("/goals/v1/comparison-index", params={"period": "2015-VB", "goal_id": city.summary["area_goal_ids"][0]})
             with_rows = await client.get("/goals/v1/rollup", params={"period": "2015-VB"})
+            index_params = {"period": "2015-VB", "goal_id": city.summary["area_goal_ids"][0]}
+            # The index is built from submitted reports only: two of the three committees first, then the third.
+            async with harness.client(roles=("admin",), subject="admin-generated") as admin:
+                for committee in city.summary["committee_ids"][:2]:
+                    submitted = await admin.post(f"/goals/v1/committees/{committee}/reports", json={"period": "2015-VB"})
+                    assert submitted.status_code == 201, submitted.text
+                two = await client.get("/goals/v1/comparison-index", params=index_params)
+                last = city.summary["committee_ids"][2]
+                submitted = await admin.post(f"/goals/v1/committees/{last}/reports", json={"period": "2015-VB"})
+                assert submitted.status_code == 201, submitted.text
+            index = await client.get("/goals/v1/comparison-index", params=index_params)
     assert analysis.status_code == 200, analysis.text
     result = analysis.json()
     assert result["n"] == leaves * 2 and result["enough_data"] is True
@@ -78,5 +88,8 @@ async def test_a_generated_city_is_written_and_read_through_the_api(city_db, qm_
     assert result["coefficient"]["low"] > 0 and BETA > 0
     assert result["what_if"]["difference"]["fulfilled"]["low"] > 0
     assert index.status_code == 200, index.text
-    assert [c["rank"] for c in index.json()["committees"]] == [1, 2, 3]
+    assert two.status_code == 200, two.text
+    assert [(c["rank"], c["submitted"]) for c in two.json()["committees"]] == [(1, True), (2, True), (None, False)]
+    assert two.json()["committees"][2]["committee_id"] == last
+    assert [(c["rank"], c["submitted"]) for c in index.json()["committees"]] == [(1, True), (2, True), (3, True)]
     assert with_rows.status_code == 200 and with_rows.json()["commitments"]["total"] == 1000

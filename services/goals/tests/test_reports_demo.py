@@ -61,3 +61,20 @@ async def test_the_seed_committees_2014_annual_report_is_submitted_once_and_down
     assert [(row[8], row[11]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         (1, "Uppfyllt"), (0.5, "Delvis uppfyllt"), (0.9, "Uppfyllt"),
     ]
+
+
+async def test_the_submitted_2014_annual_report_lets_the_seed_committee_into_the_comparison_index(harness, demo_2014):
+    """The index is built from submitted reports only; the demo's verksamhetsberättelse 2014 is one.
+    On nämndmål "Planering, stöd ..." the follow-up component is (4 + 0.5) / 5 = 0.9 from five
+    commitments followed up at 2014-VB; the only committee with a figure normalises to 0.5 (minmax)."""
+    committee = demo_2014.ids[SEED_COMMITTEE_CODE]
+    async with harness.client(roles=("committee",), org=(committee,), subject="demo-reader") as member:
+        (report,) = (await member.get(f"/goals/v1/committees/{committee}/reports")).json()["items"]
+        document = (await member.get(f"/goals/v1/reports/{report['id']}/document")).json()
+        goal = next(g for g in document["goals"] if g["title"].startswith("Planering, stöd"))
+        response = await member.get("/goals/v1/comparison-index", params={"period": "2014-VB", "goal_id": goal["id"]})
+    assert response.status_code == 200, response.text
+    (seed,) = [c for c in response.json()["committees"] if c["committee_id"] == str(committee)]
+    assert (seed["submitted"], seed["reason"]) == (True, None) and seed["rank"] == 1
+    follow_ups = next(f for f in seed["components"] if f["key"] == "follow-ups")
+    assert (follow_ups["raw"], follow_ups["reported"], follow_ups["normalised"]) == (0.9, 5, 0.5)

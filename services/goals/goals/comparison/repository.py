@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import (
     commitment_versions, commitments, follow_ups, goals, indicator_targets, indicator_values, indicators, org_tables,
-    unit_external_ids,
+    report_snapshots, unit_external_ids,
 )
 
 VERSIONS = org_tables.versions
@@ -40,6 +40,23 @@ def below_committees(committee_ids: list[uuid.UUID], day: date):
             step.c.parent_id == seed.c.unit_id, step.c.valid_from <= day, or_(step.c.valid_to.is_(None), step.c.valid_to > day)
         )
     )
+
+
+async def committees_with_current_report(
+    session: AsyncSession, *, committee_ids: list[uuid.UUID], period: str
+) -> set[uuid.UUID]:
+    """Those of ``committee_ids`` with a current (not superseded) report snapshot for ``period``.
+
+    A corrected report supersedes the earlier one, so a committee has at most one current
+    snapshot per period (the partial unique index uq_report_snapshots_current) and counts once.
+    """
+    if not committee_ids:
+        return set()
+    query = select(report_snapshots.c.committee_id).where(
+        report_snapshots.c.committee_id.in_(committee_ids), report_snapshots.c.period == period,
+        report_snapshots.c.superseded_by_id.is_(None),
+    )
+    return set((await session.execute(query)).scalars())
 
 
 async def indicator_figures(

@@ -22,7 +22,10 @@ router = APIRouter(route_class=TransactionalRoute, tags=["comparison"])
     summary="Compare the committees on a goal or an indicator for a period",
     description="Jämförelseindex mellan nämnder för ett mål eller en indikator och en period, with each committee's "
     "coverage (täckningsgrad), volume and rank, and Kolada's values beside where imported. Readable by every staff role "
-    "and goals key, since comparing is its purpose (it is built from submitted reports only). Bad weights, an unknown "
+    "and goals key, since comparing is its purpose. Built from submitted reports only (inlämnade rapporter): a committee "
+    "whose report for the period is not submitted is listed with submitted false, reason report-not-submitted and no "
+    "figures, index or rank (the tertial report for T1/T2, the verksamhetsberättelse for VB, a year and its months; a "
+    "correction counts once). Bad weights, an unknown "
     "component, a period that is no period or has not begun: a problem document.\n\n" + service.METHOD_DESCRIPTION,
     responses=problems(403, 404, 422),
 )

@@ -55,11 +55,17 @@ class CommitteeIndex(BaseModel):
     code: str
     name: str
     type: str
+    submitted: bool = Field(
+        description="Whether the committee's report for the period is submitted (inlämnad): the tertial report for T1/T2, "
+        "the verksamhetsberättelse for VB, a year and its months. When false its figures do not enter: no components, "
+        "index, rank or share in the normalisation, coverage 0 and reason 'report-not-submitted'.",
+    )
     index: float | None = Field(description="Weighted mean of the normalised scores of the components it has.")
     coverage: float = Field(description="Täckningsgrad: Σ weights of its components with a figure / Σ all weights.")
     rank: int | None = Field(description="Rank among the committees at or above the minimum coverage (ties share).")
     reason: Literal["coverage-below-minimum", "no-figures", "report-not-submitted"] | None = Field(
-        description="Why it has no rank.",
+        description="Why it has no rank: report-not-submitted (its report for the period is not submitted, its figures "
+        "are left out), no-figures (submitted, but no figure for any component), coverage-below-minimum.",
     )
     volume: Volume
     components: list[ComponentFigure]

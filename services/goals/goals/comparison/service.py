@@ -35,7 +35,11 @@ committees that have a figure: minmax (x − min) / (max − min), 0.5 for all w
 (x − mean) / sd, 0 for all when sd is 0. Lower-is-better indicators are flipped. The index is the
 weighted mean (weights 0–1, default 1) of a committee's normalised scores; coverage is the share
 of the weights its figures cover; a committee is ranked only at or above the minimum coverage.
-Only committees whose report for the period is submitted enter. Kolada's value for the committee
+Only committees whose report for the period is submitted (inlämnad; the current snapshot, a
+correction counting once) enter: the tertial report for T1/T2, the verksamhetsberättelse for VB,
+and the year's verksamhetsberättelse for a year or a month. The others are listed with
+submitted false, reason report-not-submitted and no figures, index or rank; their unsubmitted
+figures neither show nor move the normalisation of the others. Kolada's value for the committee
 (when its own value came from Kolada) and for the whole municipality are shown beside.
 What the index does not say: it is relative, so a top rank means better than the other
 committees, not good; minmax lets one extreme committee compress the others; committees serve
@@ -74,15 +78,26 @@ def check_period(text: str) -> Period:
     return period
 
 
+def report_period_of(period: Period) -> str:
+    """The report whose submission lets a committee's figures for ``period`` enter the index.
+
+    A tertial report (T1, T2) and the verksamhetsberättelse (VB) are their own periods; a year
+    (2015) or a month (2015-03) has no report of its own and enters with the year's
+    verksamhetsberättelse (2015-VB), the report that covers it once the year is closed.
+    """
+    return period.text if period.text[5:] in ("T1", "T2", "VB") else f"{period.year}-VB"
+
+
 async def only_submitted_reports(session: AsyncSession, *, committees: list[Row], period: Period) -> set[uuid.UUID]:
     """THE "submitted reports only" filter of the index: the committees whose figures may enter.
 
-    The index is built from submitted reports only (issue 6). Reports and their snapshots are
-    another package's (goals/reports, table report_snapshots); until that lands every committee
-    in effect counts. Wire it here and nowhere else: return the ids of ``committees`` with a
-    submitted (not superseded) report snapshot for ``period``.
+    The index is built from submitted reports only (issue 6): the ids of ``committees`` with a
+    current (not superseded) report snapshot for the report period of ``period``
+    (``report_period_of``). A correction supersedes its predecessor and still counts once.
     """
-    return {committee.unit_id for committee in committees}
+    return await repository.committees_with_current_report(
+        session, committee_ids=[committee.unit_id for committee in committees], period=report_period_of(period),
+    )
 
 
 async def comparison_index(
@@ -193,7 +208,8 @@ async def comparison_index(
             reason = None
         counts = [f.count_sum for f in figures_of if f.count_sum is not None]
         out.append(CommitteeIndex(
-            committee_id=cid, code=committee.code, name=committee.name, type=committee.type, index=indexes[cid],
+            committee_id=cid, code=committee.code, name=committee.name, type=committee.type, submitted=cid in entering,
+            index=indexes[cid],
             coverage=coverages[cid], rank=ranked.get(cid), reason=reason,
             volume=Volume(
                 values=sum(f.units or 1 for f in figures_of if f.basis != "follow_ups"),
