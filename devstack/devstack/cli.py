@@ -61,7 +61,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\n{exc}", file=sys.stderr, flush=True)
         return 1
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        # A second Ctrl-C or SIGTERM must not cut the clean-up short: `kill -TERM -<pgid>` of `make run`
+        # (and make itself, which passes the signal on to its child) deliver it twice.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
         stack.stop()
         print("stopped.", flush=True)
     return 0
