@@ -43,6 +43,11 @@ class FeedbackSettings(ServiceSettings):
     # (feedback.unit-statistics.changed); it takes up to this many marks per round.
     statistics_interval_seconds: float = 0.02
     statistics_batch: int = 50000
+    # A committee is recomputed at most once in this time (in one worker): marks left by cases in
+    # between wait for its next round, so at a steady rate one recomputation of the committee's
+    # year (and one event per changed unit) covers every case of the window instead of each round's
+    # few. The first change after a quiet spell is taken at once. 0: every round.
+    statistics_coalesce_seconds: float = 0.05
     # Committees worked on at once (each in its own transaction and connection).
     statistics_concurrency: int = 2
     # How often the worker looks for overdue cases, expired contact details and old keys.

@@ -6,6 +6,7 @@ the same code at any date.
 """
 
 import asyncio
+import time
 from datetime import datetime
 
 from servicekit.service import PeriodicJob
@@ -48,22 +49,32 @@ async def run_key_rotation(settings: FeedbackSettings, sessions, now: datetime) 
             return total
 
 
+# When this worker last began a round of each committee (time.monotonic()), for the coalescing.
+_last_round: dict = {}
+
+
 async def run_statistics(settings: FeedbackSettings, sessions, now: datetime) -> int:
     """Publishes the unit statistics changed since the last round (feedback.unit-statistics.changed):
-    each marked committee in a transaction of its own, up to ``statistics_concurrency`` at once."""
+    each marked committee in a transaction of its own, up to ``statistics_concurrency`` at once;
+    a committee whose last round began less than ``statistics_coalesce_seconds`` ago waits for a
+    later run (its marks stay, nothing is lost)."""
     async with sessions() as session:
         committees = await marked_committees(session)
+    clock, window = time.monotonic(), settings.statistics_coalesce_seconds
+    due = [committee_id for committee_id in committees if clock - _last_round.get(committee_id, -window) >= window]
     gate = asyncio.Semaphore(settings.statistics_concurrency)
 
     async def one(committee_id) -> int:
-        async with gate, sessions() as session, session.begin():
-            _, published = await publish_marked(
-                session, committee_id=committee_id, min_cell=settings.statistics_min_cell,
-                batch=settings.statistics_batch, now=now,
-            )
+        async with gate:
+            _last_round[committee_id] = time.monotonic()
+            async with sessions() as session, session.begin():
+                _, published = await publish_marked(
+                    session, committee_id=committee_id, min_cell=settings.statistics_min_cell,
+                    batch=settings.statistics_batch, now=now,
+                )
         return published
 
-    return sum(await asyncio.gather(*(one(committee_id) for committee_id in committees)))
+    return sum(await asyncio.gather(*(one(committee_id) for committee_id in due)))
 
 
 def _statistics_interval(settings: FeedbackSettings) -> float:

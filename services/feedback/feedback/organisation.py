@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from contracts.organisation import OrganisationUnitType
-from sqlalchemy import select
+from sqlalchemy import Integer, all_, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.orgtree import in_effect, load_states, unit_and_ancestor_ids
+from servicekit.orgtree import in_effect, load_states
 from servicekit.problems import ProblemError
 
 from feedback.models import org_tables
@@ -34,20 +35,36 @@ class UnitPlace:
     committee_id: uuid.UUID | None
 
 
+def _lineage_query():
+    """The unit and its ancestors up to the root as of ``:on``, each with its name and type then,
+    nearest first: the ancestors' walk of servicekit.orgtree.unit_and_ancestor_ids carrying the
+    versions' columns, so a place is one round trip (built once; only the parameters vary)."""
+    on = bindparam("on")
+    up = (
+        select(VERSIONS.c.unit_id, VERSIONS.c.parent_id, VERSIONS.c.name, VERSIONS.c.type,
+               literal(0, Integer).label("depth"), array([VERSIONS.c.unit_id]).label("id_path"))
+        .where(VERSIONS.c.unit_id == bindparam("unit_id"), in_effect(VERSIONS, on))
+        .cte("ancestors", recursive=True)
+    )
+    parent = VERSIONS.alias("parent")
+    up = up.union_all(
+        select(parent.c.unit_id, parent.c.parent_id, parent.c.name, parent.c.type, up.c.depth + 1,
+               func.array_append(up.c.id_path, parent.c.unit_id))
+        .where(parent.c.unit_id == up.c.parent_id, in_effect(parent, on), parent.c.unit_id != all_(up.c.id_path))
+    )
+    return select(up.c.unit_id, up.c.name, up.c.type).order_by(up.c.depth)
+
+
+_LINEAGE = _lineage_query()
+
+
 async def place_of(session: AsyncSession, *, unit_id: uuid.UUID, on: date) -> UnitPlace | None:
-    lineage = await unit_and_ancestor_ids(session, org_tables, unit_id=unit_id, as_of=on)
-    if not lineage:
+    rows = list(await session.execute(_LINEAGE, {"unit_id": unit_id, "on": on}))
+    if not rows:
         return None
-    rows = {
-        row.unit_id: row
-        for row in await session.execute(
-            select(VERSIONS.c.unit_id, VERSIONS.c.name, VERSIONS.c.type).where(
-                VERSIONS.c.unit_id.in_(lineage), in_effect(VERSIONS, on)
-            )
-        )
-    }
-    committee = next((uid for uid in lineage if rows[uid].type in COMMITTEE_TYPES), None)
-    own = rows[unit_id]
+    lineage = [row.unit_id for row in rows]
+    committee = next((row.unit_id for row in rows if row.type in COMMITTEE_TYPES), None)
+    own = rows[0]
     return UnitPlace(unit_id=unit_id, name=own.name, type=OrganisationUnitType(own.type), lineage=lineage, committee_id=committee)
 
 

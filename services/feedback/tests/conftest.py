@@ -175,12 +175,14 @@ class UnitStatisticsWorker:
 
     harness: object
 
-    async def run(self, min_cell: int = 1) -> int:
+    async def run(self, min_cell: int = 1, coalesce_seconds: float = 0.0) -> int:
         from feedback.config import FeedbackSettings
         from feedback.jobs import run_statistics
 
-        # One committee at a time: the test's sessions share one connection.
-        settings = FeedbackSettings(statistics_min_cell=min_cell, statistics_concurrency=1)
+        # One committee at a time: the test's sessions share one connection. No coalescing unless
+        # asked for: a test's rounds follow each other within milliseconds.
+        settings = FeedbackSettings(statistics_min_cell=min_cell, statistics_concurrency=1,
+                                    statistics_coalesce_seconds=coalesce_seconds)
         return await run_statistics(settings, self.harness.app.state.sessionmaker, datetime.now(UTC))
 
     async def published(self) -> list[dict]:

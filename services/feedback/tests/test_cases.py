@@ -58,6 +58,12 @@ async def test_registration_numbers_rise_within_the_year_of_receipt(api, org):
     assert letter.startswith("SYN-2025-")
 
 
+async def test_a_registration_number_past_six_digits_keeps_every_digit(api, org, harness):
+    await harness.session.execute(select(func.setval("case_number_seq", 1_234_566)))
+    await harness.session.commit()
+    assert (await api.create(received_at="2025-12-30T10:00:00+01:00")).json()["registration_number"] == "SYN-2025-1234567"
+
+
 async def test_the_lifecycle_records_who_when_and_why_and_keeps_the_answer(api, org, harness):
     case_id = (await api.create(unit_id=str(org["FSK-UGGLAN"]))).json()["id"]
     async with api.staff("FSK-UGGLAN", subject="handler-7") as handler:

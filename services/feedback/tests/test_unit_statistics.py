@@ -100,3 +100,19 @@ async def test_the_statistics_the_worker_stored_are_served_until_a_case_changes(
         await api.create(unit_id=str(org["FSK-BJORKEN"]), description="Ny synpunkt om något annat")
         # The worker has not run: the mark says the stored figures are old, so they are computed now.
         assert (await controller.get(path)).json()["received"] == 4
+
+
+async def test_a_committee_is_recomputed_at_most_once_per_coalescing_window(api, org, harness, statistics_worker):
+    ugglan = str(org["FSK-UGGLAN"])
+    await api.create(unit_id=ugglan, received_at="2026-09-01T10:00:00+02:00")
+    # The first change after a quiet spell is taken at once: VB of Ugglan and the three levels above.
+    assert await statistics_worker.run(coalesce_seconds=60) == 4
+    await api.create(unit_id=ugglan, received_at="2026-09-02T10:00:00+02:00")
+    # Within the minute the committee waits: nothing published, the case's mark kept for later.
+    assert await statistics_worker.run(coalesce_seconds=60) == 0
+    assert (await harness.session.scalar(select(statistics_dirty.c.id).limit(1))) is not None
+    # Once due, one round covers it: the same four units, now with 2 cases each, revision 2.
+    assert await statistics_worker.run() == 4
+    newer = (await statistics_worker.published())[4:]
+    assert {(e["cases"], e["revision"], e["period"]) for e in newer} == {(2, 2, "2026-VB")}
+    assert (await harness.session.scalar(select(statistics_dirty.c.id).limit(1))) is None

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, func, insert, or_, select, tuple_, update
+from sqlalchemy import Row, Text, and_, cast, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.orgtree import subtree_cte
@@ -11,8 +11,14 @@ from servicekit.orgtree import subtree_cte
 from feedback.models import case_events, case_number_seq, case_redactions, cases, org_tables
 
 
-async def next_number(session: AsyncSession) -> int:
-    return await session.scalar(select(case_number_seq.next_value()))
+def registration_number(year: int):
+    """``SYN-<year>-<number>`` (six digits at least) with the number drawn from the sequence in the
+    INSERT itself: one round trip less per case."""
+    number = select(case_number_seq.next_value().label("n")).subquery()
+    return (
+        select(literal(f"SYN-{year}-") + func.lpad(cast(number.c.n, Text), func.greatest(6, func.length(cast(number.c.n, Text))), "0"))
+        .scalar_subquery()
+    )
 
 
 async def insert_case(session: AsyncSession, *, values: dict) -> Row:

@@ -114,10 +114,9 @@ async def create_case(
     )
     case_id = uuid.uuid4()
     token = derive_token(intake.token_key, case_id)
-    number = await repository.next_number(session)
     location = data.location.model_dump() if data.location else {}
     values = {
-        "id": case_id, "registration_number": f"SYN-{received_on.year}-{number:06d}", "revision": 1,
+        "id": case_id, "registration_number": repository.registration_number(received_on.year), "revision": 1,
         "kind": data.kind, "channel": data.channel, "category_code": data.category_code, "unit_id": unit_id,
         "committee_id": place.committee_id, "routed_by": routed_by, "status": S.received, "privacy": data.privacy,
         "description": data.description, "media_url": data.media_url, "attributes": data.attributes,
