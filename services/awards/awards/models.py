@@ -333,6 +333,8 @@ blinding_terms = Table(
     metadata,
     Column("application_id", UUID(as_uuid=True), ForeignKey(applications.c.id, ondelete="CASCADE"), primary_key=True),
     Column("people", ARRAY(String(200)), nullable=False),
+    Column("places", ARRAY(String(200)), nullable=False, server_default="{}"),
+    Column("organisations", ARRAY(String(200)), nullable=False, server_default="{}"),
     Column("recorded_by", String(SUBJECT_LENGTH), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )

@@ -20,8 +20,10 @@ CONSENSUS = [50, 60, 55, 45, 65, 70, 40, 75]
 # (500 + 900 + 550 + 450 + 975 + 1050 + 400 + 1125) / 100 = 59.5
 WEIGHTED = 59.5
 # Names the jury must never see: the unit, its department, administration, committee and district.
+# "verksamhetsutveckling" is the unit's short name in the answers' org chart; Järva is the area the award
+# office records as a place ("Järva Rent och Snyggt" in seed 004).
 NAMES = ("Enheten för verksamhetsutveckling", "Strategiska staben", "Spånga-Tensta stadsdelsförvaltning",
-         "Spånga-Tensta stadsdelsnämnd", "Spånga-Tensta", "Spånga", "Tensta")
+         "Spånga-Tensta stadsdelsnämnd", "Spånga-Tensta", "Spånga", "Tensta", "verksamhetsutveckling", "Järva")
 
 
 def original_text(answers: dict) -> str:
@@ -109,7 +111,10 @@ async def test_the_jury_decides_on_blinded_data_after_consensus_and_the_decision
     seed_code, other_code = by_score[WEIGHTED], by_score[40.0]
     assert (await board.get(f"{BASE}/rounds/{award.id}/jury/applications/{seed_code}")).status_code == 404, "full text only when shortlisted"
     people = await award.admin.put(f"{BASE}/applications/{application}/blinding-terms", json={"people": ["Karin Lindqvist"]})
-    assert people.status_code == 200
+    assert people.status_code == 200 and people.json()["places"] == [], "places and organisations may be left out"
+    terms = await award.admin.put(f"{BASE}/applications/{application}/blinding-terms",
+                                  json={"people": ["Karin Lindqvist"], "places": ["Järva"], "organisations": []})
+    assert terms.status_code == 200 and (terms.json()["people"], terms.json()["places"]) == (["Karin Lindqvist"], ["Järva"])
     assert (await award.admin.put(f"{BASE}/rounds/{award.id}/jury/shortlist", json={"codes": [seed_code]})).status_code == 403
     unknown = await board.put(f"{BASE}/rounds/{award.id}/jury/shortlist", json={"codes": ["Q"]})
     assert unknown.status_code == 422 and unknown.json()["codes"] == ["Q"]
@@ -136,10 +141,13 @@ async def test_the_jury_decides_on_blinded_data_after_consensus_and_the_decision
     view = seen.json()
     text = json.dumps(view, ensure_ascii=False).casefold()
     original = json.dumps(answers, ensure_ascii=False).casefold()
-    for name in ("Enheten för verksamhetsutveckling", "Strategiska staben", "Spånga-Tensta", "Spånga", "Tensta"):
+    listed_text = json.dumps((await board.get(f"{BASE}/rounds/{award.id}/jury/applications")).json(), ensure_ascii=False).casefold()
+    for name in ("Enheten för verksamhetsutveckling", "Strategiska staben", "Spånga-Tensta", "Spånga", "Tensta", "Järva"):
         assert name.casefold() in original, name  # the seed names them, so the test can fail
+    assert "Verksamhetsutveckling" in original_text(answers), "the org chart names the unit by its short name, capitalised"
     for name in NAMES:
         assert name.casefold() not in text, f"{name} is visible to the jury"
+        assert name.casefold() not in listed_text, f"{name} is visible in the jury's list"
     assert "karin lindqvist" not in text
     # Numbers follow the codes: with the seed application as A its department and district are the first
     # (Avdelning 1, Stadsdel 1); with Rinkeby's as A, Rinkeby's come first and the seed's are number 2.

@@ -8,7 +8,14 @@ unit's code: the applicant by its own label, departments by "Avdelning n", admin
 "Förvaltning n", committees and boards by "Nämnd n", other units by "Enhet n". District names
 (the name of a stadsdelsnämnd/stadsdelsförvaltning without that word, e.g. "Spånga-Tensta", and
 each part of it, "Spånga", "Tensta") become "Stadsdel n". People named in the answers, as
-recorded by the award office, become "Person n". Longer names are replaced first, so
+recorded by the award office, become "Person n", places it records (an area such as "Järva") "Plats n",
+other organisations it records "Organisation n". Each unit name is also blinded in its short form,
+the name without a generic prefix ("Enheten för verksamhetsutveckling" → "verksamhetsutveckling",
+``short_name``), since an org chart in an answer names units that way. Every term is matched as a
+whole word (not inside a longer word: "Kista" does not touch "kistan"), case-insensitively, with an
+optional genitive s kept ("Tenstas" → "Stadsdel 1s"). Sibling units (the applicant's neighbours in
+the org chart) keep their names: they are not the applicant, and their parent is already coded.
+Longer names are replaced first, so
 "Spånga-Tensta stadsdelsförvaltning" becomes "Förvaltning 1", not "Stadsdel 1 stadsdelsförvaltning";
 a name broken over lines ("Enheten för\nverksamhetsutveckling") is found too.
 """
@@ -38,6 +45,13 @@ CATEGORY = {
 }
 DISTRICT_LABEL = "Stadsdel"
 PERSON_LABEL = "Person"
+PLACE_LABEL = "Plats"
+ORGANISATION_LABEL = "Organisation"
+# Generic words before a unit's own name ("Enheten för verksamhetsutveckling") and after it as a separate
+# word ("Spånga-Tensta förvaltning"); compounds such as "Socialförvaltningen" are left whole.
+GENERIC_PREFIX = re.compile(r"^(?:enhete?n?|avdelning(?:en)?|sektion(?:en)?|staben|kontoret|gruppen|team(?:et)?)\s+för\s+", re.IGNORECASE)
+GENERIC_SUFFIX = re.compile(r"\s+(?:stadsdelsnämnd|stadsdelsförvaltning|förvaltning|nämnd)(?:en)?$", re.IGNORECASE)
+WORD = r"\w"  # Unicode: letters with å, ä, ö (and é, ü) are word characters
 DISTRICT_WORDS = re.compile(r"\s*\b(stadsdelsnämnd|stadsdelsförvaltning|stadsdelsområde|stadsdel)\w*", re.IGNORECASE)
 MIN_PART = 4  # parts of a district name shorter than this are too common to blind on their own
 
@@ -80,6 +94,18 @@ def district_names(name: str) -> list[str]:
     return [district, *(p for p in parts if p != district)]
 
 
+def short_name(name: str) -> str | None:
+    """A unit's name without its generic words, or None when there is nothing to strip or too little is left.
+
+    'Enheten för verksamhetsutveckling' → 'verksamhetsutveckling'; 'Avdelningen för stöd och service' →
+    'stöd och service'; 'Spånga-Tensta förvaltning' → 'Spånga-Tensta'; 'Socialförvaltningen' → None.
+    """
+    short = GENERIC_SUFFIX.sub("", GENERIC_PREFIX.sub("", " ".join(name.split()))).strip(" -,")
+    if short.casefold() == _key(name) or len(short) < MIN_PART:
+        return None
+    return short
+
+
 @dataclass
 class Blinder:
     codes: dict[uuid.UUID, str]  # application id → letter
@@ -110,8 +136,10 @@ class Blinder:
             return value
         if self._pattern is None:
             names = sorted(self.replacements, key=len, reverse=True)
-            # A space in a name matches any run of white space, so a name broken over lines is found too.
-            self._pattern = re.compile("|".join(r"\s+".join(map(re.escape, n.split(" "))) for n in names), re.IGNORECASE)
+            # A space in a name matches any run of white space, so a name broken over lines is found too; a name
+            # is a whole word (no word character before it, none after it but an optional genitive s, kept).
+            alternatives = "|".join(r"\s+".join(map(re.escape, n.split(" "))) for n in names)
+            self._pattern = re.compile(f"(?<!{WORD})(?:{alternatives})(?=s?(?!{WORD}))", re.IGNORECASE)
         return self._pattern.sub(lambda m: self.replacements[_key(m.group(0))], value)
 
     def json(self, value):
@@ -126,9 +154,12 @@ class Blinder:
 
 
 async def blinder_for(
-    session: AsyncSession, *, round_id: uuid.UUID, applications: list, as_of: date, people: dict[uuid.UUID, list[str]],
+    session: AsyncSession, *, round_id: uuid.UUID, applications: list, as_of: date, terms: dict[uuid.UUID, dict[str, list[str]]],
 ) -> Blinder:
-    """The round's blinder over its examined applications (rows with id and unit_id), names as of ``as_of`` and every version."""
+    """The round's blinder over its examined applications (rows with id and unit_id), names as of ``as_of`` and every version.
+
+    ``terms``: per application the award office's recorded "people", "places" and "organisations".
+    """
     blinder = Blinder(blind_order(round_id, [a.id for a in applications]))
     chains = {a.id: await unit_and_ancestor_ids(session, org_tables, unit_id=a.unit_id, as_of=as_of) or [a.unit_id] for a in applications}
     states = await load_states(session, org_tables, sorted({u for chain in chains.values() for u in chain}))
@@ -138,13 +169,18 @@ async def blinder_for(
         if state is not None:
             for version in state.versions:
                 blinder.add(version.name, blinder.label(application.id))
+                if short := short_name(version.name):
+                    blinder.add(short, blinder.label(application.id))
     for application in ordered:
         for unit_id in chains[application.id][1:]:
             state = states.get(unit_id)
             if state is None or state.versions[-1].type == OrganisationUnitType.city:
                 continue
             kind = CATEGORY.get(state.versions[-1].type, "Enhet")
-            blinder.numbered(kind, [v.name for v in state.versions])
+            names = [v.name for v in state.versions]
+            # A district's administration or committee: its short form is the district's, labelled below.
+            shorts = [short_name(n) for n in names if not district_names(n)]
+            blinder.numbered(kind, names + [s for s in shorts if s])
     for application in ordered:
         for unit_id in chains[application.id]:
             state = states.get(unit_id)
@@ -152,6 +188,8 @@ async def blinder_for(
                 names = district_names(version.name)
                 if names:
                     blinder.numbered(DISTRICT_LABEL, names)
-        for person in people.get(application.id, []):
-            blinder.numbered(PERSON_LABEL, [person])
+        recorded = terms.get(application.id, {})
+        for label, kind in ((PERSON_LABEL, "people"), (PLACE_LABEL, "places"), (ORGANISATION_LABEL, "organisations")):
+            for term in recorded.get(kind, []):
+                blinder.numbered(label, [term])
     return blinder

@@ -38,11 +38,13 @@ async def awards_of(session: AsyncSession, *, round_id: uuid.UUID) -> list[Row]:
     return list(await session.execute(query))
 
 
-async def get_blinding_terms(session: AsyncSession, *, application_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+async def get_blinding_terms(session: AsyncSession, *, application_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, list[str]]]:
+    """Application id → {"people": [...], "places": [...], "organisations": [...]}."""
     if not application_ids:
         return {}
     rows = await session.execute(select(blinding_terms).where(blinding_terms.c.application_id.in_(application_ids)))
-    return {row.application_id: list(row.people) for row in rows}
+    return {row.application_id: {"people": list(row.people), "places": list(row.places), "organisations": list(row.organisations)}
+            for row in rows}
 
 
 async def save_blinding_terms(session: AsyncSession, **values) -> Row:

@@ -84,9 +84,11 @@ async def get_decision(round_id: uuid.UUID, session: Session) -> Decision:
 
 @router.put(
     "/applications/{application_id}/blinding-terms", response_model=BlindingTerms, dependencies=[award_admin],
-    responses=problems(403, 404, 409, 422), summary="Names of people to blind for the jury",
-    description="Personnamn som nämns i ansökan, recorded by the award office and replaced by 'Person n' in every jury view "
-    "(the organisation's names are blinded from the organisation tree without this). Replaces the list.",
+    responses=problems(403, 404, 409, 422), summary="Names of people, places and organisations to blind for the jury",
+    description="Personnamn, platser (ortnamn, områden) och organisationer som nämns i ansökan, recorded by the award office "
+    "and replaced by 'Person n', 'Plats n' and 'Organisation n' in every jury view, as whole words (the organisation's "
+    "names and their short forms are blinded from the organisation tree without this). Replaces the lists; "
+    "'places' and 'organisations' may be left out.",
 )
 async def save_blinding_terms(
     application_id: uuid.UUID, body: BlindingTermsIn, session: Session, principal: CurrentPrincipal,

@@ -109,15 +109,29 @@ class Decision(BaseModel):
     awards: list[AwardOut]
 
 
+Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+
+
 class BlindingTermsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    people: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]] = Field(
-        max_length=100, description="Namn på personer som nämns i ansökan; replaced by 'Person n' in every jury view.",
+    people: list[Term] = Field(
+        default_factory=list, max_length=100,
+        description="Namn på personer som nämns i ansökan; replaced by 'Person n' in every jury view.",
+    )
+    places: list[Term] = Field(
+        default_factory=list, max_length=100,
+        description="Ortnamn och områden (t.ex. 'Järva') som avslöjar den sökande; replaced by 'Plats n', as whole words.",
+    )
+    organisations: list[Term] = Field(
+        default_factory=list, max_length=100,
+        description="Namn på organisationer, projekt och samverkansparter som avslöjar den sökande; replaced by 'Organisation n', as whole words.",
     )
 
 
 class BlindingTerms(BaseModel):
     application_id: uuid.UUID
     people: list[str]
+    places: list[str] = Field(description="Platser som avidentifieras.")
+    organisations: list[str] = Field(description="Organisationer som avidentifieras.")
     recorded_at: datetime

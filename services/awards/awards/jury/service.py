@@ -75,8 +75,8 @@ class Examination:
 async def examination(session: AsyncSession, *, round_row: Row) -> Examination:
     ids = await assessments.examined_applications(session, round_id=round_row.id)
     rows = [await applications.get_application(session, application_id=i) for i in ids]
-    people = await repository.get_blinding_terms(session, application_ids=ids)
-    blinder = await blinder_for(session, round_id=round_row.id, applications=rows, as_of=rounds.application_deadline(round_row), people=people)
+    terms = await repository.get_blinding_terms(session, application_ids=ids)
+    blinder = await blinder_for(session, round_id=round_row.id, applications=rows, as_of=rounds.application_deadline(round_row), terms=terms)
     areas = {}
     for row in rows:
         areas[row.id] = (await rubrics.get_version(session, round_id=round_row.id, version=row.rubric_version)).areas
@@ -246,7 +246,8 @@ async def save_blinding_terms(session: AsyncSession, principal: Principal, *, ap
     if await repository.get_decision(session, round_id=round_row.id) is not None:
         raise ProblemError(409, "The round is decided; the jury's views are closed.", kind="decision-exists")
     row = await repository.save_blinding_terms(
-        session, application_id=application_id, people=sorted(set(data.people)), recorded_by=principal.subject,
-        recorded_at=datetime.now(UTC),
+        session, application_id=application_id, people=sorted(set(data.people)), places=sorted(set(data.places)),
+        organisations=sorted(set(data.organisations)), recorded_by=principal.subject, recorded_at=datetime.now(UTC),
     )
-    return BlindingTerms(application_id=row.application_id, people=list(row.people), recorded_at=row.recorded_at)
+    return BlindingTerms(application_id=row.application_id, people=list(row.people), places=list(row.places),
+                         organisations=list(row.organisations), recorded_at=row.recorded_at)
