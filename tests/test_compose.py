@@ -21,7 +21,7 @@ from devstack.config import SERVICES
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 LONG_RUNNING = ["postgres", "redis", "gateway", *(f"{s}-{k}" for s in SERVICES for k in ("api", "worker"))]
-ONE_SHOTS = ["keys", "gateway-migrate", *(f"{s}-{k}" for s in SERVICES for k in ("migrate", "demo"))]
+ONE_SHOTS = ["keys", "gateway-migrate", *(f"{s}-{k}" for s in SERVICES for k in ("migrate", "demo")), "goals-demo-finish"]
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,11 @@ def test_demos_run_once_migrated_with_their_worker_goals_first(compose):
         if previous:
             assert deps[f"{previous}-demo"]["condition"] == "service_completed_successfully"
         previous = svc
+    # goals' second hook (demo --finish: the 2014 annual report, once audit's lex Sarah summary is there) comes last.
+    finish = services["goals-demo-finish"]
+    assert finish["command"] == ["python", "-m", "goals", "demo", "--finish"]
+    assert finish["depends_on"][f"{SERVICES[-1]}-demo"]["condition"] == "service_completed_successfully"
+    assert finish["depends_on"]["goals-worker"]["condition"] == "service_started" and "QM_DEMO" in finish["environment"]
 
 
 def test_private_keys_stay_with_the_gateway(compose):

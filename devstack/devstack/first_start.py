@@ -12,6 +12,10 @@ command itself already waits for its inputs and publishes its outputs before it 
 compose one-shots rely on that); this wait adds that the consumers have *applied* them, so
 the banner appears only once every read model is complete.
 
+Then each service's second hook (``ServiceDefinition.demo_finish``, ``python -m <svc> demo --finish``),
+for content that needs the other demos' events: goals submits (freezes) the seed committee's
+verksamhetsberättelse 2014 only once audit's lex Sarah summary 2014 has reached it.
+
 Which services load: ``QM_DEMO=0`` none, ``QM_DEMO=1`` all, otherwise those whose database had
 never been migrated when the stack started (a fresh database; see ``Stack.demo_services``).
 ``python -m devstack demo`` (``make demo``) runs every demo against the running stack again.
@@ -99,21 +103,30 @@ def load(
     ``env_for(name)`` is the service's process environment (its ``<SVC>_DATABASE_URL``,
     ``_REDIS_URL`` and ``_STREAM_PREFIX`` also say where to look for its events).
     """
-    wanted = set(services)
-    for name in (name for name in config.SERVICES if name in wanted):
-        if import_object(f"{name}.definition:SERVICE").demo is None:
-            log.info("%s: no first-start content", name)
-            continue
-        env = env_for(name)
-        prefix = config.env_prefix(name)
-        log_path = logs_dir / f"{name}-demo.log"
-        log.info("%s: loading first-start content (log: %s)", name, log_path)
-        started = time.monotonic()
-        code = run_logged([python, "-P", "-m", name, "demo"], env, cwd=cwd, log_path=log_path, timeout=DEMO_TIMEOUT_SECONDS)
-        if code != 0:
-            raise DemoError(f"`python -m {name} demo` exited {code}; last lines of {log_path}:\n{tail(log_path)}")
-        asyncio.run(wait_delivered(
-            env[prefix + "DATABASE_URL"], env[prefix + "REDIS_URL"],
-            stream_name(env[prefix + "STREAM_PREFIX"], name), consumers_of(name),
-        ))
-        log.info("%s: first-start content loaded and delivered to its consumers in %.1fs", name, time.monotonic() - started)
+    wanted = [name for name in config.SERVICES if name in set(services)]
+    for finish in (False, True):
+        for name in wanted:
+            definition = import_object(f"{name}.definition:SERVICE")
+            if (definition.demo_finish if finish else definition.demo) is None:
+                if not finish:
+                    log.info("%s: no first-start content", name)
+                continue
+            _run_demo(name, finish=finish, env=env_for(name), python=python, logs_dir=logs_dir, cwd=cwd)
+
+
+def _run_demo(name: str, *, finish: bool, env: Mapping[str, str], python: str, logs_dir: Path, cwd: Path) -> None:
+    """``python -m <name> demo [--finish]``, then the wait until its events reached every consumer."""
+    prefix = config.env_prefix(name)
+    command = ["demo", "--finish"] if finish else ["demo"]
+    log_path = logs_dir / (f"{name}-demo-finish.log" if finish else f"{name}-demo.log")
+    log.info("%s: %s first-start content (log: %s)", name, "finishing" if finish else "loading", log_path)
+    started = time.monotonic()
+    code = run_logged([python, "-P", "-m", name, *command], env, cwd=cwd, log_path=log_path, timeout=DEMO_TIMEOUT_SECONDS)
+    if code != 0:
+        raise DemoError(f"`python -m {name} {' '.join(command)}` exited {code}; last lines of {log_path}:\n{tail(log_path)}")
+    asyncio.run(wait_delivered(
+        env[prefix + "DATABASE_URL"], env[prefix + "REDIS_URL"],
+        stream_name(env[prefix + "STREAM_PREFIX"], name), consumers_of(name),
+    ))
+    log.info("%s: first-start content %s and delivered to its consumers in %.1fs", name,
+             "finished" if finish else "loaded", time.monotonic() - started)

@@ -10,7 +10,7 @@ gateway's keys (``python -m gateway genkeys``), run every migration, start the 4
 the 4 workers and the gateway (each in its own process group, logging to ``state_dir/logs``),
 then wait until every ``/readyz`` answers 200; in dev mode, then load the first-start content of
 the services whose databases were fresh (``devstack.first_start``: goals' demo first, each demo
-followed by a wait until its events reached every consumer; ``QM_DEMO=0`` off). ``stop()`` (also on exit, Ctrl-C and failures)
+followed by a wait until its events reached every consumer, then the ``demo_finish`` hooks; ``QM_DEMO=0`` off). ``stop()`` (also on exit, Ctrl-C and failures)
 sends SIGTERM to every process group, SIGKILL after a grace period, and stops the servers it
 started; in test mode it also drops the run's databases and deletes the run's Redis keys.
 

@@ -41,7 +41,9 @@ def main(service: ServiceDefinition, argv: list[str] | None = None) -> int:
     replay_cmd = commands.add_parser("replay", help="re-publish outbox events created since a point in time")
     replay_cmd.add_argument("--since", required=True, type=datetime.fromisoformat, help="ISO 8601 timestamp with offset")
     commands.add_parser("check", help="exit 0 when the database and Redis answer (container healthcheck)")
-    commands.add_parser("demo", help="load the first-start content through the API (idempotent; QM_DEMO=0 skips)")
+    demo = commands.add_parser("demo", help="load the first-start content through the API (idempotent; QM_DEMO=0 skips)")
+    demo.add_argument("--finish", action="store_true",
+                      help="run the second hook (ServiceDefinition.demo_finish), after every service's demo")
     args = parser.parse_args(argv)
 
     settings = service.settings_factory()
@@ -65,7 +67,7 @@ def main(service: ServiceDefinition, argv: list[str] | None = None) -> int:
     elif args.command == "check":
         return asyncio.run(_check(settings))
     elif args.command == "demo":
-        return asyncio.run(_demo(service))
+        return asyncio.run(_demo(service, finish=args.finish))
     return 0
 
 
@@ -88,7 +90,7 @@ async def _replay(service: ServiceDefinition, since: datetime) -> int:
         await redis.aclose()
 
 
-async def _demo(service: ServiceDefinition) -> int:
+async def _demo(service: ServiceDefinition, *, finish: bool = False) -> int:
     import redis.asyncio as aioredis
 
     from servicekit.events.delivery import wait_caught_up
@@ -96,8 +98,9 @@ async def _demo(service: ServiceDefinition) -> int:
     from servicekit.events.relay import drain
     from servicekit.inprocess import import_object, open_service_app
 
-    if service.demo is None:
-        print(f"{service.name}: no first-start content")
+    hook = service.demo_finish if finish else service.demo
+    if hook is None:
+        print(f"{service.name}: no first-start content{' to finish' if finish else ''}")
         return 0
     if os.environ.get("QM_DEMO", "").strip() == "0":
         print(f"{service.name}: QM_DEMO=0, first-start content not loaded")
@@ -116,7 +119,7 @@ async def _demo(service: ServiceDefinition) -> int:
                 print(f"{service.name}: {source}'s events have not been applied here ({exc}); "
                       f"is `python -m {service.name} worker` running?", file=sys.stderr)
                 return 1
-        load = import_object(service.demo)
+        load = import_object(hook)
         async with open_service_app(service) as api:
             await load(api)
         # And what we wrote is on our stream when we exit, so the services after us can wait for it.
@@ -126,7 +129,7 @@ async def _demo(service: ServiceDefinition) -> int:
         )
     finally:
         await redis.aclose()
-    print(f"{service.name}: first-start content loaded")
+    print(f"{service.name}: first-start content {'finished' if finish else 'loaded'}")
     return 0
 
 

@@ -37,5 +37,9 @@ class ServiceDefinition:
     # `api.client(roles=..., subject=..., org=..., actor=..., scopes=...)` returns an httpx client on
     # the service's own app; the loader goes through the API and is idempotent. None: no demo.
     demo: str | None = None
+    # A second first-start hook (`python -m <name> demo --finish`), same signature, run after every
+    # service's demo has loaded and been delivered: content that needs the others' (goals submits its
+    # annual report once audit's lex Sarah summary is there). Idempotent; None: none.
+    demo_finish: str | None = None
     # Domain jobs the worker runs periodically beside housekeeping (deadlines, retention ...).
     jobs: tuple[PeriodicJob, ...] = ()

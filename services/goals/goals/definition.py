@@ -30,6 +30,7 @@ SERVICE = ServiceDefinition(
         "awards": {ROUND_DECIDED: apply_round_decided, GOOD_EXAMPLE_PUBLISHED: apply_good_example},
     },
     demo="goals.demo:load",
+    demo_finish="goals.demo:finish",
     jobs=(
         PeriodicJob("goals-annual-wheel-overdue", annual_wheel_overdue, lambda settings: settings.annual_wheel_job_seconds),
     ),

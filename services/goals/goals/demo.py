@@ -276,3 +276,12 @@ async def load(api) -> None:
     await guarantees_demo.load(api)
     await rollup_demo.load(api, tree, committee_goals)
     await reports_demo.load(api, tree)
+
+
+async def finish(api) -> None:
+    """Goals' second first-start hook (``python -m goals demo --finish``), run after every service's demo:
+    the seed committee's verksamhetsberättelse 2014, submitted once audit's lex Sarah summary is here."""
+    from goals.reports import demo as reports_demo
+
+    await reports_demo.finish(api)
+

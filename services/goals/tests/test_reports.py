@@ -20,6 +20,7 @@ from datetime import date
 import openpyxl
 import pytest
 from sqlalchemy import select
+from test_foreign_figures import streams  # noqa: F401  (the fixture: goals' consumer on per-test streams)
 from test_rollup import small_tree  # noqa: F401  (the fixture)
 
 from servicekit.tables import OutboxEvent
@@ -216,3 +217,74 @@ async def test_reports_are_read_within_the_committees_scope_and_bad_periods_are_
     as_xlsx = await live(controller, tree, format="xlsx")
     assert as_xlsx.headers["content-type"] == XLSX
     assert openpyxl.load_workbook(io.BytesIO(as_xlsx.content))["Sammanfattning"]["B6"].value == "Aktuella uppgifter (ej inlämnad)"
+
+
+async def test_the_foreign_sheet_holds_feedbacks_audits_and_awards_figures_of_the_snapshot(
+    committee, controller, report_data, tree, harness, streams,
+):
+    """Figures from the other services, as goals' consumer applied them, in the submitted 2015 annual report's
+    sheet "Från andra tjänster": one row per unit (suppressed cells as "–"), lex Sarah, awards, good examples."""
+    from test_foreign_figures import award, decided, deliver, example, lex_sarah, publish, statistics
+
+    committee_id, unit = tree.ids["SDN-SPT"], tree.ids["SDF-SPT-STAB-VU"]
+    winner = award(unit, committee_id)
+    await publish(
+        harness, streams, statistics(committee_id, committee_id, kind="committee", revision=1, cases=41),
+        statistics(unit, committee_id, kind="unit", revision=1, cases=None),
+        lex_sarah(committee_id, revision=1, reports=19), decided(uuid.uuid4(), revision=1, awards=[winner]),
+        example(uuid.uuid4(), unit, committee_id, revision=1, title="Årshjul för uppföljning"),
+    )
+    await deliver(harness, streams)
+    submitted = await committee.post(committee_path(tree, "reports"), json={"period": "2015-VB"})
+    assert submitted.status_code == 201, submitted.text
+    report_id = submitted.json()["id"]
+    snapshot = (await controller.get(f"{G}/reports/{report_id}/document")).json()
+    foreign = snapshot["foreign"]
+    assert foreign["lex_sarah"]["reports"] == 19 and len(foreign["complaints"]["units"]) == 1
+    download = await controller.get(f"{G}/reports/{report_id}/document", headers={"accept": XLSX})
+    rows = [tuple(c for c in row if c is not None) for row in book_rows(download.content, "Från andra tjänster")]
+
+    def table(heading: str) -> list[tuple]:
+        start = rows.index((heading,)) + 1
+        end = rows.index((), start) if () in rows[start:] else len(rows)
+        return rows[start:end]
+
+    complaints = table("Klagomål och synpunkter")
+    assert "minsta cellstorlek" in complaints[0][0] and "Färre än 5" in complaints[0][0]
+    assert complaints[1][:4] == ("Enhet", "Enhetstyp", "Ärenden", "Klagomål")
+    own, below = foreign["complaints"]["committee"], foreign["complaints"]["units"][0]
+    # By hand (test_foreign_figures.statistics): complaint cases as the total, praise suppressed, no suggestions/questions
+    # (no cell, so an empty one), acknowledgement 1 / 3 days, answer 6.5 / 12, shares 0.9 / 0.8; repeats and
+    # satisfaction suppressed.
+    names = {u["id"]: u["name"] for u in snapshot["foreign_units"]}
+    assert names[str(committee_id)] == snapshot["committee"]["name"] and names[str(unit)]
+    assert complaints[2] == (
+        snapshot["committee"]["name"], "Nämnd", own["cases"], 41, "–",
+        1, 3, 6.5, 12, 0.9, 0.8, "–", "–", "–", "–",
+    )
+    assert complaints[3] == (
+        names[str(unit)], "Enhet", "–", "–", "–", 1, 3, 6.5, 12, 0.9, 0.8, "–", "–", "–", "–",
+    )
+    assert below["cases"] is None and own["cases"] == 41
+    summary = foreign["lex_sarah"]
+    assert table("Lex Sarah") == [
+        ("År", "Rapporter", "Allvarliga", "Andel allvarliga", "IVO-anmälningar", "Avslutade", "Ändrade rutiner"),
+        (2015, summary["reports"], summary["serious"], summary["share_serious"], 0, 19, 17),  # routines 19 − 2
+        ("Område", "Rapporter"), ("elderly_care", 19),
+    ]
+    assert (summary["reports"], summary["serious"], summary["routines_changed"]) == (19, 0, 17)
+    unit_name = names[str(unit)]
+    assert table("Utmärkelser") == [
+        ("Pris", "Placering", "År", "Enhet", "Motivering"),
+        ("Kvalitetsutmärkelsen", "Vinnare", 2015, unit_name, winner.rationale),
+    ]
+    assert table("Goda exempel") == [("Titel", "År", "Enhet", "Områden"), ("Årshjul för uppföljning", 2015, unit_name, "leadership")]
+    assert [e["title"] for e in foreign["good_examples"]] == ["Årshjul för uppföljning"]
+
+    as_csv = await controller.get(f"{G}/reports/{report_id}/document", params={"format": "csv"})
+    foreign_csv = [row[1:] for row in csv.reader(io.StringIO(as_csv.text)) if row[0] == "Från andra tjänster"]
+    assert ["Lex Sarah"] in foreign_csv and ["2015", "19", "0", "0.0", "0", "19", "17"] in foreign_csv
+
+
+def book_rows(content: bytes, title: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(io.BytesIO(content))[title].iter_rows(min_row=2, values_only=True))

@@ -5,6 +5,11 @@ Figures by hand from the demo's 2014 content (our reading of §5.1, see decision
 one partly → 0.5; "Planering, stöd ..." four fulfilled and one partly → (4 + 0.5) / 5 = 0.9. Seven
 commitments: five fulfilled, two partly. The budget table 2014 (§5.2, mkr): costs 5.2 / 5.0 → 0.2,
 net 5.2 / 5.0 → 0.2.
+
+The report is submitted by goals' second demo hook (``finish``), which the stack runs after audit's
+demo and which waits until audit's lex Sarah summary 2014 of the committee has reached goals. Here
+audit's summary (19 reports, none serious: audit's demo figures) comes through goals' real consumer
+on a per-test stream (test_foreign_figures.streams), then ``finish`` runs twice.
 """
 
 import io
@@ -12,10 +17,11 @@ import io
 import openpyxl
 import pytest
 from contracts.organisation import OrganisationUnitType
+from test_foreign_figures import deliver, lex_sarah, publish, streams  # noqa: F401  (streams: the fixture)
 
 from goals.budget import demo as budget_demo
 from goals.commitments import demo as commitments_demo
-from goals.demo import CITY_CODE, DEMO_START, SEED_COMMITTEE_CODE, UnitSpec, load_units, seed_committee
+from goals.demo import CITY_CODE, DEMO_START, SEED_COMMITTEE_CODE, DemoLoadError, UnitSpec, load_units, seed_committee
 from goals.follow_ups import demo as follow_ups_demo
 from goals.reports import demo as reports_demo
 from goals.rollup import demo as rollup_demo
@@ -25,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-async def demo_2014(harness, admin):
+async def demo_2014(harness, admin, streams):  # noqa: F811
     specs = [UnitSpec(CITY_CODE, "Stockholms stad", OrganisationUnitType.city, None), *seed_committee()]
     tree = await load_units(admin, specs, effective_date=DEMO_START)
     committee_goals = await structure_demo.load(harness, tree)
@@ -35,6 +41,15 @@ async def demo_2014(harness, admin):
     for _ in range(2):  # idempotent: the second round adds nothing
         await rollup_demo.load(harness, tree, committee_goals)
         await reports_demo.load(harness, tree)
+    # Before audit's summary has arrived, finish waits (bounded) and submits nothing.
+    with pytest.raises(DemoLoadError, match="lex Sarah summary 2014 of SDN-SPT has not reached goals"):
+        await reports_demo.finish(harness, wait_seconds=0)
+    committee = tree.ids[SEED_COMMITTEE_CODE]
+    assert (await admin.get(f"/goals/v1/committees/{committee}/reports")).json()["items"] == []
+    await publish(harness, streams, lex_sarah(committee, revision=1, reports=19, year=2014))
+    await deliver(harness, streams)
+    for _ in range(2):  # idempotent: the second round submits nothing
+        await reports_demo.finish(harness)
     return tree
 
 
@@ -52,6 +67,8 @@ async def test_the_seed_committees_2014_annual_report_is_submitted_once_and_down
     ]
     summary = document["summary"]
     assert (summary["commitments"], summary["commitments_fulfilled"], summary["commitments_partly_fulfilled"]) == (7, 5, 2)
+    lex_sarah_2014 = document["foreign"]["lex_sarah"]
+    assert (lex_sarah_2014["year"], lex_sarah_2014["reports"], lex_sarah_2014["serious"]) == (2014, 19, 0)
     lines = {line["line"]: (line["budget"], line["outcome"], line["deviation"]) for line in document["budget"][0]["lines"]}
     assert lines["costs"] == (5.2, 5, 0.2) and lines["net"] == (5.2, 5, 0.2)
 

@@ -104,6 +104,13 @@ def _budget(year, units: dict) -> dict[str, Any]:
     }
 
 
+def _foreign_unit_ids(foreign: dict) -> set[uuid.UUID]:
+    complaints = foreign["complaints"] or {"committee": None, "units": []}
+    named = [f["unit_id"] for f in (complaints["committee"], *complaints["units"]) if f is not None]
+    named += [item["unit_id"] for item in (*foreign["awards"], *foreign["good_examples"])]
+    return {uuid.UUID(str(unit_id)) for unit_id in named}
+
+
 async def build(session, *, committee_id: uuid.UUID, period: FollowUpPeriod) -> dict[str, Any]:
     """The report's document from the data as it is now (a dict ready for JSON)."""
     year = period.year
@@ -123,7 +130,9 @@ async def build(session, *, committee_id: uuid.UUID, period: FollowUpPeriod) -> 
     budget_years = await budget_repository.load_years(
         session, where=(budget_repository.YEARS.c.unit_id.in_(below or [committee_id])) & (budget_repository.YEARS.c.year == year),
     )
-    unit_ids = {committee_id, *(row.unit_id for row in commitment_rows), *(y.unit_id for y in budget_years)}
+    foreign = await figures_for_report(session, committee_id=committee_id, period=period.text)
+    foreign_ids = _foreign_unit_ids(foreign)
+    unit_ids = {committee_id, *(row.unit_id for row in commitment_rows), *(y.unit_id for y in budget_years), *foreign_ids}
     units = await repository.units_of(session, unit_ids=unit_ids, as_of=period.last_day)
 
     commitment_list = [_commitment(row, follow_ups.get(row.id), units) for row in commitment_rows]
@@ -149,5 +158,7 @@ async def build(session, *, committee_id: uuid.UUID, period: FollowUpPeriod) -> 
         "commitments": commitment_list,
         "indicators": indicator_list,
         "budget": budget_list,
-        "foreign": await figures_for_report(session, committee_id=committee_id, period=period.text),
+        "foreign": foreign,
+        # The units the foreign figures name (by id there), so the XLSX and CSV can show their names.
+        "foreign_units": [_unit(units, unit_id) for unit_id in sorted(foreign_ids, key=str)],
     }

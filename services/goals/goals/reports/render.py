@@ -29,7 +29,7 @@ INDICATOR_HEADER = [
     "Indikator", "Kod", "Mått", "Mål-id", "Åtagande-id", "Enhet-id", "Period", "Kön", "Jämförelse", "Målvärde", "Utfall", "Uppnått",
 ]
 BUDGET_HEADER = ["Enhetskod", "Enhet", "År", "Belopp i", "Rad", "Budget", "Utfall", "Avvikelse"]
-FOREIGN_HEADER = ["Avsnitt", "Nr", "Fält", "Värde"]
+FOREIGN_HEADER = ["Uppgifter från synpunktshanteringen, lex Sarah och Kvalitetsutmärkelsen"]
 
 
 @dataclass(frozen=True)
@@ -56,22 +56,89 @@ def _summary(document: dict, *, sha256: str | None) -> list[list[Any]]:
     return rows + [[labels.get(key, key), value] for key, value in document["summary"].items()]
 
 
-def _flatten(prefix: str, value: Any) -> list[tuple[str, Any]]:
-    if isinstance(value, dict):
-        return [pair for key, item in value.items() for pair in _flatten(f"{prefix}.{key}" if prefix else key, item)]
-    if isinstance(value, list):
-        return [(prefix, ", ".join(str(item) for item in value))] if all(not isinstance(i, dict | list) for i in value) else [
-            pair for n, item in enumerate(value) for pair in _flatten(f"{prefix}[{n}]", item)
-        ]
-    return [(prefix, value)]
+SUPPRESSED = "–"  # a cell feedback suppressed (below its minimum cell size, or protecting one that is)
+KIND_SV = {"complaint": "Klagomål", "suggestion": "Förslag", "praise": "Beröm", "question": "Frågor"}
+UNIT_KIND_SV = {"committee": "Nämnd", "administration": "Förvaltning", "department": "Avdelning", "unit": "Enhet",
+                "contractor": "Utförare"}
+PRIZE_SV = {"quality_award": "Kvalitetsutmärkelsen", "renewal_prize": "Förnyelsepriset"}
+PLACEMENT_SV = {"winner": "Vinnare", "honourable_mention": "Hedersomnämnande"}
+COMPLAINT_HEADER = [
+    "Enhet", "Enhetstyp", "Ärenden", *(KIND_SV[kind] for kind in KIND_SV),
+    "Median arbetsdagar till bekräftelse", "P90 arbetsdagar till bekräftelse", "Median arbetsdagar till svar",
+    "P90 arbetsdagar till svar", "Andel bekräftade inom tidsgräns", "Andel besvarade inom tidsgräns", "Garantier ej hållna",
+    "Upprepade klagomål", "Nöjdhet (antal svar)", "Nöjdhet (medel)",
+]
+LEX_SARAH_HEADER = ["År", "Rapporter", "Allvarliga", "Andel allvarliga", "IVO-anmälningar", "Avslutade", "Ändrade rutiner"]
+AWARD_HEADER = ["Pris", "Placering", "År", "Enhet", "Motivering"]
+GOOD_EXAMPLE_HEADER = ["Titel", "År", "Enhet", "Områden"]
 
 
-def _foreign(foreign: dict) -> list[list[Any]]:
-    rows = []
-    for section, content in foreign.items():
-        items = content if isinstance(content, list) else [] if content is None else [content]
-        for n, item in enumerate(items, 1):
-            rows.extend([section, n, field, value] for field, value in _flatten("", item))
+def unit_names(document: dict) -> dict[str, str]:
+    """The names the document itself gives units (the committee, commitments' and budget's units); others by id."""
+    names = {str(unit["id"]): unit["name"] for unit in (
+        *(c["unit"] for c in document["commitments"]), *(b["unit"] for b in document["budget"]),
+        *document.get("foreign_units", ()),  # absent from snapshots submitted before it was added
+    ) if unit.get("name")}
+    committee = document["committee"]
+    if committee.get("id"):
+        names[str(committee["id"])] = committee["name"]
+    return names
+
+
+def shown(value: Any) -> Any:
+    return SUPPRESSED if value is None else value
+
+
+def complaint_row(figures: dict, names: dict[str, str]) -> list[Any]:
+    by_kind = {item["kind"]: item["cases"] for item in figures["by_kind"]}
+    return [
+        names.get(str(figures["unit_id"]), str(figures["unit_id"])), UNIT_KIND_SV.get(figures["unit_kind"], figures["unit_kind"]),
+        shown(figures["cases"]), *(shown(by_kind[kind]) if kind in by_kind else None for kind in KIND_SV),
+        *(shown(figures[key]) for key in (
+            "median_working_days_to_acknowledgement", "p90_working_days_to_acknowledgement", "median_working_days_to_answer",
+            "p90_working_days_to_answer", "share_acknowledged_within_deadline", "share_answered_within_deadline",
+            "guarantees_not_kept", "repeats", "satisfaction_ratings", "satisfaction_mean",
+        )),
+    ]
+
+
+def _foreign(foreign: dict, names: dict[str, str]) -> list[list[Any]]:
+    """The figures of feedback, audit and awards as tables one under another, each under its heading."""
+    rows: list[list[Any]] = [["Klagomål och synpunkter"]]
+    complaints = foreign.get("complaints")
+    listed = [] if complaints is None else [f for f in (complaints["committee"], *complaints["units"]) if f is not None]
+    if listed:
+        minimum = sorted({f["minimum_cell"] for f in listed})
+        rows.append([f"Färre än {', '.join(map(str, minimum))} ärenden visas som {SUPPRESSED} (minsta cellstorlek; "
+                     "skyddar också celler som annars kunde räknas fram). Andelar som bråkdel (0,8 = 80 %)."])
+        rows.append(COMPLAINT_HEADER)
+        rows.extend(complaint_row(figures, names) for figures in listed)
+    else:
+        rows.append(["Inga uppgifter från synpunktshanteringen för perioden."])
+    rows += [[], ["Lex Sarah"]]
+    summary = foreign.get("lex_sarah")
+    if summary is None:
+        rows.append(["Ingen sammanställning för perioden (endast i verksamhetsberättelsen)."])
+    else:
+        rows.append(LEX_SARAH_HEADER)
+        rows.append([summary["year"], *(summary[key] for key in (
+            "reports", "serious", "share_serious", "ivo_notifications", "closed", "routines_changed"))])
+        rows.append(["Område", "Rapporter"])
+        rows.extend([area["area"], area["reports"]] for area in summary["by_area"])
+    rows += [[], ["Utmärkelser"]]
+    if foreign.get("awards"):
+        rows.append(AWARD_HEADER)
+        rows.extend([PRIZE_SV.get(a["prize"], a["prize"]), PLACEMENT_SV.get(a["placement"], a["placement"]), a.get("year"),
+                     names.get(str(a["unit_id"]), str(a["unit_id"])), a["rationale"]] for a in foreign["awards"])
+    else:
+        rows.append(["Inga utmärkelser under året."])
+    rows += [[], ["Goda exempel"]]
+    if foreign.get("good_examples"):
+        rows.append(GOOD_EXAMPLE_HEADER)
+        rows.extend([e["title"], e["year"], names.get(str(e["unit_id"]), str(e["unit_id"])), ", ".join(e["areas"])]
+                    for e in foreign["good_examples"])
+    else:
+        rows.append(["Inga goda exempel publicerade."])
     return rows
 
 
@@ -116,7 +183,7 @@ def sheets(document: dict, *, sha256: str | None) -> list[Sheet]:
         Sheet("Åtaganden", COMMITMENT_HEADER, commitments),
         Sheet("Indikatorer", INDICATOR_HEADER, indicators),
         Sheet("Budget", BUDGET_HEADER, budget),
-        Sheet("Från andra tjänster", FOREIGN_HEADER, _foreign(document["foreign"])),
+        Sheet("Från andra tjänster", FOREIGN_HEADER, _foreign(document["foreign"], unit_names(document))),
     ]
 
 
