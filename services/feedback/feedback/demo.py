@@ -7,25 +7,33 @@ through the lifecycle to every state with answers and measures, some transferred
 central intake, some left overdue, about a third anonymous. The earlier cases come in as an
 import from the previous register (a ``system`` key may record when a case arrived); a few
 arrive fresh through Open311. For the committee's follow-up, the first tertial of 2015 comes from
-the previous register too (its cases as they were received, without their handling), and the
-committee's controller submits the 2015-T1 feedback report, frozen, so its XLSX can be downloaded.
-Idempotent: categories and routes are set by code, cases are loaded only into an empty register,
+the previous register too, with its handling at the times it was recorded there (most in time,
+a few late, some rated by the resident; see ``history_handling``), and the committee's controller submits the 2015-T1 feedback report, frozen, so its XLSX can be downloaded.
+Requests go a few at a time (``parallel``). Idempotent: categories and routes are set by code, cases are loaded only into an empty register,
 and the report is submitted only if the period has none.
 """
 
+import asyncio
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 import httpx
 
+from feedback.cases.tokens import TOKEN_HEADER
 from feedback.deadlines.calendar import STOCKHOLM
 
 SEED_COMMITTEE = "SDN-SPT"
 CASE_COUNT = 200
 OPEN311_COUNT = 12
 HISTORY_COUNT = 100  # received January–April 2015, from the previous register
+# How the previous register handled them (documented in docs/decisions.md, feedback): every case
+# acknowledged, most within the deadline; all but the withdrawn answered and closed, most in time;
+# a third of the answered rated by the resident.
+HISTORY_WITHDRAWN, HISTORY_ACK_LATE, HISTORY_ANSWER_LATE, HISTORY_RATED = 0.04, 0.10, 0.12, 0.35
+RATINGS = ((5, 35), (4, 35), (3, 15), (2, 10), (1, 5))
+PARALLEL = 4  # requests in flight while loading
 REPORT_PERIOD = "2015-T1"
 REPORT_NUMBER = "SDN-SPT 2015/0412"
 
@@ -99,7 +107,8 @@ async def _unit_ids(client: httpx.AsyncClient, codes: set[str]) -> dict[str, str
     return found
 
 
-async def load(api) -> None:
+async def load(api, *, parallel: int = PARALLEL) -> None:
+    """The content; ``parallel`` requests at a time (1 for a test harness sharing one connection)."""
     admin = api.client(roles=("admin",), subject="demo-admin")
     async with admin:
         units = await _unit_ids(admin, {"STHLM", SEED_COMMITTEE, "SDF-SPT", *ROUTES.values()})
@@ -116,7 +125,7 @@ async def load(api) -> None:
     async with api.client(roles=("admin",), subject="demo-admin") as admin:
         empty = not (await _expect(await admin.get("/feedback/v1/cases", params={"limit": 1}), 200)).json()["items"]
     if empty:  # otherwise cases were loaded before
-        await _load_cases(api, units)
+        await _load_cases(api, units, parallel)
     await _submit_report(api, units)
 
 
@@ -132,6 +141,62 @@ def history() -> list[dict]:
                        "description": f"{rng.choice(TEXTS[kind])} (ärende {n + 1} i det tidigare registret)",
                        "privacy": "anonymous", "received_at": received.isoformat()})
     return bodies
+
+
+@dataclass(frozen=True)
+class HistoricHandling:
+    """How one case of the previous register was handled: late or in time, and its rating."""
+
+    withdrawn: bool
+    ack_late: bool
+    ack_hours: int  # after receipt (in time) or days after the deadline (late)
+    answer_late: bool
+    answer_days: int  # after acknowledgement (in time, capped at the deadline) or after the deadline (late)
+    close_days: int
+    rating: int | None
+
+
+def history_handling() -> list[HistoricHandling]:
+    """The handling of the 2015-T1 cases, from its own seeded generator."""
+    rng = random.Random(20150430)
+    handled = []
+    for _ in range(HISTORY_COUNT):
+        withdrawn = rng.random() < HISTORY_WITHDRAWN
+        ack_late = rng.random() < HISTORY_ACK_LATE
+        answer_late = not withdrawn and rng.random() < HISTORY_ANSWER_LATE
+        rated = not withdrawn and rng.random() < HISTORY_RATED
+        handled.append(HistoricHandling(
+            withdrawn=withdrawn, ack_late=ack_late, ack_hours=rng.randint(1, 2) if ack_late else rng.randint(1, 30),
+            answer_late=answer_late, answer_days=rng.randint(1, 10), close_days=rng.randint(1, 5),
+            rating=_pick(rng, RATINGS) if rated else None,
+        ))
+    return handled
+
+
+def _at(day: str, hour: int) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(hour), tzinfo=STOCKHOLM)
+
+
+def historic_steps(case: dict, kind: str, handling: HistoricHandling) -> list[dict]:
+    """The transitions of one imported case with the times they were taken, from its deadlines."""
+    received = datetime.fromisoformat(case["received_at"])
+    if handling.ack_late:  # a day or two past the acknowledgement deadline, still before the answer's
+        acknowledged = _at(case["acknowledge_due"], 10) + timedelta(days=handling.ack_hours)
+    else:
+        acknowledged = min(received + timedelta(hours=handling.ack_hours), _at(case["acknowledge_due"], 14))
+    steps = [{"to": "acknowledged", "at": acknowledged}]
+    if handling.withdrawn:
+        return steps + [{"to": "withdrawn", "reason": "Avsändaren tog tillbaka sin synpunkt.", "at": acknowledged + timedelta(days=1)}]
+    if handling.answer_late:
+        answered = _at(case["answer_due"], 11) + timedelta(days=handling.answer_days)
+    else:
+        answered = max(acknowledged + timedelta(hours=1), min(acknowledged + timedelta(days=handling.answer_days), _at(case["answer_due"], 15)))
+    assigned = acknowledged + (answered - acknowledged) / 3
+    steps += [{"to": "assigned", "assignee": "demo-handlaggare", "at": assigned},
+              {"to": "in_progress", "at": assigned + timedelta(minutes=30)},
+              {"to": "answered", "answer": ANSWERS[kind][0], "at": answered},
+              {"to": "closed", "at": answered + timedelta(days=handling.close_days)}]
+    return steps
 
 
 async def _submit_report(api, units: dict[str, str]) -> None:
@@ -210,30 +275,62 @@ def plan(now: datetime) -> tuple[list[PlannedCase], list[dict]]:
     return cases, open311
 
 
-async def _load_cases(api, units: dict[str, str]) -> None:
+async def _gather(work, parallel: int) -> list:
+    """Run the coroutines a few at a time (the service and PostgreSQL share a small machine)."""
+    gate = asyncio.Semaphore(parallel)
+
+    async def one(job):
+        async with gate:
+            return await job
+
+    return await asyncio.gather(*(one(job) for job in work))
+
+
+async def _load_history(importer, handler, intake, resident, units: dict[str, str], parallel: int) -> None:
+    """The previous register's 2015-T1 cases, with their handling as it was recorded there."""
+
+    async def one(body: dict, handling: HistoricHandling) -> None:
+        created = await _expect(await importer.post("/feedback/v1/cases", json=body | {"committee_id": units[SEED_COMMITTEE]}), 201)
+        case, etag = created.json(), created.headers["etag"]
+        if case["unit_id"] == units["STHLM"]:
+            etag = await _step(intake, case["id"], etag, "transfer", {"unit_id": units["SDF-SPT-STAB-MBK"], "reason": "Överlämnas till rätt enhet"})
+        for step in historic_steps(case, body["kind"], handling):
+            etag = await _step(handler, case["id"], etag, "transitions", step | {"at": step["at"].isoformat()})
+        if handling.rating is not None:
+            await _expect(await resident.post(f"/feedback/v1/my-cases/{case['registration_number']}/rating",
+                                              json={"rating": handling.rating}, headers={TOKEN_HEADER: created.headers[TOKEN_HEADER]}), 200)
+
+    await _gather((one(body, handling) for body, handling in zip(history(), history_handling(), strict=True)), parallel)
+
+
+async def _load_cases(api, units: dict[str, str], parallel: int) -> None:
     cases, open311 = plan(datetime.now(STOCKHOLM).replace(microsecond=0))
     importer = api.client(roles=(), actor="system", scopes=("feedback:write",), subject="demo-import")
     handler = api.client(roles=("feedback_handler",), org=(units["SDF-SPT"],), subject="demo-handlaggare")
     intake = api.client(roles=("feedback_handler",), org=(units["STHLM"],), subject="demo-registrator")
-    async with importer, handler, intake:
-        for body in history():
-            created = await _expect(await importer.post("/feedback/v1/cases", json=body | {"committee_id": units[SEED_COMMITTEE]}), 201)
-            if created.json()["unit_id"] == units["STHLM"]:
-                await _step(intake, created.json()["id"], created.headers["etag"], "transfer",
-                            {"unit_id": units["SDF-SPT-STAB-MBK"], "reason": "Överlämnas till rätt enhet"})
-        ids: list[str] = []
-        for case in cases:
+    resident = api.client(roles=(), actor="anonymous", scopes=(), subject="anonymous")
+    async with importer, handler, intake, resident:
+        await _load_history(importer, handler, intake, resident, units, parallel)
+
+        async def create(case: PlannedCase) -> tuple[str, str]:
             created = await _expect(await importer.post(
                 "/feedback/v1/cases", json=case.body | {"committee_id": units[SEED_COMMITTEE]}), 201)
             case_id, etag = created.json()["id"], created.headers["etag"]
-            ids.append(case_id)
             if created.json()["unit_id"] == units["STHLM"]:  # "övrigt" has no route: the central intake hands it on
                 etag = await _step(intake, case_id, etag, "transfer",
                                    {"unit_id": units[case.transfer_to], "reason": "Överlämnas till rätt enhet"})
+            return case_id, etag
+
+        created = await _gather((create(case) for case in cases), parallel)
+        ids = [case_id for case_id, _ in created]
+
+        async def walk(case: PlannedCase, case_id: str, etag: str) -> None:
             for step in case.steps:
                 if "parent_index" in step:
                     step = {key: value for key, value in step.items() if key != "parent_index"} | {"parent_case_id": ids[step["parent_index"]]}
                 etag = await _step(handler, case_id, etag, "transitions", step)
+
+        await _gather((walk(case, case_id, etag) for case, (case_id, etag) in zip(cases, created, strict=True)), parallel)
     async with api.client(roles=(), actor="portal", scopes=("feedback:submit",), subject="demo-open311-portal") as portal:
         for form in open311:  # the way FixMyStreet sends them: form-encoded GeoReport v2 posts
             await _expect(await portal.post("/open311/v2/requests.json", content=urlencode(form).encode(),

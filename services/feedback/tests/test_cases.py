@@ -240,3 +240,19 @@ async def test_lists_are_narrowed_to_the_callers_scope(api, org):
     assert handler_list == {ugglan}
     assert controller_list == {ugglan, mine}
     assert hidden.status_code == 404
+
+
+async def test_a_step_from_the_previous_register_keeps_its_time_within_the_case_history(api, org):
+    case_id = (await api.create(unit_id=str(org["FSK-UGGLAN"]), received_at="2015-03-02T09:00:00+01:00")).json()["id"]
+    for at, kind in (("2015-03-02T08:59:00+01:00", "invalid-step-time"), ("2015-03-03T10:00:00", "invalid-step-time"),
+                     ("2099-01-01T10:00:00+01:00", "invalid-step-time")):
+        refused = await api.move(case_id, "acknowledged", expect=422, at=at)
+        assert refused.json()["type"].endswith(f"/{kind}"), at
+    acknowledged = (await api.move(case_id, "acknowledged", at="2015-03-03T10:00:00+01:00")).json()
+    assert acknowledged["acknowledged_at"].startswith("2015-03-03T09:00:00") and acknowledged["revision"] == 2
+    assert acknowledged["history"][-1]["at"].startswith("2015-03-03T09:00:00")
+    await api.walk(case_id, "assigned", "in_progress")
+    before = await api.move(case_id, "answered", expect=422, answer="Svar", at="2015-03-03T09:59:00+01:00")
+    assert before.json()["type"].endswith("/invalid-step-time")
+    answered = (await api.move(case_id, "answered", answer="Svar", at="2015-03-09T15:00:00+01:00")).json()
+    assert answered["answered_at"].startswith("2015-03-09T14:00:00")

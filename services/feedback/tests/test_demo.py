@@ -4,6 +4,8 @@ import uuid
 from collections import Counter
 from datetime import datetime
 
+import pytest
+
 from contracts.organisation import UNIT_CREATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
 from goals.demo import CITY_CODE, seed_committee
 from sqlalchemy import func, select
@@ -13,7 +15,7 @@ from servicekit.events.envelope import Envelope
 from servicekit.orgtree import org_event_handlers
 
 from feedback.deadlines.calendar import STOCKHOLM
-from feedback.demo import CASE_COUNT, HISTORY_COUNT, OPEN311_COUNT, REPORT_NUMBER, REPORT_PERIOD, load, plan
+from feedback.demo import CASE_COUNT, HISTORY_COUNT, OPEN311_COUNT, REPORT_NUMBER, REPORT_PERIOD, history_handling, load, plan
 from feedback.models import cases, org_tables
 from feedback.open311.mapping import CLOSED
 
@@ -36,7 +38,7 @@ async def _seed_tree(harness) -> dict[str, uuid.UUID]:
 
 async def test_the_demo_fills_the_seed_committee_with_cases_in_every_state(harness):
     ids = await _seed_tree(harness)
-    await load(harness)
+    await load(harness, parallel=1)  # the harness runs every request on one connection
     rows = (await harness.session.execute(select(cases.c.kind, cases.c.channel, cases.c.status, cases.c.privacy,
                                                  cases.c.committee_id, cases.c.answer))).all()
     assert len(rows) == CASE_COUNT + OPEN311_COUNT + HISTORY_COUNT
@@ -65,8 +67,21 @@ async def test_the_demo_fills_the_seed_committee_with_cases_in_every_state(harne
     assert statistics["received"] == HISTORY_COUNT and len(statistics["units"]) > 5
     assert [(r["period"], r["registration_number"], r["status"]) for r in reports] == [(REPORT_PERIOD, REPORT_NUMBER, "submitted")]
     assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    # The previous register's handling, counted from the plan: every case acknowledged, the late ones
+    # past their deadline; all but the withdrawn answered, the late ones past theirs; the rated ones.
+    handled = history_handling()
+    answered = [h for h in handled if not h.withdrawn]
+    rated = [h.rating for h in handled if h.rating is not None]
+    assert 0 < sum(h.ack_late for h in handled) < 20 and 0 < sum(h.answer_late for h in answered) < 20 and len(rated) > 20
+    whole = statistics["figures"]
+    assert whole["share_acknowledged_within_deadline"] == pytest.approx(sum(not h.ack_late for h in handled) / HISTORY_COUNT, abs=0.006)
+    assert whole["share_answered_within_deadline"] == pytest.approx(sum(not h.answer_late for h in answered) / len(answered), abs=0.006)
+    assert whole["satisfaction_ratings"] == len(rated)
+    assert whole["satisfaction_mean"] == pytest.approx(sum(rated) / len(rated), abs=0.06)
+    assert 0 <= whole["median_working_days_to_acknowledgement"] <= 2 <= whole["p90_working_days_to_acknowledgement"] <= 4
+    assert 1 <= whole["median_working_days_to_answer"] <= 10
 
-    await load(harness)  # a second run adds nothing
+    await load(harness, parallel=1)  # a second run adds nothing
     async with harness.client(roles=["controller"], org=[ids["SDN-SPT"]]) as controller:
         assert len((await controller.get(f"/feedback/v1/committees/{ids['SDN-SPT']}/statistics-reports")).json()) == 1
     assert await harness.session.scalar(select(func.count()).select_from(cases)) == CASE_COUNT + OPEN311_COUNT + HISTORY_COUNT

@@ -128,6 +128,10 @@ class TransitionRequest(BaseModel):
     measures: str | None = Field(None, max_length=ANSWER_LENGTH, description="Vidtagna åtgärder.")
     assignee: str | None = Field(None, min_length=1, max_length=200, description="Handläggarens subject id (to assign).")
     parent_case_id: uuid.UUID | None = Field(None, description="The original case (for duplicate).")
+    at: datetime | None = Field(
+        None, description="When the step was taken, if recorded later (historik från ett tidigare register; staff only). "
+        "Needs a time-zone offset, not before the case's receipt or its earlier steps, not in the future. Default: now.",
+    )
 
 
 class TransferRequest(BaseModel):

@@ -79,6 +79,18 @@ def _received_at(principal: Principal, data: CaseCreate, now: datetime) -> datet
     return data.received_at
 
 
+def _step_time(row: Row, change: TransitionRequest, now: datetime) -> datetime:
+    """When a step was taken: now, or the time recorded in the previous register (tidigare register)."""
+    if change.at is None:
+        return now
+    if change.at.tzinfo is None:
+        raise ProblemError(422, "at needs a time-zone offset.", kind="invalid-step-time")
+    earlier = [t for t in (row.received_at, row.acknowledged_at, row.answered_at, row.closed_at) if t is not None]
+    if not max(earlier) <= change.at <= now:
+        raise ProblemError(422, "at must lie between the case's last step and now.", kind="invalid-step-time")
+    return change.at
+
+
 def _check_privacy(data: CaseCreate) -> None:
     has_contact = data.contact is not None and not data.contact.is_empty()
     if data.privacy == Privacy.anonymous and has_contact:
@@ -181,9 +193,10 @@ async def transition(
             422, f"A case that is {current} cannot become {target}.", kind="invalid-transition",
             allowed=sorted(lifecycle.ALLOWED[current]),
         )
+    when = _step_time(row, change, now)
     values: dict = {"status": target}
     if target == S.acknowledged:
-        values["acknowledged_at"] = now
+        values["acknowledged_at"] = when
     elif target == S.assigned:
         if change.assignee is None:
             raise ProblemError(422, "Assigning needs an assignee (handläggare).", kind="assignee-missing")
@@ -191,9 +204,9 @@ async def transition(
     elif target == S.answered:
         if change.answer is None:
             raise ProblemError(422, "Answering needs the answer to the resident.", kind="answer-missing")
-        values |= {"answer": change.answer, "measures": change.measures, "answered_at": now}
+        values |= {"answer": change.answer, "measures": change.measures, "answered_at": when}
     elif target in lifecycle.FINISHED:
-        values["closed_at"] = now
+        values["closed_at"] = when
         if target == S.duplicate:
             await _check_parent(session, principal, row, change.parent_case_id)
             values["parent_case_id"] = change.parent_case_id
@@ -204,7 +217,7 @@ async def transition(
     updated = await _save(session, row, values=values, now=now)
     await repository.record_event(
         session, case_id=row.id, action="transition", from_status=current, to_status=target,
-        by_subject=principal.subject, by_kind=principal.actor_kind, at=now, reason=change.reason,
+        by_subject=principal.subject, by_kind=principal.actor_kind, at=when, reason=change.reason,
     )
     event_type = {
         S.acknowledged: CASE_ACKNOWLEDGED, S.answered: CASE_ANSWERED, S.closed: CASE_CLOSED,
