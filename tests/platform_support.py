@@ -1,5 +1,6 @@
 """Helpers for the cross-service tests: polling the read models through the gateway."""
 
+import itertools
 import time
 
 import httpx
@@ -56,3 +57,12 @@ def create_units(client: httpx.Client, specs, *, effective_date: str) -> dict[st
         assert created.status_code == 201, created.text
         ids[key] = created.json()["id"]
     return ids
+
+
+_round_years = itertools.count(2040)
+
+
+def next_round_year() -> int:
+    """A year no other test's award round uses in this session: a prize has one round per year,
+    and the cross-service tests share one platform (random years collided now and then)."""
+    return next(_round_years)

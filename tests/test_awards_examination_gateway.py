@@ -6,13 +6,12 @@ leaves awards as ``awards.round.decided`` on its stream.
 """
 
 import json
-import random
 import uuid
 from datetime import date, timedelta
 
 import httpx
 import redis
-from platform_support import unit_in, wait_until
+from platform_support import next_round_year, unit_in, wait_until
 
 from servicekit.events.envelope import ENVELOPE_FIELD
 
@@ -73,7 +72,7 @@ def test_an_application_is_examined_and_decided_through_the_gateway(stack, gatew
 
     office = as_(["award_admin"], "gw-ex-office")
     manager = as_(["unit_manager"], "gw-ex-chef", org=[ids["applicant"]])
-    year = random.randint(2040, 2099)
+    year = next_round_year()
     open_until = date.today() + timedelta(days=10)
     round_id = _ok(office.post("/awards/v1/rounds", json={
         "prize": "quality_award", "year": year,

@@ -4,13 +4,12 @@ The organisation comes from goals by events (awards' read model); every call goe
 gateway with staff tokens, so roles and organisation scopes are the gateway's assertions.
 """
 
-import random
 import uuid
 from datetime import date, timedelta
 
 import httpx
 import pytest
-from platform_support import unit_in, wait_until
+from platform_support import next_round_year, unit_in, wait_until
 
 from awards.rubrics.defaults import QUALITY_AWARD_AREAS
 
@@ -64,7 +63,7 @@ def test_a_round_through_the_gateway_from_application_to_the_examiners_view(stac
     admin = _as(gateway_url, stack.mint_token(["award_admin"], sub="gw-award-office"))
     manager = _as(gateway_url, stack.mint_token(["unit_manager"], org=[units["applicant"]], sub="gw-enhetschef"))
     stranger = _as(gateway_url, stack.mint_token(["unit_manager"], org=[units["other_administration"]], sub="gw-annan-chef"))
-    year = random.randint(2040, 2099)
+    year = next_round_year()
     open_until = date.today() + timedelta(days=10)
     created = admin.post("/awards/v1/rounds", json={
         "prize": "quality_award", "year": year, "name": f"Kvalitetsutmärkelsen {year} (test)",
@@ -130,7 +129,7 @@ def test_a_units_adopted_commitment_and_its_follow_up_reach_its_application_as_e
     """goals → awards by events: an adopted commitment and its follow-up become the application's evidence."""
     if "/goals/v1/commitments" not in httpx.get(f"{gateway_url}/openapi.json", timeout=30).json()["paths"]:
         pytest.skip("goals does not serve commitments in this build")
-    year = random.randint(2040, 2099)
+    year = next_round_year()
     tag = uuid.uuid4().hex[:5].upper()
     city = key_client.get("/goals/v1/organisation-units", params={"type": "city"}).json()["items"][0]["id"]
 

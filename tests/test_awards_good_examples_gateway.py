@@ -8,13 +8,12 @@ the unit downloads its released report as PDF; publication leaves awards as
 
 import io
 import json
-import random
 import uuid
 from datetime import date, timedelta
 
 import httpx
 import redis
-from platform_support import unit_in, wait_until
+from platform_support import next_round_year, unit_in, wait_until
 from pypdf import PdfReader
 
 from servicekit.events.envelope import ENVELOPE_FIELD
@@ -58,7 +57,7 @@ def test_a_committee_finds_a_published_good_example_through_the_gateway(stack, g
 
     office, approver = staff(["award_admin"], f"gx-office-{tag}"), staff(["award_admin"], f"gx-approver-{tag}")
     manager = staff(["unit_manager"], f"gx-chef-{tag}", org=[units["unit"]])
-    year = random.randint(2040, 2099)
+    year = next_round_year()
     start = date.today() + timedelta(days=5)
     round_id = _json(office.post(f"{AW}/rounds", json={"prize": "quality_award", "year": year, "deadlines": {
         phase: (start + timedelta(days=7 * n)).isoformat() for n, phase in enumerate(PHASES)}}), 201)["id"]

@@ -3,12 +3,11 @@
 (awards.good-example.published), each shown for the unit's committee in goals, and to every committee.
 """
 
-import random
 import uuid
 from datetime import date, timedelta
 
 import httpx
-from platform_support import create_units, unit_in, wait_until
+from platform_support import create_units, next_round_year, unit_in, wait_until
 
 from awards.rubrics.defaults import QUALITY_AWARD_AREAS
 
@@ -31,7 +30,7 @@ class Round:
 
     def __init__(self, stack, gateway_url: str, keys: httpx.Client, ids: dict, tag: str) -> None:
         self.stack, self.gateway_url, self.ids, self.tag = stack, gateway_url, ids, tag
-        self.year = random.randint(2040, 2099)
+        self.year = next_round_year()
         self.office = self.person(["award_admin"], f"gf-office-{tag}")
         self.manager = self.person(["unit_manager"], f"gf-chef-{tag}", [ids["applicant"]])
         self.keys = keys

@@ -319,7 +319,7 @@ def figures_of(computed: Computed, row_key: tuple, *, with_kinds: bool = True, w
             PromiseNotKept(guarantee_id=g, promise_id=p, cases=None if (row_key, f"promise:{g}:{p}") in computed.hidden else count)
             for (u, g, p), count in sorted(computed.promises.items(), key=lambda item: str(item[0])) if u == unit_id
         ]
-    ratings = row.get("ratings", 0)
+    shown_ratings = computed.shown(row_key, "ratings")
     return {
         "cases": computed.shown(row_key, "cases"), "by_kind": kinds,
         "median_working_days_to_acknowledgement": _timing(row.get("median_ack"), row.get("acknowledged", 0), n),
@@ -330,8 +330,13 @@ def figures_of(computed: Computed, row_key: tuple, *, with_kinds: bool = True, w
         "share_answered_within_deadline": _share(row.get("answered_in_time", 0), row.get("answered", 0), n),
         "guarantees_not_kept": computed.shown(row_key, "not_kept"), "promises_not_kept": promises,
         "repeats": computed.shown(row_key, "repeats"),
-        "satisfaction_ratings": computed.shown(row_key, "ratings"),
-        "satisfaction_mean": round(row["rating_mean"], 2) if ratings >= n and row.get("rating_mean") is not None else None,
+        "satisfaction_ratings": shown_ratings,
+        # Only beside a count that is shown: a mean next to a suppressed count, with the parent's and
+        # the siblings' means and counts, would give the hidden count back.
+        "satisfaction_mean": (
+            round(row["rating_mean"], 2) if shown_ratings is not None and shown_ratings >= n and row.get("rating_mean") is not None
+            else None
+        ),
     }
 
 
