@@ -10,8 +10,8 @@ in ``EXAMINATION_EXIT_CONDITIONS``:
 - jury shortlist: the jury has set its shortlist;
 - site visits: every shortlisted application has its site visit recorded;
 - jury decision: the jury's decision is made;
-- feedback reports released / good examples published: hooks (``feedback_reports_released`` and
-  ``good_examples_consent_asked``) that the feedback-report and good-examples work fills in.
+- feedback reports released: every examined application's feedback report is released;
+- good examples published (the last phase, so it only reports): every awarded unit was asked for consent.
 """
 
 from collections.abc import Awaitable, Callable
