@@ -178,3 +178,26 @@ def test_devstack_runs_the_compose_topology(stack, compose):
         assert env[prefix + "STREAM_PREFIX"] == stack.stream_prefix
         assert env[prefix + "DATABASE_URL"].endswith("/" + stack.databases[component])
     assert stack.stream_prefix.startswith("qmt") and stack.databases["goals"].startswith("qmt_")
+
+
+def test_sealing_keys_are_made_per_installation_and_mounted_by_their_service_alone(compose):
+    services = compose["services"]
+    keys_command = " ".join(services["keys"]["command"])
+    assert "servicekit.secrets /feedback-secrets contact_keys resident_token_key" in keys_command
+    assert "servicekit.secrets /audit-secrets lex_sarah_reporter_keys" in keys_command
+    for owner, settings in (("feedback", ("CONTACT_KEYS", "RESIDENT_TOKEN_KEY")), ("audit", ("LEX_SARAH_REPORTER_KEYS",))):
+        for name, spec in services.items():
+            mounts = [str(v) for v in spec.get("volumes", []) if str(v).startswith(f"{owner}-secrets:")]
+            if name == "keys":
+                assert mounts == [f"{owner}-secrets:/{owner}-secrets"]
+                continue
+            environment = spec.get("environment", {})
+            if name.split("-")[0] != owner:
+                assert not mounts, f"{name} must not see {owner}'s sealing keys"
+                continue
+            if name.endswith("-migrate"):
+                continue
+            # Every container of the service that seals or opens reads the files from its read-only mount.
+            assert mounts == [f"{owner}-secrets:/secrets:ro"], name
+            for setting in settings:
+                assert environment[f"{owner.upper()}_{setting}_FILE"].startswith("/secrets/"), (name, setting)

@@ -134,3 +134,32 @@ def test_make_run_loads_the_services_whose_databases_are_fresh(qm_postgres, qm_r
         assert stack.demo_services() == expected
     finally:
         stack.stop()
+
+
+def test_make_run_seals_with_its_own_keys_written_once(qm_postgres, qm_redis, qm_run_id, tmp_path, monkeypatch):
+    from audit.lex_sarah.crypto import DEVELOPMENT_KEY, LexSarahSettings
+    from feedback.config import DEVELOPMENT_CONTACT_KEY, FeedbackSettings
+
+    from servicekit.secrets import read_secret
+
+    stack = Stack.for_dev(tmp_path, postgres=qm_postgres, redis=qm_redis, stream_prefix=f"qmt{qm_run_id}keys:")
+    stack.resolve_servers()
+    paths = stack.ensure_secret_files()
+    written = {path.name: path.read_text() for path in paths}
+    assert sorted(written) == ["audit_lex_sarah_reporter_keys", "feedback_contact_keys", "feedback_resident_token_key"]
+    stack.ensure_secret_files()
+    assert {path.name: path.read_text() for path in paths} == written  # a second `make run` keeps them
+    for name, value in stack.process_env("feedback").items():
+        monkeypatch.setenv(name, value)
+    for name, value in stack.process_env("audit").items():
+        monkeypatch.setenv(name, value)
+    feedback = FeedbackSettings()
+    assert feedback.contact_key_list() == [written["feedback_contact_keys"].strip()] != [DEVELOPMENT_CONTACT_KEY]
+    assert feedback.token_key() == written["feedback_resident_token_key"].strip().encode()
+    lex_sarah = LexSarahSettings()
+    assert read_secret(lex_sarah.reporter_keys, lex_sarah.reporter_keys_file) == written["audit_lex_sarah_reporter_keys"].strip()
+    assert written["audit_lex_sarah_reporter_keys"].strip() != DEVELOPMENT_KEY
+    # Tests and benchmarks keep the development keys: nothing of this reaches a test stack.
+    test_stack = Stack.for_tests(tmp_path / "test", postgres=qm_postgres, redis=qm_redis)
+    test_env = test_stack.process_env("feedback") | test_stack.process_env("audit")
+    assert not {"FEEDBACK_CONTACT_KEYS_FILE", "FEEDBACK_RESIDENT_TOKEN_KEY_FILE", "AUDIT_LEX_SARAH_REPORTER_KEYS_FILE"} & set(test_env)

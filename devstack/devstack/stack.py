@@ -6,7 +6,8 @@
         stack.start_process("goals-worker")
 
 Start-up: resolve PostgreSQL and Redis (``servicekit.infra``), create the databases, generate the
-gateway's keys (``python -m gateway genkeys``), run every migration, start the 4 service APIs,
+gateway's keys (``python -m gateway genkeys``; in dev mode also feedback's and audit's sealing keys,
+``SECRET_FILES``), run every migration, start the 4 service APIs,
 the 4 workers and the gateway (each in its own process group, logging to ``state_dir/logs``),
 then wait until every ``/readyz`` answers 200; in dev mode, then load the first-start content of
 the services whose databases were fresh (``devstack.first_start``: goals' demo first, each demo
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from servicekit import infra
+from servicekit.secrets import ensure_key_file
 
 from devstack import config
 from devstack import first_start
@@ -49,6 +51,12 @@ from devstack.jobs import run_logged, tail
 log = logging.getLogger("devstack")
 
 STATE_FILE = "stack.json"
+# Keys `make run` writes once into the state dir (tests and benchmarks use the development keys),
+# per component: the setting whose *_FILE names the file `<component>_<setting>`.
+SECRET_FILES = {
+    "feedback": ("contact_keys", "resident_token_key"),
+    "audit": ("lex_sarah_reporter_keys",),
+}
 
 
 class StackError(RuntimeError):
@@ -375,6 +383,9 @@ class Stack:
                 env[p + "ANONYMOUS_RATE_LIMIT_PER_MINUTE"] = str(config.TEST_RATE_LIMIT_PER_MINUTE)
         else:
             env[p + "ASSERTION_PUBLIC_KEY_FILE"] = str(self.keys_dir / "assertion_public.pem")
+        if self.mode == "dev":
+            for setting in SECRET_FILES.get(name, ()):
+                env[p + setting.upper() + "_FILE"] = str(self.keys_dir / f"{name}_{setting}")
         env.update(self.extra_env.get(name, {}))
         return env
 
@@ -427,6 +438,7 @@ class Stack:
             self.logs_dir.mkdir(parents=True, exist_ok=True)
             self.keys_dir.mkdir(parents=True, exist_ok=True)
             if self.mode == "dev":
+                self.ensure_secret_files()
                 busy = [f"{n}:{p}" for n, p in self.ports.items() if _port_in_use(p)]
                 if busy:
                     raise StackError(
@@ -454,6 +466,13 @@ class Stack:
             self.stop()
             raise
         return self
+
+    def ensure_secret_files(self) -> list[Path]:
+        """The sealing keys of ``SECRET_FILES``, written once into the state dir (kept after that)."""
+        paths = [self.keys_dir / f"{name}_{setting}" for name, settings in SECRET_FILES.items() for setting in settings]
+        for path in paths:
+            ensure_key_file(path)
+        return paths
 
     def _prepare(self) -> None:
         """Generate the gateway's keys and run every migration, in parallel."""

@@ -1,12 +1,14 @@
 import logging
 from functools import cache
 
+from servicekit.secrets import read_secret
 from servicekit.settings import ServiceSettings, service_config
 
 log = logging.getLogger("feedback.config")
 
 # Used only when no key is configured (development and tests on one machine). Production sets
-# FEEDBACK_CONTACT_KEYS and FEEDBACK_RESIDENT_TOKEN_KEY; a warning is logged otherwise.
+# FEEDBACK_CONTACT_KEYS and FEEDBACK_RESIDENT_TOKEN_KEY (or their *_FILE: compose's `keys` one-shot
+# and `make run` write fresh ones); a warning is logged otherwise.
 DEVELOPMENT_CONTACT_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZC11c2U="
 DEVELOPMENT_TOKEN_KEY = "development-token-key-not-for-production"
 
@@ -19,9 +21,11 @@ class FeedbackSettings(ServiceSettings):
     # Fernet keys (urlsafe base64 of 32 bytes), comma-separated, newest first: the first seals new
     # contact details, every key opens old ones, and the worker re-seals rows under older keys.
     contact_keys: str = ""
+    contact_keys_file: str = ""
     # HMAC key deriving a resident's token from the case id (so a replayed create can hand the
     # same token out again without the token ever being stored).
     resident_token_key: str = ""
+    resident_token_key_file: str = ""
     # Contact details are erased this many days after a case is closed, unless on legal hold.
     contact_retention_days: int = 365
     # Working days to acknowledge and to answer where no committee rule says otherwise.
@@ -54,14 +58,14 @@ class FeedbackSettings(ServiceSettings):
     jobs_interval_seconds: float = 300.0
 
     def contact_key_list(self) -> list[str]:
-        keys = [key.strip() for key in self.contact_keys.split(",") if key.strip()]
+        keys = [key.strip() for key in read_secret(self.contact_keys, self.contact_keys_file).split(",") if key.strip()]
         if not keys:
             _warn_development_key()
             keys = [DEVELOPMENT_CONTACT_KEY]
         return keys
 
     def token_key(self) -> bytes:
-        return (self.resident_token_key or DEVELOPMENT_TOKEN_KEY).encode()
+        return (read_secret(self.resident_token_key, self.resident_token_key_file) or DEVELOPMENT_TOKEN_KEY).encode()
 
 
 @cache

@@ -1,6 +1,6 @@
 """The reporter's identity, sealed with Fernet (``cryptography``) under keys from settings.
 
-Keys come from ``AUDIT_LEX_SARAH_REPORTER_KEYS`` (urlsafe base64 of 32 bytes, comma-separated,
+Keys come from ``AUDIT_LEX_SARAH_REPORTER_KEYS`` or the file ``AUDIT_LEX_SARAH_REPORTER_KEYS_FILE`` names (urlsafe base64 of 32 bytes, comma-separated,
 newest first): the first seals, every key opens, so keys can be rotated. Each row records the
 id of the key that sealed it (the first 16 hex digits of the key's SHA-256, revealing nothing).
 """
@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from pydantic_settings import BaseSettings
 
 from servicekit.problems import ProblemError
+from servicekit.secrets import read_secret
 from servicekit.settings import service_config
 
 log = logging.getLogger("audit.lex_sarah")
@@ -23,6 +24,7 @@ DEVELOPMENT_KEY = "bGV4LXNhcmFoLWRldi1rZXktbm90LWZvci1wcm9kISE="
 class LexSarahSettings(BaseSettings):
     model_config = service_config("AUDIT_LEX_SARAH_")
     reporter_keys: str = ""
+    reporter_keys_file: str = ""
 
 
 def key_id(key: str) -> str:
@@ -48,7 +50,8 @@ class ReporterCipher:
 
 @cache
 def cipher() -> ReporterCipher:
-    keys = [key.strip() for key in LexSarahSettings().reporter_keys.split(",") if key.strip()]
+    settings = LexSarahSettings()
+    keys = [key.strip() for key in read_secret(settings.reporter_keys, settings.reporter_keys_file).split(",") if key.strip()]
     if not keys:
         log.warning("AUDIT_LEX_SARAH_REPORTER_KEYS is not set; reporters are sealed with the development key")
         keys = [DEVELOPMENT_KEY]
