@@ -5,6 +5,7 @@ stands beside the computed fulfilment and, for the goal above, replaces it (an o
 
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 
 from contracts.goals import Assessment
 from sqlalchemy import Row
@@ -224,11 +225,17 @@ def _explanation(rule: RuleVersion, tree: _Tree, figures: rules.Figures, inputs:
     return Explanation(rule=rule, inputs=shown, overrides=overrides, formula=figures.formula)
 
 
-async def _load(session: AsyncSession, *, rule: RuleVersion, root_ids: list[uuid.UUID], period: FollowUpPeriod) -> _Tree:
+async def _load(
+    session: AsyncSession, *, rule: RuleVersion, root_ids: list[uuid.UUID], period: FollowUpPeriod,
+    also_follow_ups_of: Iterable[uuid.UUID] = (),
+) -> _Tree:
+    """The tree below the roots; its follow-ups are read in one query together with those of
+    ``also_follow_ups_of`` (a report's other commitments), so nothing is read twice."""
     goals = await repository.goal_tree(session, root_ids=root_ids, year=period.year)
     goal_ids = [goal.id for goal in goals]
     commitments = await repository.commitments_on(session, goal_ids=goal_ids, year=period.year, last_day=period.last_day)
-    follow_ups = await repository.follow_ups_for(session, commitment_ids=[c.id for c in commitments], period=period.text)
+    wanted = {c.id for c in commitments} | set(also_follow_ups_of)
+    follow_ups = await repository.follow_ups_for(session, commitment_ids=wanted, period=period.text)
     verdicts = await repository.verdicts_for(session, goal_ids=goal_ids, period=period.text)
     return _Tree(rule, goals, commitments, follow_ups, verdicts)
 
@@ -288,13 +295,21 @@ async def city_roll_up(session: AsyncSession, *, city_id: uuid.UUID, period: Fol
     return _roll_up(tree=tree, rule=rule, root_ids=roots, inputs=tree.inputs(roots), goal=None, unit_id=city_id, period=period)
 
 
-async def goal_roll_ups(session: AsyncSession, *, goals: list[Row], period: FollowUpPeriod, rule: RuleVersion) -> list[RollUp]:
-    """Several goals rolled up from one load of their trees (a committee's report)."""
+async def goal_roll_ups(
+    session: AsyncSession, *, goals: list[Row], period: FollowUpPeriod, rule: RuleVersion,
+    also_follow_ups_of: Iterable[uuid.UUID] = (),
+) -> tuple[list[RollUp], dict[uuid.UUID, Row]]:
+    """Several goals rolled up from one load of their trees (a committee's report), and the
+    period's follow-ups read for it (by commitment id): those of the trees' commitments and of
+    ``also_follow_ups_of``, read in the same query, so the report needs no second read."""
     if not goals:
-        return []
-    tree = await _load(session, rule=rule, root_ids=[goal.id for goal in goals], period=period)
-    return [
+        return [], await repository.follow_ups_for(session, commitment_ids=set(also_follow_ups_of), period=period.text)
+    tree = await _load(
+        session, rule=rule, root_ids=[goal.id for goal in goals], period=period, also_follow_ups_of=also_follow_ups_of,
+    )
+    roll_ups = [
         _roll_up(tree=tree, rule=rule, root_ids=[goal.id], inputs=tree.inputs([goal.id]), goal=goal, unit_id=goal.unit_id,
                  period=period)
         for goal in goals
     ]
+    return roll_ups, tree.follow_ups
