@@ -118,10 +118,9 @@ async def build(session, *, committee_id: uuid.UUID, period: FollowUpPeriod) -> 
     commitment_rows = await repository.commitments_of(
         session, unit_ids=[unit_id for unit_id, _ in below], year=year, last_day=period.last_day,
     )
-    # The goals' roll-ups and the commitments' follow-ups come from one read of the period's follow-ups.
-    roll_ups, follow_ups = await rollup.goal_roll_ups(
-        session, goals=goal_rows, period=period, rule=rule, also_follow_ups_of=[row.id for row in commitment_rows],
-    )
+    # The goals' roll-ups start from these commitments (the committee's own) and read the period's
+    # follow-ups once, for the roll-ups and the report's commitments both.
+    roll_ups, follow_ups = await rollup.goal_roll_ups(session, goals=goal_rows, period=period, rule=rule, known=commitment_rows)
     target_periods = [period.text, str(year)] if period.kind == "VB" else [period.text]
     targets = await repository.targets_for(
         session, goal_ids=[row.id for row in goal_rows], commitment_ids=[row.id for row in commitment_rows], periods=target_periods,

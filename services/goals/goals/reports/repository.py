@@ -32,7 +32,8 @@ async def committee_goals(session: AsyncSession, *, committee_id: uuid.UUID, yea
 
 async def commitments_of(session: AsyncSession, *, unit_ids: list[uuid.UUID], year: int, last_day: date) -> list[Row]:
     """Adopted commitments of the units for ``year`` with their version in force on ``last_day``
-    (of the content only its expected result's type)."""
+    (of the content only its expected result's type), in the roll-up's order (title, id), so the
+    roll-up can take its commitments from them (rollup.service._load)."""
     if not unit_ids:
         return []
     in_force = version_in_force(last_day, "version", "title", "committee_goal_id", "indicator_id", "content")
@@ -44,6 +45,7 @@ async def commitments_of(session: AsyncSession, *, unit_ids: list[uuid.UUID], ye
         )
         .select_from(commitments.join(in_force, true()))
         .where(any_of(commitments.c.unit_id, unit_ids), commitments.c.year == year, commitments.c.status.in_(_FOLLOWED_UP))
+        .order_by(in_force.c.title, commitments.c.id)
     )
     return list(await session.execute(query))
 

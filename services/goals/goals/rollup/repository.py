@@ -72,6 +72,26 @@ async def commitments_on(session: AsyncSession, *, goal_ids: list[uuid.UUID], ye
     return list(await session.execute(query))
 
 
+async def others_name(
+    session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, known_ids: set[uuid.UUID],
+) -> bool:
+    """Whether a commitment of ``year`` not in ``known_ids`` names one of the goals in some version
+    (when none does, the known commitments are all that can support the goals)."""
+    if not goal_ids:
+        return False
+    versions = commitment_versions
+    query = (
+        select(versions.c.commitment_id)
+        .join(commitments, commitments.c.id == versions.c.commitment_id)
+        .where(
+            any_of(versions.c.committee_goal_id, goal_ids), commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP),
+            ~any_of(versions.c.commitment_id, known_ids),
+        )
+        .limit(1)
+    )
+    return (await session.scalar(query)) is not None
+
+
 async def commitment_counts(
     session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, last_day: date, period: str
 ) -> dict[uuid.UUID, dict[str | None, int]]:
