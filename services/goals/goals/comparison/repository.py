@@ -7,11 +7,11 @@ from sqlalchemy import Float, Integer, Row, and_, case, func, literal, or_, sele
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from goals.rollup.repository import any_of, version_in_force
 from goals.models import (
     commitment_versions, commitments, follow_ups, goals, indicator_targets, indicator_values, indicators, org_tables,
     report_snapshots, unit_external_ids,
 )
+from goals.rollup.repository import any_of, version_in_force
 
 VERSIONS = org_tables.versions
 COMMITTEE_TYPES = ("district_committee", "specialist_committee", "company_board")

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit.orgtree.queries import in_effect
 
 from goals.access import units_below
-from goals.rollup.repository import any_of, version_in_force
 from goals.models import (
-    commitment_versions, commitments, goals, indicator_targets, indicator_values, indicators, org_tables, report_registration_numbers,
+    commitments, goals, indicator_targets, indicator_values, indicators, org_tables, report_registration_numbers,
     report_snapshots,
 )
+from goals.rollup.repository import any_of, version_in_force
 
 SNAPSHOTS = report_snapshots
 VERSIONS = org_tables.versions
