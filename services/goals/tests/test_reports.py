@@ -270,8 +270,12 @@ async def test_the_foreign_sheet_holds_feedbacks_audits_and_awards_figures_of_th
     assert table("Lex Sarah") == [
         ("År", "Rapporter", "Allvarliga", "Andel allvarliga", "IVO-anmälningar", "Avslutade", "Ändrade rutiner"),
         (2015, summary["reports"], summary["serious"], summary["share_serious"], 0, 19, 17),  # routines 19 − 2
-        ("Område", "Rapporter"), ("elderly_care", 19),
+        ("Område", "Rapporter"), ("Äldreomsorg", 19),  # the area by the Swedish name audit gives it, not its code
     ]
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content))["Från andra tjänster"]
+    area_header = next(row[0] for row in sheet.iter_rows() if row[0].value == "Område")
+    area_cell = sheet.cell(row=area_header.row + 1, column=1)
+    assert (area_cell.value, sheet.cell(row=area_cell.row, column=2).value) == ("Äldreomsorg", 19)
     assert (summary["reports"], summary["serious"], summary["routines_changed"]) == (19, 0, 17)
     unit_name = names[str(unit)]
     assert table("Utmärkelser") == [
@@ -284,6 +288,7 @@ async def test_the_foreign_sheet_holds_feedbacks_audits_and_awards_figures_of_th
     as_csv = await controller.get(f"{G}/reports/{report_id}/document", params={"format": "csv"})
     foreign_csv = [row[1:] for row in csv.reader(io.StringIO(as_csv.text)) if row[0] == "Från andra tjänster"]
     assert ["Lex Sarah"] in foreign_csv and ["2015", "19", "0", "0.0", "0", "19", "17"] in foreign_csv
+    assert ["Äldreomsorg", "19"] in foreign_csv and ["elderly_care", "19"] not in foreign_csv
 
 
 def book_rows(content: bytes, title: str) -> list[tuple]:

@@ -206,3 +206,36 @@ async def test_bad_input_is_a_problem_and_changes_nothing(admin, committee, cont
     assert (await admin.get(f"{G}/goals/{t.chain.committee['id']}/verdicts/2015-T1")).status_code == 404
     # The city's roll-up is read with the city in scope only.
     assert (await controller.get(f"{G}/rollup", params={"period": "2015-T1"})).status_code == 403
+
+
+async def test_the_version_in_force_on_the_periods_last_day_names_the_goal(small_tree, workflow, controller, tree):
+    """K3 supports C2 until the committee moves it to C1 from 2015-06-01 (its version 2). At 2015-T1 (last day
+    30 April) version 1 is in force: C1 rolls up K1 and K2, C2 rolls up K3. At 2015-T2 (last day 31 August)
+    version 2 is: C1 rolls up K1, K2 and K3 (by title), none of them followed up for T2 yet, and C2 nothing. The
+    committee's live T2 report shows K3 at version 2 under C1, in the goal's explanation too."""
+    t = small_tree
+    c1, c2 = t.chain.committee["id"], t.c2["id"]
+    changed = await workflow.act(
+        workflow.committee, f"{G}/commitments/{t.k3['id']}/changes",
+        {"decision": workflow.decision("2015-06-01", "SDN 2015/88 § 4"), "committee_goal_id": c1},
+    )
+    assert changed["version"]["version"] == 2
+
+    def inputs(result: dict) -> list[str]:
+        return [item["id"] for item in result["explanation"]["inputs"]]
+
+    assert inputs(await rollup(controller, f"/goals/{c1}/rollup")) == [t.k1["id"], t.k2["id"]]
+    assert inputs(await rollup(controller, f"/goals/{c2}/rollup")) == [t.k3["id"]]
+    at_t2 = await rollup(controller, f"/goals/{c1}/rollup", period="2015-T2")
+    assert inputs(at_t2) == [t.k1["id"], t.k2["id"], t.k3["id"]]
+    assert shares(at_t2["distribution"])["not_reported"] == (3, 1.0)
+    assert inputs(await rollup(controller, f"/goals/{c2}/rollup", period="2015-T2")) == []
+
+    response = await controller.get(f"{G}/committees/{tree.ids['SDN-SPT']}/reports/live", params={"period": "2015-T2"})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    k3 = next(item for item in report["commitments"] if item["id"] == t.k3["id"])
+    assert (k3["version"], k3["committee_goal_id"]) == (2, c1)
+    goals = {goal["id"]: goal for goal in report["goals"]}
+    assert [item["id"] for item in goals[c1]["explanation"]["inputs"]] == [t.k1["id"], t.k2["id"], t.k3["id"]]
+    assert goals[c2]["explanation"]["inputs"] == []

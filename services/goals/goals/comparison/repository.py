@@ -3,14 +3,15 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import Row, and_, case, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import Float, Integer, Row, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import (
     commitment_versions, commitments, follow_ups, goals, indicator_targets, indicator_values, indicators, org_tables,
     report_snapshots, unit_external_ids,
 )
+from goals.rollup.repository import any_of, version_in_force
 
 VERSIONS = org_tables.versions
 COMMITTEE_TYPES = ("district_committee", "specialist_committee", "company_board")
@@ -130,59 +131,57 @@ async def goal_subtree_ids(session: AsyncSession, *, goal_id: uuid.UUID, year: i
 
 
 def _commitments_on(goal_ids: list[uuid.UUID], year: int, last_day: date):
-    """Subquery (commitment_id, unit_id, indicator_id): commitments of ``year`` whose version in force
+    """Select (commitment_id, unit_id, indicator_id): commitments of ``year`` whose version in force
     on ``last_day`` supports one of ``goal_ids``."""
-    versions = commitment_versions
-    naming = commitment_versions.alias("naming")
-    of_year = select(commitments.c.id).where(commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP))
-    in_force = (
-        select(versions.c.commitment_id, versions.c.committee_goal_id, versions.c.indicator_id)
-        .where(
-            versions.c.effective_from.is_not(None), versions.c.effective_from <= last_day, versions.c.commitment_id.in_(of_year),
-            # only a commitment naming one of the goals in some version can name it in the version in force
-            versions.c.commitment_id.in_(select(naming.c.commitment_id).where(naming.c.committee_goal_id.in_(goal_ids))),
-        )
-        .ext(distinct_on(versions.c.commitment_id))
-        .order_by(versions.c.commitment_id, versions.c.effective_from.desc(), versions.c.version.desc())
-        .subquery()
-    )
+    # only a commitment naming one of the goals in some version can name it in the version in force
+    naming = select(commitment_versions.c.commitment_id).where(any_of(commitment_versions.c.committee_goal_id, goal_ids))
+    in_force = version_in_force(last_day, "committee_goal_id", "indicator_id")
     return (
         select(commitments.c.id.label("commitment_id"), commitments.c.unit_id, in_force.c.indicator_id)
-        .join(in_force, in_force.c.commitment_id == commitments.c.id)
-        .where(in_force.c.committee_goal_id.in_(goal_ids))
-        .subquery()
+        .select_from(commitments.join(in_force, true()))
+        .where(
+            commitments.c.id.in_(naming), commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP),
+            any_of(in_force.c.committee_goal_id, goal_ids),
+        )
     )
 
 
-async def goal_indicator_ids(session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, last_day: date) -> list[uuid.UUID]:
-    """Indicators with a target on one of the goals, or followed by a commitment supporting one."""
-    on_goals = select(indicator_targets.c.indicator_id).where(indicator_targets.c.goal_id.in_(goal_ids))
-    supporting = _commitments_on(goal_ids, year, last_day)
-    on_commitments = select(supporting.c.indicator_id).where(supporting.c.indicator_id.is_not(None))
-    return list(await session.scalars(on_goals.union(on_commitments)))
+async def goal_components(
+    session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, last_day: date, period: str,
+    committee_ids: list[uuid.UUID], scores: dict[str, float] | None,
+) -> tuple[set[uuid.UUID], list[Row]]:
+    """What a goal's index is made of, in one statement over one set of supporting commitments
+    (those of ``year`` whose version in force on ``last_day`` supports one of the goals):
 
-
-async def follow_up_figures(
-    session: AsyncSession, *, goal_ids: list[uuid.UUID], committee_ids: list[uuid.UUID], period: str, year: int, last_day: date,
-    scores: dict[str, float],
-) -> list[Row]:
-    """Per committee: commitments supporting one of the goals, how many were followed up in
-    the period, and Σ score of those follow-ups."""
-    if not committee_ids:
-        return []
-    below = below_committees(committee_ids, last_day)
-    supporting = _commitments_on(goal_ids, year, last_day)
-    score = case(*((follow_ups.c.assessment == verdict, literal(value)) for verdict, value in scores.items()), else_=literal(0.0))
-    query = (
-        select(
-            below.c.committee_id, func.count().label("commitments"), func.count(follow_ups.c.id).label("reported"),
-            func.sum(score).filter(follow_ups.c.id.is_not(None)).label("score_sum"),
-        )
-        .select_from(
-            supporting.join(below, below.c.unit_id == supporting.c.unit_id).outerjoin(
-                follow_ups, and_(follow_ups.c.commitment_id == supporting.c.commitment_id, follow_ups.c.period == period),
+    - the indicators with a target on one of the goals or followed by a supporting commitment;
+    - with ``scores``, per committee of ``committee_ids``: the supporting commitments of its units
+      (commitments), how many were followed up in ``period`` (reported) and Σ score of those
+      follow-ups (score_sum; a verdict without a score counts 0).
+    """
+    supporting = _commitments_on(goal_ids, year, last_day).cte("supporting")
+    no_uuid, no_count, no_sum = literal(None, UUID(as_uuid=True)), literal(None, Integer), literal(None, Float)
+    parts = [
+        select(literal("indicator").label("part"), indicator_targets.c.indicator_id, no_uuid.label("committee_id"),
+               no_count.label("commitments"), no_count.label("reported"), no_sum.label("score_sum"))
+        .where(any_of(indicator_targets.c.goal_id, goal_ids)),
+        select(literal("indicator"), supporting.c.indicator_id, no_uuid, no_count, no_count, no_sum)
+        .where(supporting.c.indicator_id.is_not(None)),
+    ]
+    if committee_ids and scores is not None:
+        below = below_committees(committee_ids, last_day)
+        score = case(*((follow_ups.c.assessment == verdict, literal(value, Float)) for verdict, value in scores.items()),
+                     else_=literal(0.0, Float))
+        parts.append(
+            select(
+                literal("follow_ups"), no_uuid, below.c.committee_id, func.count(), func.count(follow_ups.c.id),
+                func.sum(score).filter(follow_ups.c.id.is_not(None)),
             )
+            .select_from(
+                supporting.join(below, below.c.unit_id == supporting.c.unit_id).outerjoin(
+                    follow_ups, and_(follow_ups.c.commitment_id == supporting.c.commitment_id, follow_ups.c.period == period),
+                )
+            )
+            .group_by(below.c.committee_id)
         )
-        .group_by(below.c.committee_id)
-    )
-    return list(await session.execute(query))
+    rows = list(await session.execute(union_all(*parts)))
+    return {row.indicator_id for row in rows if row.part == "indicator"}, [row for row in rows if row.part == "follow_ups"]

@@ -120,7 +120,6 @@ async def comparison_index(
             )
         subject = Subject(kind="goal", id=goal.id, title=goal.title)
         subtree = await repository.goal_subtree_ids(session, goal_id=goal.id, year=period.year)
-        indicator_ids = await repository.goal_indicator_ids(session, goal_ids=subtree, year=period.year, last_day=day)
         follow_up_period = parse_follow_up_period(period.text)  # only tertials and VB have follow-ups
     else:
         indicator = await repository.get_indicator(session, indicator_id=indicator_id)
@@ -128,6 +127,21 @@ async def comparison_index(
             raise ProblemError(404, f"No indicator {indicator_id}.", kind="indicator-not-found")
         subject = Subject(kind="indicator", id=indicator.id, title=indicator.title)
         indicator_ids = [indicator.id]
+    committees = await repository.committees_on(session, day=day)
+    entering = await only_submitted_reports(session, committees=committees, period=period)
+    entering_ids = [c.unit_id for c in committees if c.unit_id in entering]
+    follow_up_rows = []
+    if goal_id is not None:
+        # The goal's indicators and, for a tertial or VB, its follow-up figures per committee: one
+        # statement over one set of supporting commitments.
+        scores = None
+        if follow_up_period is not None:
+            scores = (await rollup_service.rule_for(session, code=None, version=None)).scores.model_dump()
+        goal_indicators, follow_up_rows = await repository.goal_components(
+            session, goal_ids=subtree, year=period.year, last_day=day, period=period.text, committee_ids=entering_ids,
+            scores=scores,
+        )
+        indicator_ids = list(goal_indicators)
     indicator_rows = await repository.get_indicators(session, indicator_ids=indicator_ids)
     known = {row.code for row in indicator_rows} | ({FOLLOW_UPS} if follow_up_period else set())
     unknown = sorted(set(weights) - known)
@@ -137,9 +151,6 @@ async def comparison_index(
             components=sorted(known),
         )
 
-    committees = await repository.committees_on(session, day=day)
-    entering = await only_submitted_reports(session, committees=committees, period=period)
-    entering_ids = [c.unit_id for c in committees if c.unit_id in entering]
     figures = await repository.indicator_figures(
         session, committee_ids=entering_ids, indicator_ids=[row.id for row in indicator_rows], period=period.text, day=day,
     )
@@ -156,12 +167,8 @@ async def comparison_index(
         (row.code, "indicator", row.id, row.title, row.polarity, weights.get(row.code, 1.0)) for row in indicator_rows
     ]
     if follow_up_period is not None:
-        rule = await rollup_service.rule_for(session, code=None, version=None)
         raw[FOLLOW_UPS] = {}
-        for row in await repository.follow_up_figures(
-            session, goal_ids=subtree, committee_ids=entering_ids, period=period.text, year=period.year, last_day=day,
-            scores=rule.scores.model_dump(),
-        ):
+        for row in follow_up_rows:
             if row.reported:
                 raw[FOLLOW_UPS][row.committee_id] = {
                     "raw": float(row.score_sum) / row.reported, "basis": "follow_ups", "units": 0, "reported": row.reported,

@@ -21,7 +21,6 @@ from goals.budget import service as budget
 from goals.follow_ups import rules
 from goals.follow_ups.rules import FollowUpPeriod
 from goals.foreign_figures.service import figures_for_report
-from goals.rollup import repository as rollup_repository
 from goals.rollup import service as rollup
 from goals.reports import repository
 
@@ -63,7 +62,6 @@ def _goal(roll_up) -> dict[str, Any]:
 
 
 def _commitment(row, follow_up, units: dict) -> dict[str, Any]:
-    expected = (row.content or {}).get("expected_result") or {}
     shown = None
     if follow_up is not None:
         shown = {
@@ -74,7 +72,7 @@ def _commitment(row, follow_up, units: dict) -> dict[str, Any]:
     return {
         "id": str(row.id), "unit": _unit(units, row.unit_id), "position": row.position, "title": row.title,
         "version": row.version, "committee_goal_id": str(row.committee_goal_id) if row.committee_goal_id else None,
-        "expected_result_type": expected.get("type"), "follow_up": shown,
+        "expected_result_type": row.expected_result_type, "follow_up": shown,
     }
 
 
@@ -116,9 +114,13 @@ async def build(session, *, committee_id: uuid.UUID, period: FollowUpPeriod) -> 
     year = period.year
     rule = await rollup.rule_for(session, code=None, version=None)
     goal_rows = await repository.committee_goals(session, committee_id=committee_id, year=year)
-    roll_ups = await rollup.goal_roll_ups(session, goals=goal_rows, period=period, rule=rule)
-    commitment_rows = await repository.commitments_of(session, committee_id=committee_id, year=year, last_day=period.last_day)
-    follow_ups = await rollup_repository.follow_ups_for(session, commitment_ids=[row.id for row in commitment_rows], period=period.text)
+    below = await repository.units_below_committee(session, committee_id=committee_id, as_of=period.last_day)
+    commitment_rows = await repository.commitments_of(
+        session, unit_ids=[unit_id for unit_id, _ in below], year=year, last_day=period.last_day,
+    )
+    # The goals' roll-ups start from these commitments (the committee's own) and read the period's
+    # follow-ups once, for the roll-ups and the report's commitments both.
+    roll_ups, follow_ups = await rollup.goal_roll_ups(session, goals=goal_rows, period=period, rule=rule, known=commitment_rows)
     target_periods = [period.text, str(year)] if period.kind == "VB" else [period.text]
     targets = await repository.targets_for(
         session, goal_ids=[row.id for row in goal_rows], commitment_ids=[row.id for row in commitment_rows], periods=target_periods,
@@ -126,9 +128,9 @@ async def build(session, *, committee_id: uuid.UUID, period: FollowUpPeriod) -> 
     values = await repository.current_values(
         session, keys=[(t.indicator_id, t.unit_id, t.period, t.gender) for t in targets],
     )
-    below = await repository.unit_ids_below(session, committee_id=committee_id, as_of=period.last_day)
+    in_effect_ids = [unit_id for unit_id, in_effect in below if in_effect]
     budget_years = await budget_repository.load_years(
-        session, where=(budget_repository.YEARS.c.unit_id.in_(below or [committee_id])) & (budget_repository.YEARS.c.year == year),
+        session, where=(budget_repository.YEARS.c.unit_id.in_(in_effect_ids or [committee_id])) & (budget_repository.YEARS.c.year == year),
     )
     foreign = await figures_for_report(session, committee_id=committee_id, period=period.text)
     foreign_ids = _foreign_unit_ids(foreign)

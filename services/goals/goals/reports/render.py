@@ -62,6 +62,14 @@ UNIT_KIND_SV = {"committee": "Nämnd", "administration": "Förvaltning", "depart
                 "contractor": "Utförare"}
 PRIZE_SV = {"quality_award": "Kvalitetsutmärkelsen", "renewal_prize": "Förnyelsepriset"}
 PLACEMENT_SV = {"winner": "Vinnare", "honourable_mention": "Hedersomnämnande"}
+# Lex Sarah's verksamhetsområden as audit names them (audit.lex_sarah.schemas.Area); an area
+# audit adds later shows by its code until it is named here.
+LEX_SARAH_AREA_SV = {
+    "elderly_care": "Äldreomsorg",
+    "disability": "Stöd och service till personer med funktionsnedsättning",
+    "individual_and_family": "Individ- och familjeomsorg",
+    "other": "Annan socialtjänst",
+}
 COMPLAINT_HEADER = [
     "Enhet", "Enhetstyp", "Ärenden", *(KIND_SV[kind] for kind in KIND_SV),
     "Median arbetsdagar till bekräftelse", "P90 arbetsdagar till bekräftelse", "Median arbetsdagar till svar",
@@ -124,7 +132,7 @@ def _foreign(foreign: dict, names: dict[str, str]) -> list[list[Any]]:
         rows.append([summary["year"], *(summary[key] for key in (
             "reports", "serious", "share_serious", "ivo_notifications", "closed", "routines_changed"))])
         rows.append(["Område", "Rapporter"])
-        rows.extend([area["area"], area["reports"]] for area in summary["by_area"])
+        rows.extend([LEX_SARAH_AREA_SV.get(area["area"], area["area"]), area["reports"]] for area in summary["by_area"])
     rows += [[], ["Utmärkelser"]]
     if foreign.get("awards"):
         rows.append(AWARD_HEADER)

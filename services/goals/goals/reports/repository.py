@@ -4,7 +4,7 @@ and the frozen snapshots."""
 import uuid
 from datetime import date
 
-from sqlalchemy import Row, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import Row, func, insert, literal, or_, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,9 +12,10 @@ from servicekit.orgtree.queries import in_effect
 
 from goals.access import units_below
 from goals.models import (
-    commitment_versions, commitments, goals, indicator_targets, indicator_values, indicators, org_tables, report_registration_numbers,
+    commitments, goals, indicator_targets, indicator_values, indicators, org_tables, report_registration_numbers,
     report_snapshots,
 )
+from goals.rollup.repository import any_of, version_in_force
 
 SNAPSHOTS = report_snapshots
 VERSIONS = org_tables.versions
@@ -29,34 +30,22 @@ async def committee_goals(session: AsyncSession, *, committee_id: uuid.UUID, yea
     return list(await session.execute(query.order_by(goals.c.title, goals.c.id)))
 
 
-async def commitments_of(session: AsyncSession, *, committee_id: uuid.UUID, year: int, last_day: date) -> list[Row]:
-    """Adopted commitments of the committee's units for ``year`` with their version in force on ``last_day``."""
-    below = units_below([committee_id])
-    of_year = select(commitments.c.id).where(
-        commitments.c.year == year, commitments.c.status.in_(_FOLLOWED_UP), commitments.c.unit_id.in_(below),
-    )
-    in_force = (
-        select(commitment_versions)
-        .where(
-            commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day,
-            commitment_versions.c.commitment_id.in_(of_year),
-        )
-        .ext(distinct_on(commitment_versions.c.commitment_id))
-        .order_by(
-            commitment_versions.c.commitment_id, commitment_versions.c.effective_from.desc(), commitment_versions.c.version.desc()
-        )
-        .subquery()
-    )
+async def commitments_of(session: AsyncSession, *, unit_ids: list[uuid.UUID], year: int, last_day: date) -> list[Row]:
+    """Adopted commitments of the units for ``year`` with their version in force on ``last_day``
+    (of the content only its expected result's type), in the roll-up's order (title, id), so the
+    roll-up can take its commitments from them (rollup.service._load)."""
+    if not unit_ids:
+        return []
+    in_force = version_in_force(last_day, "version", "title", "committee_goal_id", "indicator_id", "content")
     query = (
         select(
             commitments.c.id, commitments.c.unit_id, commitments.c.position, commitments.c.status, in_force.c.version,
-            in_force.c.title, in_force.c.committee_goal_id, in_force.c.indicator_id, in_force.c.content,
+            in_force.c.title, in_force.c.committee_goal_id, in_force.c.indicator_id,
+            in_force.c.content["expected_result"]["type"].astext.label("expected_result_type"),
         )
-        .join(in_force, in_force.c.commitment_id == commitments.c.id)
-        .where(
-            commitments.c.year == year, commitments.c.status.in_(_FOLLOWED_UP),
-            commitments.c.unit_id.in_(below),
-        )
+        .select_from(commitments.join(in_force, true()))
+        .where(any_of(commitments.c.unit_id, unit_ids), commitments.c.year == year, commitments.c.status.in_(_FOLLOWED_UP))
+        .order_by(in_force.c.title, commitments.c.id)
     )
     return list(await session.execute(query))
 
@@ -74,9 +63,12 @@ async def units_of(session: AsyncSession, *, unit_ids: set[uuid.UUID], as_of: da
     return {row.unit_id: row for row in await session.execute(query)}
 
 
-async def unit_ids_below(session: AsyncSession, *, committee_id: uuid.UUID, as_of: date) -> list[uuid.UUID]:
-    query = select(VERSIONS.c.unit_id).where(VERSIONS.c.unit_id.in_(units_below([committee_id])), in_effect(VERSIONS, as_of))
-    return list(await session.scalars(query))
+async def units_below_committee(session: AsyncSession, *, committee_id: uuid.UUID, as_of: date) -> list[tuple[uuid.UUID, bool]]:
+    """The committee and every unit that sat below it at any time, each with whether it is in
+    effect on ``as_of`` (one read, so the queries after it see a literal list)."""
+    below = units_below([committee_id]).subquery()
+    in_force = select(VERSIONS.c.unit_id).where(VERSIONS.c.unit_id == below.c.unit_id, in_effect(VERSIONS, as_of)).exists()
+    return [(row.unit_id, row.in_effect) for row in await session.execute(select(below.c.unit_id, in_force.label("in_effect")))]
 
 
 async def targets_for(

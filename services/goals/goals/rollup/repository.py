@@ -3,8 +3,8 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import Row, and_, func, insert, literal, select, update
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import Row, and_, any_, func, insert, literal, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import commitment_versions, commitments, follow_ups, goal_verdicts, goals, org_tables, rollup_rules
@@ -12,6 +12,26 @@ from goals.models import commitment_versions, commitments, follow_ups, goal_verd
 RULES = rollup_rules
 VERDICTS = goal_verdicts
 _ROLLED_UP = ("adopted", "followed_up", "closed")  # commitments adopted at some point: they are followed up
+
+
+def any_of(column, ids) -> object:
+    """``column = ANY($1)`` with the ids as one array parameter: a long id list is one bind, not one each."""
+    return column == any_(literal(list(ids), ARRAY(UUID(as_uuid=True))))
+
+
+def version_in_force(last_day: date, *columns):
+    """LATERAL: ``columns`` of the version of ``commitments.c.id`` in force on ``last_day`` (the latest
+    effective on or before it; of two on one day the higher version). Used as
+    ``commitments.join(version_in_force(...), true())``, it is one index probe per commitment."""
+    versions = commitment_versions
+    return (
+        select(*(versions.c[name] for name in columns))
+        .where(versions.c.commitment_id == commitments.c.id, versions.c.effective_from.is_not(None),
+               versions.c.effective_from <= last_day)
+        .order_by(versions.c.effective_from.desc(), versions.c.version.desc())
+        .limit(1)
+        .lateral("in_force")
+    )
 
 
 def _holds(year: int):
@@ -37,31 +57,39 @@ async def commitments_on(session: AsyncSession, *, goal_ids: list[uuid.UUID], ye
     """Commitments of ``year`` whose version in force on ``last_day`` supports one of the goals."""
     if not goal_ids:
         return []
-    of_year = select(commitments.c.id).where(commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP))
     # Only commitments that name one of the goals in some version can name it in the version in force.
-    naming = select(commitment_versions.c.commitment_id).where(commitment_versions.c.committee_goal_id.in_(goal_ids))
-    in_force = (
-        select(commitment_versions)
-        .where(
-            commitment_versions.c.effective_from.is_not(None), commitment_versions.c.effective_from <= last_day,
-            commitment_versions.c.commitment_id.in_(of_year), commitment_versions.c.commitment_id.in_(naming),
-        )
-        .ext(distinct_on(commitment_versions.c.commitment_id))
-        .order_by(
-            commitment_versions.c.commitment_id, commitment_versions.c.effective_from.desc(), commitment_versions.c.version.desc()
-        )
-        .subquery()
-    )
+    naming = select(commitment_versions.c.commitment_id).where(any_of(commitment_versions.c.committee_goal_id, goal_ids))
+    in_force = version_in_force(last_day, "title", "committee_goal_id", "version")
     query = (
         select(commitments.c.id, commitments.c.unit_id, in_force.c.title, in_force.c.committee_goal_id, in_force.c.version)
-        .join(in_force, in_force.c.commitment_id == commitments.c.id)
+        .select_from(commitments.join(in_force, true()))
         .where(
-            commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP),
-            in_force.c.committee_goal_id.in_(goal_ids),
+            commitments.c.id.in_(naming), commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP),
+            any_of(in_force.c.committee_goal_id, goal_ids),
         )
         .order_by(in_force.c.title, commitments.c.id)
     )
     return list(await session.execute(query))
+
+
+async def others_name(
+    session: AsyncSession, *, goal_ids: list[uuid.UUID], year: int, known_ids: set[uuid.UUID],
+) -> bool:
+    """Whether a commitment of ``year`` not in ``known_ids`` names one of the goals in some version
+    (when none does, the known commitments are all that can support the goals)."""
+    if not goal_ids:
+        return False
+    versions = commitment_versions
+    query = (
+        select(versions.c.commitment_id)
+        .join(commitments, commitments.c.id == versions.c.commitment_id)
+        .where(
+            any_of(versions.c.committee_goal_id, goal_ids), commitments.c.year == year, commitments.c.status.in_(_ROLLED_UP),
+            ~any_of(versions.c.commitment_id, known_ids),
+        )
+        .limit(1)
+    )
+    return (await session.scalar(query)) is not None
 
 
 async def commitment_counts(
@@ -98,17 +126,27 @@ async def commitment_counts(
     return found
 
 
-async def follow_ups_for(session: AsyncSession, *, commitment_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, Row]:
+# What the roll-up (id, verdicts) and a report (the follow-up's text and figures) show of a follow-up.
+FOLLOW_UP_SHOWN = (
+    "id", "commitment_id", "suggested_assessment", "assessment", "outcome_value", "result", "analysis", "next_steps",
+    "reported_on", "late",
+)
+
+
+async def follow_ups_for(session: AsyncSession, *, commitment_ids, period: str) -> dict[uuid.UUID, Row]:
+    """The period's follow-up of each commitment (the columns in FOLLOW_UP_SHOWN), by commitment id."""
     if not commitment_ids:
         return {}
-    query = select(follow_ups).where(follow_ups.c.commitment_id.in_(commitment_ids), follow_ups.c.period == period)
+    query = select(*(follow_ups.c[name] for name in FOLLOW_UP_SHOWN)).where(
+        any_of(follow_ups.c.commitment_id, commitment_ids), follow_ups.c.period == period,
+    )
     return {row.commitment_id: row for row in await session.execute(query)}
 
 
 async def verdicts_for(session: AsyncSession, *, goal_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, Row]:
     if not goal_ids:
         return {}
-    query = select(VERDICTS).where(VERDICTS.c.goal_id.in_(goal_ids), VERDICTS.c.period == period)
+    query = select(VERDICTS).where(any_of(VERDICTS.c.goal_id, goal_ids), VERDICTS.c.period == period)
     return {row.goal_id: row for row in await session.execute(query)}
 
 

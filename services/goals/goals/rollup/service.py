@@ -224,11 +224,24 @@ def _explanation(rule: RuleVersion, tree: _Tree, figures: rules.Figures, inputs:
     return Explanation(rule=rule, inputs=shown, overrides=overrides, formula=figures.formula)
 
 
-async def _load(session: AsyncSession, *, rule: RuleVersion, root_ids: list[uuid.UUID], period: FollowUpPeriod) -> _Tree:
+async def _load(
+    session: AsyncSession, *, rule: RuleVersion, root_ids: list[uuid.UUID], period: FollowUpPeriod,
+    known: list[Row] | None = None,
+) -> _Tree:
+    """The tree below the roots. ``known``: commitments the caller has read already (a report: its
+    committee's commitments of the year, with their version in force on the period's last day, in
+    ``commitments_on``'s order): when no other commitment of the year names a goal of the tree, the
+    tree's commitments are those of them whose version in force supports one, and are not read
+    again. The follow-ups are read in one query for the tree's commitments and the known ones."""
     goals = await repository.goal_tree(session, root_ids=root_ids, year=period.year)
     goal_ids = [goal.id for goal in goals]
-    commitments = await repository.commitments_on(session, goal_ids=goal_ids, year=period.year, last_day=period.last_day)
-    follow_ups = await repository.follow_ups_for(session, commitment_ids=[c.id for c in commitments], period=period.text)
+    known_ids = {c.id for c in known} if known is not None else set()
+    if known is not None and not await repository.others_name(session, goal_ids=goal_ids, year=period.year, known_ids=known_ids):
+        in_tree = set(goal_ids)
+        commitments = [c for c in known if c.committee_goal_id in in_tree]
+    else:
+        commitments = await repository.commitments_on(session, goal_ids=goal_ids, year=period.year, last_day=period.last_day)
+    follow_ups = await repository.follow_ups_for(session, commitment_ids={c.id for c in commitments} | known_ids, period=period.text)
     verdicts = await repository.verdicts_for(session, goal_ids=goal_ids, period=period.text)
     return _Tree(rule, goals, commitments, follow_ups, verdicts)
 
@@ -288,13 +301,19 @@ async def city_roll_up(session: AsyncSession, *, city_id: uuid.UUID, period: Fol
     return _roll_up(tree=tree, rule=rule, root_ids=roots, inputs=tree.inputs(roots), goal=None, unit_id=city_id, period=period)
 
 
-async def goal_roll_ups(session: AsyncSession, *, goals: list[Row], period: FollowUpPeriod, rule: RuleVersion) -> list[RollUp]:
-    """Several goals rolled up from one load of their trees (a committee's report)."""
+async def goal_roll_ups(
+    session: AsyncSession, *, goals: list[Row], period: FollowUpPeriod, rule: RuleVersion, known: list[Row] | None = None,
+) -> tuple[list[RollUp], dict[uuid.UUID, Row]]:
+    """Several goals rolled up from one load of their trees (a committee's report), and the
+    period's follow-ups read for it, by commitment id: those of the trees' commitments and of
+    ``known`` (see ``_load``), read in the same query, so the report needs no second read."""
     if not goals:
-        return []
-    tree = await _load(session, rule=rule, root_ids=[goal.id for goal in goals], period=period)
-    return [
+        ids = [c.id for c in known or ()]
+        return [], await repository.follow_ups_for(session, commitment_ids=ids, period=period.text)
+    tree = await _load(session, rule=rule, root_ids=[goal.id for goal in goals], period=period, known=known)
+    roll_ups = [
         _roll_up(tree=tree, rule=rule, root_ids=[goal.id], inputs=tree.inputs([goal.id]), goal=goal, unit_id=goal.unit_id,
                  period=period)
         for goal in goals
     ]
+    return roll_ups, tree.follow_ups
