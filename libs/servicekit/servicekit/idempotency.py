@@ -63,6 +63,11 @@ def replay_response(replay: IdempotentReplay) -> Response:
     return Response(replay.body, status_code=replay.status_code, headers=replay.headers)
 
 
+def record_key(subject: str, method: str, path: str, key: str) -> str:
+    """The record's key: SHA-256 of who, method, path and the Idempotency-Key."""
+    return hashlib.sha256("\x1f".join((subject, method, path, key)).encode()).hexdigest()
+
+
 async def idempotency_key(request: Request) -> None:
     """FastAPI dependency for creating endpoints; a no-op without the header."""
     key = request.headers.get("idempotency-key")
@@ -72,7 +77,7 @@ async def idempotency_key(request: Request) -> None:
         raise ProblemError(400, "Idempotency-Key must be 1–255 characters.", kind="invalid-idempotency-key")
     principal = getattr(request.state, "principal", None)
     subject = principal.subject if principal else "anonymous"
-    key_hash = hashlib.sha256("\x1f".join((subject, request.method, request.url.path, key)).encode()).hexdigest()
+    key_hash = record_key(subject, request.method, request.url.path, key)
     fingerprint = hashlib.sha256(await request.body()).hexdigest()
     session: AsyncSession = request.state.db_session
 
