@@ -18,11 +18,12 @@ from servicekit.auth import CurrentPrincipal, PublicPrincipal, public, require_a
 from servicekit.concurrency import etag_for, require_if_match
 from servicekit.db import Session, TransactionalRoute, new_metadata
 from servicekit.events.outbox import EventPublisher
-from servicekit.idempotency import idempotency_key
+from servicekit.idempotency import idempotency_key, record_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.prefixes import ApiError, PrefixedApi
 from servicekit.problems import ProblemError
 from servicekit.settings import ServiceSettings, service_config
+from servicekit.tables import IdempotencyRecord
 
 
 class SampleSettings(ServiceSettings):
@@ -63,7 +64,11 @@ writers = require_access(roles=["unit_manager"], key_scopes=["sample:write"])
 
 
 @router.post("/notes", status_code=201, response_model=NoteOut, dependencies=[writers, Depends(idempotency_key)])
-async def create_note(body: NoteIn, session: Session, response: Response) -> NoteOut:
+async def create_note(body: NoteIn, session: Session, request: Request, response: Response) -> NoteOut:
+    if body.title == "raced":  # as if a first request with this key committed after this one looked
+        key = record_key(request.state.principal.subject, request.method, request.url.path, request.headers["idempotency-key"])
+        session.add(IdempotencyRecord(key_hash=key, fingerprint="first", status_code=201, headers={}, body=b"{}"))
+        await session.flush()
     if body.title == "fail-after-write":
         session.add(Note(title=body.title))
         await events.record(session, type="sample.note.created", subject="x", data=NoteCreated(id=0, title=body.title))

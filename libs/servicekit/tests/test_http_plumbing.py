@@ -91,6 +91,28 @@ async def test_idempotency_key_replays_the_first_reply(harness):
     assert await count(harness.session, IdempotencyRecord) >= 1
 
 
+async def test_idempotency_replaces_an_expired_record_and_never_stores_over_a_live_one(harness):
+    from datetime import UTC, datetime, timedelta
+
+    from servicekit.idempotency import record_key
+
+    old = record_key("tester", "POST", "/sample/v1/notes", "old-key")
+    harness.session.add(IdempotencyRecord(key_hash=old, fingerprint="stale", status_code=201, headers={}, body=b"{}",
+                                          created_at=datetime.now(UTC) - timedelta(hours=25)))
+    await harness.session.flush()
+    async with harness.client() as client:
+        fresh = await client.post("/sample/v1/notes", json={"title": "after-expiry"}, headers={"idempotency-key": "old-key"})
+        replay = await client.post("/sample/v1/notes", json={"title": "after-expiry"}, headers={"idempotency-key": "old-key"})
+        before = await count(harness.session, OutboxEvent)
+        raced = await client.post("/sample/v1/notes", json={"title": "raced"}, headers={"idempotency-key": "raced-key"})
+        listing = await client.get("/sample/v1/notes", params={"limit": 500})
+    assert fresh.status_code == 201 and "idempotent-replayed" not in fresh.headers
+    assert replay.status_code == 201 and replay.headers["idempotent-replayed"] == "true" and replay.json() == fresh.json()
+    assert raced.status_code == 409 and raced.json()["type"].endswith("/idempotency-in-flight")
+    assert await count(harness.session, OutboxEvent) == before
+    assert all(note["title"] != "raced" for note in listing.json()["items"])
+
+
 async def test_idempotency_key_is_per_principal(harness):
     headers = {"idempotency-key": "shared-key"}
     async with harness.client(subject="alice") as alice, harness.client(subject="bob") as bob:

@@ -4,7 +4,9 @@
   and ``committee`` read their committee's cases and set its routing and deadlines;
   ``city_controller`` reads everything; ``admin`` does everything.
 - A ``system`` key with ``feedback:write`` registers cases (a phone system), with ``feedback:read``
-  reads them, within its organisation scope (none: the whole city).
+  reads them, within its organisation scope (none: the whole city). With ``feedback:write`` it
+  also imports a case's earlier steps with the time they were taken (``at``); only an import
+  passes ``at``, a person's step is recorded when it is taken.
 - A ``portal`` key (``feedback:submit``) and the ``anonymous`` actor see only what is public or
   what that key submitted itself; never a whole city's cases.
 - The resident reads and rates their own case with its secret token, whoever forwards the call.
@@ -58,6 +60,13 @@ def require_handle(principal: Principal, *, lineage) -> None:
     """Handling (transitions, transfers, answers, redaction) takes a person in the unit's scope."""
     if principal.actor_kind != "staff" or not principal.roles & HANDLER_ROLES or not _in_scope(principal, lineage):
         raise forbidden("Handling a case needs a feedback_handler or unit_manager role for its unit.")
+
+
+def require_import(principal: Principal, *, lineage) -> None:
+    """A step from an earlier register, with the time it was taken there: a ``system`` key with
+    ``feedback:write`` (an import), within its organisation scope (none: the whole city)."""
+    if principal.actor_kind != "system" or "feedback:write" not in principal.key_scopes or not _in_scope(principal, lineage):
+        raise forbidden("Importing a case's earlier steps needs a system key with feedback:write for its unit.")
 
 
 def require_legal_hold(principal: Principal, *, lineage) -> None:

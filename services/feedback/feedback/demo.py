@@ -286,7 +286,7 @@ async def _gather(work, parallel: int) -> list:
     return await asyncio.gather(*(one(job) for job in work))
 
 
-async def _load_history(importer, handler, intake, resident, units: dict[str, str], parallel: int) -> None:
+async def _load_history(importer, intake, resident, units: dict[str, str], parallel: int) -> None:
     """The previous register's 2015-T1 cases, with their handling as it was recorded there."""
 
     async def one(body: dict, handling: HistoricHandling) -> None:
@@ -295,7 +295,7 @@ async def _load_history(importer, handler, intake, resident, units: dict[str, st
         if case["unit_id"] == units["STHLM"]:
             etag = await _step(intake, case["id"], etag, "transfer", {"unit_id": units["SDF-SPT-STAB-MBK"], "reason": "Överlämnas till rätt enhet"})
         for step in historic_steps(case, body["kind"], handling):
-            etag = await _step(handler, case["id"], etag, "transitions", step | {"at": step["at"].isoformat()})
+            etag = await _step(importer, case["id"], etag, "transitions", step | {"at": step["at"].isoformat()})
         if handling.rating is not None:
             await _expect(await resident.post(f"/feedback/v1/my-cases/{case['registration_number']}/rating",
                                               json={"rating": handling.rating}, headers={TOKEN_HEADER: created.headers[TOKEN_HEADER]}), 200)
@@ -310,7 +310,7 @@ async def _load_cases(api, units: dict[str, str], parallel: int) -> None:
     intake = api.client(roles=("feedback_handler",), org=(units["STHLM"],), subject="demo-registrator")
     resident = api.client(roles=(), actor="anonymous", scopes=(), subject="anonymous")
     async with importer, handler, intake, resident:
-        await _load_history(importer, handler, intake, resident, units, parallel)
+        await _load_history(importer, intake, resident, units, parallel)
 
         async def create(case: PlannedCase) -> tuple[str, str]:
             created = await _expect(await importer.post(

@@ -130,9 +130,9 @@ cases = Table(
     Column("answered_in_time", Boolean, nullable=True),
     CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
     Index("ix_cases_unit_received", "unit_id", "received_at"),
-    Index("ix_cases_committee_received", "committee_id", "received_at"),
     Index("ix_cases_received", "received_at"),
-    # The statistics read a committee's period with these columns: index-only at city scale (migration 0008).
+    # The statistics read a committee's period with these columns: index-only at city scale (migration 0008);
+    # it also serves every other look-up by committee and receipt (the narrow index went in 0009).
     Index("ix_cases_committee_statistics", "committee_id", "received_at", postgresql_include=[
         "id", "unit_id", "kind", "channel", "category_code", "status", "rating", "acknowledge_due", "answer_due",
         "acknowledged_working_days", "answered_working_days", "acknowledged_in_time", "answered_in_time",

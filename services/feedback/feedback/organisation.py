@@ -21,6 +21,7 @@ from feedback.models import org_tables
 COMMITTEE_TYPES = frozenset(
     {OrganisationUnitType.district_committee, OrganisationUnitType.specialist_committee, OrganisationUnitType.company_board}
 )
+COMMITTEE_TYPE_NAMES = sorted(kind.value for kind in COMMITTEE_TYPES)
 VERSIONS = org_tables.versions
 
 
@@ -68,30 +69,45 @@ async def place_of(session: AsyncSession, *, unit_id: uuid.UUID, on: date) -> Un
     return UnitPlace(unit_id=unit_id, name=own.name, type=OrganisationUnitType(own.type), lineage=lineage, committee_id=committee)
 
 
+def unknown_unit(unit_id: uuid.UUID, *, on: date, field: str = "unit_id") -> ProblemError:
+    return ProblemError(422, f"No organisation unit {unit_id} is in effect on {on}.", kind="unknown-unit", field=field)
+
+
 async def require_place(session: AsyncSession, *, unit_id: uuid.UUID, on: date, field: str = "unit_id") -> UnitPlace:
     place = await place_of(session, unit_id=unit_id, on=on)
     if place is None:
-        raise ProblemError(422, f"No organisation unit {unit_id} is in effect on {on}.", kind="unknown-unit", field=field)
+        raise unknown_unit(unit_id, on=on, field=field)
     return place
+
+
+def check_committee(committee_id: uuid.UUID, *, on: date, unit_type: str | None) -> None:
+    """``unit_type``: the type of the unit in effect on ``on`` (None: no such unit then)."""
+    if unit_type is None:
+        raise unknown_unit(committee_id, on=on, field="committee_id")
+    if unit_type not in COMMITTEE_TYPES:
+        raise ProblemError(422, f"Unit {committee_id} is not a committee (nämnd).", kind="not-a-committee")
 
 
 async def require_committee(session: AsyncSession, *, committee_id: uuid.UUID, on: date) -> UnitPlace:
-    place = await require_place(session, unit_id=committee_id, on=on, field="committee_id")
-    if place.type not in COMMITTEE_TYPES:
-        raise ProblemError(422, f"Unit {committee_id} is not a committee (nämnd).", kind="not-a-committee")
+    place = await place_of(session, unit_id=committee_id, on=on)
+    check_committee(committee_id, on=on, unit_type=place.type if place else None)
     return place
 
 
-async def city_id(session: AsyncSession, *, on: date) -> uuid.UUID:
-    found = await session.scalar(
-        select(VERSIONS.c.unit_id).where(VERSIONS.c.type == OrganisationUnitType.city.value, in_effect(VERSIONS, on)).limit(1)
-    )
+def check_city(found: uuid.UUID | None) -> uuid.UUID:
+    """The city unit (the central intake), or 503 while the organisation tree has not arrived."""
     if found is None:
         raise ProblemError(
             503, "The organisation tree has not reached feedback yet; no central intake to route to.",
             kind="organisation-not-loaded",
         )
     return found
+
+
+async def city_id(session: AsyncSession, *, on: date) -> uuid.UUID:
+    return check_city(await session.scalar(
+        select(VERSIONS.c.unit_id).where(VERSIONS.c.type == OrganisationUnitType.city.value, in_effect(VERSIONS, on)).limit(1)
+    ))
 
 
 async def unit_names(session: AsyncSession, unit_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

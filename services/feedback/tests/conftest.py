@@ -97,6 +97,10 @@ class FeedbackApi:
     def portal(self, subject="portal-1", scopes=("feedback:submit",)):
         return self.harness.client(roles=[], actor="portal", scopes=list(scopes), subject=subject)
 
+    def importer(self, subject="import-1"):
+        """A system key importing an earlier register (the only caller that gives a step's time)."""
+        return self.harness.client(roles=[], actor="system", scopes=["feedback:write"], subject=subject)
+
     def anonymous(self):
         return self.harness.client(roles=[], actor="anonymous", scopes=[], subject="anonymous")
 

@@ -244,15 +244,34 @@ async def test_lists_are_narrowed_to_the_callers_scope(api, org):
 
 async def test_a_step_from_the_previous_register_keeps_its_time_within_the_case_history(api, org):
     case_id = (await api.create(unit_id=str(org["FSK-UGGLAN"]), received_at="2015-03-02T09:00:00+01:00")).json()["id"]
-    for at, kind in (("2015-03-02T08:59:00+01:00", "invalid-step-time"), ("2015-03-03T10:00:00", "invalid-step-time"),
-                     ("2099-01-01T10:00:00+01:00", "invalid-step-time")):
-        refused = await api.move(case_id, "acknowledged", expect=422, at=at)
-        assert refused.json()["type"].endswith(f"/{kind}"), at
-    acknowledged = (await api.move(case_id, "acknowledged", at="2015-03-03T10:00:00+01:00")).json()
-    assert acknowledged["acknowledged_at"].startswith("2015-03-03T09:00:00") and acknowledged["revision"] == 2
-    assert acknowledged["history"][-1]["at"].startswith("2015-03-03T09:00:00")
-    await api.walk(case_id, "assigned", "in_progress")
-    before = await api.move(case_id, "answered", expect=422, answer="Svar", at="2015-03-03T09:59:00+01:00")
-    assert before.json()["type"].endswith("/invalid-step-time")
-    answered = (await api.move(case_id, "answered", answer="Svar", at="2015-03-09T15:00:00+01:00")).json()
+    async with api.importer() as importer:
+        for at, kind in (("2015-03-02T08:59:00+01:00", "invalid-step-time"), ("2015-03-03T10:00:00", "invalid-step-time"),
+                         ("2099-01-01T10:00:00+01:00", "invalid-step-time")):
+            refused = await api.move(case_id, "acknowledged", client=importer, expect=422, at=at)
+            assert refused.json()["type"].endswith(f"/{kind}"), at
+        acknowledged = (await api.move(case_id, "acknowledged", client=importer, at="2015-03-03T10:00:00+01:00")).json()
+        assert acknowledged["acknowledged_at"].startswith("2015-03-03T09:00:00") and acknowledged["revision"] == 2
+        assert acknowledged["history"][-1]["at"].startswith("2015-03-03T09:00:00")
+        assert (acknowledged["history"][-1]["by_kind"], acknowledged["history"][-1]["by_subject"]) == ("system", "import-1")
+        await api.move(case_id, "assigned", client=importer, assignee="handler-1", at="2015-03-04T08:00:00+01:00")
+        await api.move(case_id, "in_progress", client=importer, at="2015-03-04T08:30:00+01:00")
+        before = await api.move(case_id, "answered", client=importer, expect=422, answer="Svar", at="2015-03-03T09:59:00+01:00")
+        assert before.json()["type"].endswith("/invalid-step-time")
+        answered = (await api.move(case_id, "answered", client=importer, answer="Svar", at="2015-03-09T15:00:00+01:00")).json()
     assert answered["answered_at"].startswith("2015-03-09T14:00:00")
+
+
+async def test_staff_take_a_step_now_and_cannot_give_it_another_time(api, org):
+    case_id = (await api.create(unit_id=str(org["FSK-UGGLAN"]), received_at="2015-03-02T09:00:00+01:00")).json()["id"]
+    async with api.staff("FSK-UGGLAN") as handler:
+        for at in ("2015-03-03T10:00:00+01:00", "2015-03-03T10:00:00"):
+            refused = await api.move(case_id, "acknowledged", client=handler, expect=422, at=at)
+            assert refused.json()["type"].endswith("/invalid-step-time") and "system" in refused.json()["detail"], at
+        unchanged = (await handler.get(f"/feedback/v1/cases/{case_id}")).json()
+        assert (unchanged["status"], unchanged["revision"], len(unchanged["history"])) == ("received", 1, 1)
+        acknowledged = (await api.move(case_id, "acknowledged", client=handler)).json()
+    assert acknowledged["acknowledged_at"][:4] != "2015" and acknowledged["history"][-1]["by_kind"] == "staff"
+    async with api.importer() as importer:  # an import still may, within the case's history
+        await api.move(case_id, "assigned", client=importer, assignee="handler-1", at=acknowledged["acknowledged_at"])
+    async with api.portal() as portal:  # whoever may not handle a case at all is refused as before
+        assert (await api.move(case_id, "in_progress", client=portal, expect=404, at=acknowledged["acknowledged_at"])).status_code == 404

@@ -21,13 +21,18 @@ class EventPublisher:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    async def record(
-        self, session: AsyncSession, *, type: str, subject: str, data: BaseModel, schema_version: int = 1
-    ) -> Envelope:
-        envelope = Envelope(
+    def envelope(self, *, type: str, subject: str, data: BaseModel, schema_version: int = 1) -> Envelope:
+        """The envelope ``record`` writes, for a caller that inserts its ``outbox`` row in a
+        statement of its own (one that writes the change and its event in one round trip)."""
+        return Envelope(
             source=f"/{self.source}", type=type, subject=subject,
             schemaversion=schema_version, data=data.model_dump(mode="json"),
         )
+
+    async def record(
+        self, session: AsyncSession, *, type: str, subject: str, data: BaseModel, schema_version: int = 1
+    ) -> Envelope:
+        envelope = self.envelope(type=type, subject=subject, data=data, schema_version=schema_version)
         session.add(
             OutboxEvent(
                 event_id=envelope.id, type=type, subject=subject, envelope=envelope.model_dump(mode="json"),

@@ -6,6 +6,7 @@ from contracts.feedback import SCHEMA_VERSION, CaseChanged, CaseState
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.events.envelope import Envelope
 from servicekit.events.outbox import EventPublisher
 
 publisher = EventPublisher("feedback")
@@ -25,4 +26,12 @@ async def publish(session: AsyncSession, event_type: str, row: Row, *, at: datet
     await publisher.record(
         session, type=event_type, subject=str(row.id), schema_version=SCHEMA_VERSION,
         data=data or CaseChanged(case=case_state(row), occurred_at=at),
+    )
+
+
+def envelope(event_type: str, row, *, at: datetime) -> Envelope:
+    """The envelope ``publish`` would record, for the intake's insert to write in its own statement."""
+    return publisher.envelope(
+        type=event_type, subject=str(row.id), schema_version=SCHEMA_VERSION,
+        data=CaseChanged(case=case_state(row), occurred_at=at),
     )

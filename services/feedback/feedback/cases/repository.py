@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Row, Text, and_, cast, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import Row, Text, and_, cast, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.orgtree import subtree_cte
@@ -105,3 +105,121 @@ async def open311_requests(
         if statuses is not None:
             query = query.where(cases.c.status.in_(statuses))
     return list(await session.execute(query.order_by(cases.c.received_at.desc()).limit(limit)))
+
+
+# ------------------------------------------------------------------------------------------ intake
+# A case's intake is two statements: what the rules need to know (this one), then every row the
+# case makes (``INSERT_CASE``). Both are plain SQL compiled once; only the parameters vary.
+
+IN_EFFECT = "v.valid_from <= :on AND (v.valid_to IS NULL OR v.valid_to > :on)"
+
+INTAKE_FACTS = text(f"""
+WITH RECURSIVE
+routes AS (
+    SELECT r.unit_id FROM category_routes r
+    WHERE r.category_code = :category AND (CAST(:committee AS uuid) IS NULL OR r.committee_id = CAST(:committee AS uuid))
+),
+facts AS (
+    SELECT
+        (SELECT c.active FROM categories c WHERE c.code = :category) AS category_active,
+        (SELECT v.type FROM org_unit_versions v WHERE v.unit_id = CAST(:committee AS uuid) AND {IN_EFFECT} LIMIT 1)
+            AS committee_type,
+        (SELECT CASE WHEN count(*) = 1 THEN min(unit_id::text)::uuid END FROM routes) AS routed_unit,
+        (SELECT v.unit_id FROM org_unit_versions v WHERE v.type = 'city' AND {IN_EFFECT} LIMIT 1) AS city
+),
+target AS (
+    SELECT coalesce(CAST(:unit AS uuid), facts.routed_unit, facts.city) AS unit_id FROM facts
+),
+ancestors(unit_id, parent_id, type, depth, id_path) AS (
+    SELECT v.unit_id, v.parent_id, v.type, 0, ARRAY[v.unit_id]
+    FROM org_unit_versions v JOIN target ON v.unit_id = target.unit_id WHERE {IN_EFFECT}
+    UNION ALL
+    SELECT v.unit_id, v.parent_id, v.type, a.depth + 1, a.id_path || v.unit_id
+    FROM org_unit_versions v JOIN ancestors a ON v.unit_id = a.parent_id
+    WHERE {IN_EFFECT} AND v.unit_id <> ALL(a.id_path)
+),
+place AS (
+    SELECT array_agg(unit_id ORDER BY depth) AS lineage,
+           (array_agg(unit_id ORDER BY depth) FILTER (WHERE type = ANY(CAST(:committee_types AS text[]))))[1] AS committee_id
+    FROM ancestors
+)
+SELECT
+    facts.category_active, facts.committee_type, facts.routed_unit, facts.city, target.unit_id, place.lineage,
+    place.committee_id,
+    CAST(:promise AS uuid) IS NOT NULL AND EXISTS (
+        SELECT 1 FROM guarantee_promises p JOIN guarantees g ON g.id = p.guarantee_id
+        WHERE p.promise_id = CAST(:promise AS uuid) AND g.status = 'published' AND g.unit_id = ANY(place.lineage)
+    ) AS promise_found,
+    deadline_rule.acknowledge_days, deadline_rule.answer_days,
+    recent.ids AS similar_ids, recent.descriptions AS similar_descriptions
+FROM facts CROSS JOIN target CROSS JOIN place
+LEFT JOIN LATERAL (
+    SELECT d.acknowledge_days, d.answer_days FROM deadline_rules d
+    WHERE d.committee_id = place.committee_id AND d.category_code IN (:category, :any_category)
+    ORDER BY d.category_code = :category DESC LIMIT 1
+) deadline_rule ON true
+LEFT JOIN LATERAL (
+    SELECT array_agg(s.id ORDER BY s.received_at DESC) AS ids, array_agg(s.description ORDER BY s.received_at DESC) AS descriptions
+    FROM (
+        SELECT c.id, c.description, c.received_at FROM cases c
+        WHERE c.unit_id = target.unit_id AND c.category_code = :category AND c.status = ANY(CAST(:open_statuses AS text[]))
+          AND c.received_at >= :since AND c.received_at <= :until
+        ORDER BY c.received_at DESC LIMIT :candidate_limit
+    ) s
+) recent ON true
+""")
+
+
+async def intake_facts(session: AsyncSession, **params) -> Row:
+    """In one round trip: whether the category is active, the named committee's type, the unit the
+    category's routing names (if exactly one), the city, the target unit's lineage and committee,
+    whether the promise is one of a published guarantee up the lineage, the deadline rule, and the
+    target unit's open cases of the category in the repeat window (newest first)."""
+    return (await session.execute(INTAKE_FACTS, params)).one()
+
+
+INSERT_CASE = text("""
+WITH new_case AS (
+    INSERT INTO cases (
+        id, registration_number, revision, kind, channel, category_code, unit_id, committee_id, routed_by, status,
+        privacy, description, media_url, attributes, guarantee_promise_id, received_at, updated_at, acknowledge_due,
+        answer_due, submitted_by, submitted_by_kind, resident_token_sha256, open311_token, lat, long, address,
+        address_id, zipcode)
+    VALUES (
+        :id, (SELECT :number_prefix || lpad(n::text, greatest(6, length(n::text)), '0')
+              FROM (SELECT nextval('case_number_seq') AS n) drawn),
+        1, :kind, :channel, :category_code, :unit_id, :committee_id, :routed_by, :status, :privacy, :description,
+        :media_url, CAST(:attributes AS jsonb), :guarantee_promise_id, :received_at, :updated_at, :acknowledge_due,
+        :answer_due, :submitted_by, :submitted_by_kind, :resident_token_sha256, :open311_token, :lat, :long, :address,
+        :address_id, :zipcode)
+    RETURNING registration_number
+),
+history AS (
+    INSERT INTO case_events (case_id, action, to_status, to_unit_id, by_subject, by_kind, at)
+    VALUES (:id, 'created', :status, :unit_id, :submitted_by, :submitted_by_kind, :updated_at)
+),
+contact AS (
+    INSERT INTO case_contacts (case_id, ciphertext, key_id)
+    SELECT CAST(:id AS uuid), CAST(:ciphertext AS bytea), CAST(:key_id AS text) WHERE CAST(:ciphertext AS bytea) IS NOT NULL
+),
+repeat AS (
+    INSERT INTO case_repeats (case_id, similar_case_id, similarity, flagged_at)
+    SELECT CAST(:id AS uuid), CAST(:similar_case_id AS uuid), CAST(:similarity AS double precision),
+           CAST(:updated_at AS timestamptz)
+    WHERE CAST(:similar_case_id AS uuid) IS NOT NULL
+),
+event AS (
+    INSERT INTO outbox (event_id, type, subject, envelope)
+    SELECT CAST(:event_id AS uuid), CAST(:event_type AS text), CAST(:event_subject AS text),
+        jsonb_set(CAST(:envelope AS jsonb), '{data,case,registration_number}', to_jsonb(registration_number))
+    FROM new_case
+)
+SELECT registration_number FROM new_case
+""")
+
+
+async def insert_new_case(session: AsyncSession, **params) -> str:
+    """The case, its first history entry, its sealed contact details (if any), its repeat flag (if
+    any) and its outbox event, in one statement; the event's registration number is the one drawn
+    for the case. Returns the registration number."""
+    return (await session.execute(INSERT_CASE, params)).scalar_one()

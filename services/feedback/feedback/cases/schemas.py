@@ -129,8 +129,10 @@ class TransitionRequest(BaseModel):
     assignee: str | None = Field(None, min_length=1, max_length=200, description="Handläggarens subject id (to assign).")
     parent_case_id: uuid.UUID | None = Field(None, description="The original case (for duplicate).")
     at: datetime | None = Field(
-        None, description="When the step was taken, if recorded later (historik från ett tidigare register; staff only). "
-        "Needs a time-zone offset, not before the case's receipt or its earlier steps, not in the future. Default: now.",
+        None, description="When the step was taken, for an import of an earlier register's history (historik från ett "
+        "tidigare register): only a system key with feedback:write passes it; staff get 422 invalid-step-time (a step "
+        "taken here is recorded when it is taken). Needs a time-zone offset, not before the case's receipt or its "
+        "earlier steps, not in the future. Default: now.",
     )
 
 

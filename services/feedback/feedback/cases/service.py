@@ -8,6 +8,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import orjson
 
 from contracts.feedback import (
     CASE_ACKNOWLEDGED,
@@ -34,9 +37,11 @@ from feedback.contacts import service as contacts
 from feedback.contacts.crypto import ContactCipher
 from feedback.contacts.schemas import ContactView, Privacy
 from feedback.deadlines.calendar import stockholm_date
-from feedback.deadlines.service import deadlines_for
+from feedback.deadlines.repository import ANY_CATEGORY
+from feedback.deadlines.service import deadlines_from_rule
 from feedback.guarantees import repository as guarantee_repository
-from feedback.repeats.detection import flag_possible_repeat
+from feedback.repeats.detection import CANDIDATE_LIMIT, OPEN_STATUSES, possible_repeat
+from feedback.repeats.detection import window as repeat_window
 
 REDACTED = "[borttaget]"
 EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=UTC)
@@ -79,10 +84,19 @@ def _received_at(principal: Principal, data: CaseCreate, now: datetime) -> datet
     return data.received_at
 
 
-def _step_time(row: Row, change: TransitionRequest, now: datetime) -> datetime:
-    """When a step was taken: now, or the time recorded in the previous register (tidigare register)."""
+def _step_time(principal: Principal, row: Row, change: TransitionRequest, lineage: list[uuid.UUID], now: datetime) -> datetime:
+    """When a step was taken: now, or, for a system importing the previous register (tidigare
+    register), the time recorded there. Who may take the step at all is checked here too."""
     if change.at is None:
+        access.require_handle(principal, lineage=lineage)
         return now
+    if principal.actor_kind != "system":
+        access.require_handle(principal, lineage=lineage)  # 403 for whoever may not handle at all
+        raise ProblemError(
+            422, "Only a system importing an earlier register's history gives a step's time (at); "
+            "a step taken here is recorded when it is taken.", kind="invalid-step-time",
+        )
+    access.require_import(principal, lineage=lineage)
     if change.at.tzinfo is None:
         raise ProblemError(422, "at needs a time-zone offset.", kind="invalid-step-time")
     earlier = [t for t in (row.received_at, row.acknowledged_at, row.answered_at, row.closed_at) if t is not None]
@@ -101,64 +115,81 @@ def _check_privacy(data: CaseCreate) -> None:
 
 async def create_case(
     session: AsyncSession, *, principal: Principal, data: CaseCreate, intake: Intake, now: datetime
-) -> tuple[Row, str]:
-    """Register a case; returns it and the resident's token (handed out once, never stored)."""
+) -> tuple[SimpleNamespace, str]:
+    """Register a case; returns it and the resident's token (handed out once, never stored).
+
+    Two statements: the facts the rules need (category, committee, routing, the unit's place,
+    promise, deadline rule, the open cases a repeat would join) in one look-up, checked here in the
+    rules' order; then the case with its history entry, sealed contact details, repeat flag and
+    outbox event in one insert."""
     access.require_register(principal)
     _check_privacy(data)
-    received_at = _received_at(principal, data, now)
+    received_at = _received_at(principal, data, now).astimezone(UTC)
     received_on = stockholm_date(received_at)
-    await categories.require_active_category(session, code=data.category_code)
+    since, until = repeat_window(received_at, intake.repeat_window_days)
+    facts = await repository.intake_facts(
+        session, category=data.category_code, committee=data.committee_id, unit=data.unit_id, on=received_on,
+        promise=data.guarantee_promise_id, committee_types=organisation.COMMITTEE_TYPE_NAMES, any_category=ANY_CATEGORY,
+        open_statuses=OPEN_STATUSES, since=since, until=until, candidate_limit=CANDIDATE_LIMIT,
+    )
+    categories.check_active(data.category_code, active=facts.category_active)
     if data.committee_id is not None:
-        await organisation.require_committee(session, committee_id=data.committee_id, on=received_on)
+        organisation.check_committee(data.committee_id, on=received_on, unit_type=facts.committee_type)
     if data.unit_id is not None:
         routed_by, unit_id = "sender", data.unit_id
+    elif facts.routed_unit is not None:
+        routed_by, unit_id = "category", facts.routed_unit
     else:
-        unit_id = await categories.route(session, category_code=data.category_code, committee_id=data.committee_id)
-        routed_by = "category"
-        if unit_id is None:
-            routed_by, unit_id = "central_intake", await organisation.city_id(session, on=received_on)
-    place = await organisation.require_place(session, unit_id=unit_id, on=received_on)
-    if data.guarantee_promise_id is not None:
-        await check_promise(session, promise_id=data.guarantee_promise_id, lineage=place.lineage)
-    deadlines = await deadlines_for(
-        session, committee_id=place.committee_id, category_code=data.category_code, received_on=received_on,
+        routed_by, unit_id = "central_intake", organisation.check_city(facts.city)
+    if facts.lineage is None:
+        raise organisation.unknown_unit(unit_id, on=received_on)
+    if data.guarantee_promise_id is not None and not facts.promise_found:
+        raise _unknown_promise()
+    deadlines = deadlines_from_rule(
+        received_on, rule=(facts.acknowledge_days, facts.answer_days) if facts.acknowledge_days is not None else None,
         default_acknowledge_days=intake.default_acknowledge_days, default_answer_days=intake.default_answer_days,
     )
     case_id = uuid.uuid4()
     token = derive_token(intake.token_key, case_id)
     location = data.location.model_dump() if data.location else {}
-    values = {
-        "id": case_id, "registration_number": repository.registration_number(received_on.year), "revision": 1,
-        "kind": data.kind, "channel": data.channel, "category_code": data.category_code, "unit_id": unit_id,
-        "committee_id": place.committee_id, "routed_by": routed_by, "status": S.received, "privacy": data.privacy,
-        "description": data.description, "media_url": data.media_url, "attributes": data.attributes,
-        "guarantee_promise_id": data.guarantee_promise_id, "received_at": received_at, "updated_at": now,
-        "acknowledge_due": deadlines.acknowledge_due, "answer_due": deadlines.answer_due,
-        "submitted_by": principal.subject, "submitted_by_kind": principal.actor_kind,
-        "resident_token_sha256": token_digest(token), "open311_token": secrets.token_hex(16),
+    row = SimpleNamespace(
+        id=case_id, registration_number="", revision=1, kind=data.kind, channel=data.channel,
+        category_code=data.category_code, unit_id=unit_id, committee_id=facts.committee_id, routed_by=routed_by,
+        status=S.received, privacy=data.privacy, description=data.description, media_url=data.media_url,
+        attributes=data.attributes, guarantee_promise_id=data.guarantee_promise_id, parent_case_id=None,
+        received_at=received_at, acknowledged_at=None, answered_at=None, closed_at=None, updated_at=now,
+        acknowledge_due=deadlines.acknowledge_due, answer_due=deadlines.answer_due, submitted_by=principal.subject,
+        submitted_by_kind=principal.actor_kind, resident_token_sha256=token_digest(token),
+        open311_token=secrets.token_hex(16),
         **{name: location.get(name) for name in ("lat", "long", "address", "address_id", "zipcode")},
-    }
-    row = await repository.insert_case(session, values=values)
-    if data.privacy != Privacy.anonymous:
-        await contacts.store(session, cipher=intake.cipher, case_id=case_id, details=data.contact)
-    await repository.record_event(
-        session, case_id=case_id, action="created", to_status=S.received, to_unit_id=unit_id,
-        by_subject=principal.subject, by_kind=principal.actor_kind, at=now, reason=None,
     )
-    await flag_possible_repeat(
-        session, row=row, window_days=intake.repeat_window_days, threshold=intake.repeat_threshold, now=now,
+    repeat = possible_repeat(data.description, facts.similar_ids, facts.similar_descriptions, threshold=intake.repeat_threshold)
+    envelope = events.envelope(CASE_RECEIVED, row, at=now)
+    row.registration_number = await repository.insert_new_case(
+        session, **{name: value for name, value in vars(row).items() if name not in NOT_INSERTED},
+        number_prefix=f"SYN-{received_on.year}-", attributes=orjson.dumps(data.attributes).decode(),
+        ciphertext=contacts.seal(intake.cipher, data.contact) if data.privacy != Privacy.anonymous else None,
+        key_id=intake.cipher.current_key_id, similar_case_id=repeat[0] if repeat else None,
+        similarity=repeat[1] if repeat else None, event_id=envelope.id, event_type=CASE_RECEIVED,
+        event_subject=str(case_id), envelope=orjson.dumps(envelope.model_dump(mode="json")).decode(),
     )
-    await events.publish(session, CASE_RECEIVED, row, at=now)
     return row, token
+
+
+# The new case's fields the insert does not take as they are (the registration number is drawn there,
+# the attributes go as JSON).
+NOT_INSERTED = frozenset({"registration_number", "revision", "parent_case_id", "acknowledged_at", "answered_at", "closed_at", "attributes"})
+
+
+def _unknown_promise() -> ProblemError:
+    return ProblemError(422, "No published quality guarantee of this unit makes that promise.", kind="unknown-promise")
 
 
 async def check_promise(session: AsyncSession, *, promise_id: uuid.UUID, lineage: list[uuid.UUID]) -> Row:
     """The promise must be made by a published guarantee of the case's unit or a unit above it."""
     found = await guarantee_repository.find_promise(session, promise_id=promise_id, unit_ids=lineage)
     if found is None:
-        raise ProblemError(
-            422, "No published quality guarantee of this unit makes that promise.", kind="unknown-promise",
-        )
+        raise _unknown_promise()
     return found
 
 
@@ -186,14 +217,13 @@ async def _save(session: AsyncSession, row: Row, *, values: dict, now: datetime)
 async def transition(
     session: AsyncSession, *, principal: Principal, row: Row, lineage: list[uuid.UUID], change: TransitionRequest, now: datetime
 ) -> Row:
-    access.require_handle(principal, lineage=lineage)
+    when = _step_time(principal, row, change, lineage, now)
     current, target = S(row.status), change.to
     if not lifecycle.may_move(current, target):
         raise ProblemError(
             422, f"A case that is {current} cannot become {target}.", kind="invalid-transition",
             allowed=sorted(lifecycle.ALLOWED[current]),
         )
-    when = _step_time(row, change, now)
     values: dict = {"status": target}
     if target == S.acknowledged:
         values["acknowledged_at"] = when

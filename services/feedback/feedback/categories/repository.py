@@ -41,10 +41,6 @@ async def routes_of(session: AsyncSession, *, committee_id: uuid.UUID) -> list[R
     ))
 
 
-async def routes_for_category(session: AsyncSession, *, category_code: str) -> list[Row]:
-    return list(await session.execute(select(category_routes).where(category_routes.c.category_code == category_code)))
-
-
 async def set_route(session: AsyncSession, *, committee_id: uuid.UUID, category_code: str, unit_id: uuid.UUID, by: str) -> Row:
     statement = pg_insert(category_routes).values(
         committee_id=committee_id, category_code=category_code, unit_id=unit_id, updated_by=by

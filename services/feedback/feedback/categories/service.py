@@ -21,10 +21,15 @@ def render_category(row: Row) -> Category:
     )
 
 
+def check_active(code: str, *, active: bool | None) -> None:
+    """``active``: the category's flag (None: no such category)."""
+    if not active:
+        raise ProblemError(422, f"No active category {code!r}.", kind="unknown-category", category_code=code)
+
+
 async def require_active_category(session: AsyncSession, *, code: str) -> Row:
     row = await repository.get_category(session, code=code)
-    if row is None or not row.active:
-        raise ProblemError(422, f"No active category {code!r}.", kind="unknown-category", category_code=code)
+    check_active(code, active=row.active if row is not None else None)
     return row
 
 
@@ -93,14 +98,3 @@ async def delete_route(session: AsyncSession, *, principal: Principal, committee
 async def list_routes(session: AsyncSession, *, committee_id: uuid.UUID) -> list[Route]:
     await committee_lineage(session, committee_id=committee_id)
     return [Route.model_validate(row, from_attributes=True) for row in await repository.routes_of(session, committee_id=committee_id)]
-
-
-async def route(
-    session: AsyncSession, *, category_code: str, committee_id: uuid.UUID | None
-) -> uuid.UUID | None:
-    """The unit a committee's routing names for a category; without a committee, the one unit
-    if exactly one committee routes the category (several or none: the central intake decides)."""
-    routes = await repository.routes_for_category(session, category_code=category_code)
-    if committee_id is not None:
-        routes = [row for row in routes if row.committee_id == committee_id]
-    return routes[0].unit_id if len(routes) == 1 else None

@@ -3,14 +3,13 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Row, and_, insert, select, update
+from sqlalchemy import Row, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.models import case_contacts, cases
 
 
-async def insert_contact(session: AsyncSession, *, case_id: uuid.UUID, ciphertext: bytes, key_id: str) -> None:
-    await session.execute(insert(case_contacts).values(case_id=case_id, ciphertext=ciphertext, key_id=key_id))
+# A case's contact row is inserted with the case (feedback.cases.repository.INSERT_CASE).
 
 
 async def get_contact(session: AsyncSession, *, case_id: uuid.UUID) -> Row | None:

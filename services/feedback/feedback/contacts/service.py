@@ -13,9 +13,9 @@ from feedback.contacts.schemas import ContactDetails, ContactView
 BATCH = 500
 
 
-async def store(session: AsyncSession, *, cipher: ContactCipher, case_id: uuid.UUID, details: ContactDetails) -> None:
-    sealed = cipher.seal(orjson.dumps(details.model_dump(exclude_none=True)))
-    await repository.insert_contact(session, case_id=case_id, ciphertext=sealed, key_id=cipher.current_key_id)
+def seal(cipher: ContactCipher, details: ContactDetails) -> bytes:
+    """The sealed details, stored with ``cipher.current_key_id`` (by the intake's insert)."""
+    return cipher.seal(orjson.dumps(details.model_dump(exclude_none=True)))
 
 
 async def read(session: AsyncSession, *, cipher: ContactCipher, case_id: uuid.UUID) -> ContactView | None:

@@ -18,20 +18,6 @@ async def rules_of(session: AsyncSession, *, committee_id: uuid.UUID) -> list[Ro
     ))
 
 
-async def rule_for(session: AsyncSession, *, committee_id: uuid.UUID, category_code: str) -> Row | None:
-    """The committee's rule for the category, else its default rule (``*``)."""
-    rows = {
-        row.category_code: row
-        for row in await session.execute(
-            select(deadline_rules).where(
-                deadline_rules.c.committee_id == committee_id,
-                deadline_rules.c.category_code.in_([category_code, ANY_CATEGORY]),
-            )
-        )
-    }
-    return rows.get(category_code) or rows.get(ANY_CATEGORY)
-
-
 async def set_rule(session: AsyncSession, *, committee_id: uuid.UUID, category_code: str, acknowledge_days: int, answer_days: int, by: str) -> Row:
     statement = pg_insert(deadline_rules).values(
         committee_id=committee_id, category_code=category_code, acknowledge_days=acknowledge_days,

@@ -23,17 +23,14 @@ class Deadlines:
     answer_due: date
 
 
-async def deadlines_for(
-    session: AsyncSession, *, committee_id: uuid.UUID | None, category_code: str, received_on: date,
-    default_acknowledge_days: int, default_answer_days: int,
+def deadlines_from_rule(
+    received_on: date, *, rule: tuple[int, int] | None, default_acknowledge_days: int, default_answer_days: int
 ) -> Deadlines:
     """Counted in working days from the day after receipt; the committee's rule for the category,
-    else its default, else the city's defaults. A transfer keeps them: the resident's wait does
-    not start again because the case moved."""
-    rule = None
-    if committee_id is not None:
-        rule = await repository.rule_for(session, committee_id=committee_id, category_code=category_code)
-    ack_days, answer_days = (rule.acknowledge_days, rule.answer_days) if rule else (default_acknowledge_days, default_answer_days)
+    else its default (``rule``: its (acknowledge, answer) working days, found by the intake's
+    look-up), else the city's defaults. A transfer keeps them: the resident's wait does not start
+    again because the case moved."""
+    ack_days, answer_days = rule or (default_acknowledge_days, default_answer_days)
     return Deadlines(add_working_days(received_on, ack_days), add_working_days(received_on, answer_days))
 
 
