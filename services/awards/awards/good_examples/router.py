@@ -93,7 +93,7 @@ async def search_examples(
         kind=kind.value if kind else None,
     )
     cursor = encode_cursor({"offset": offset + params.limit}) if len(rows) > params.limit else None
-    return Page[GoodExample](items=await service.render(session, rows[: params.limit]), next_cursor=cursor)
+    return Page[GoodExample](items=service.render_found(rows[: params.limit]), next_cursor=cursor)
 
 
 @router.get(EXAMPLE, response_model=GoodExample, summary="Read a good example", responses=problems(404),
