@@ -16,7 +16,7 @@ from servicekit.problems import ProblemError
 
 from awards.access import award_admin, problems, reader, set_etag
 from awards.feedback_reports import documents, service
-from awards.feedback_reports.schemas import FeedbackReport, Release, ReportChange, ReportCreate, ReportStatus
+from awards.feedback_reports.schemas import Approval, FeedbackReport, Release, ReportChange, ReportCreate, ReportStatus
 
 router = APIRouter(route_class=TransactionalRoute, tags=["feedback reports"], dependencies=[reader])
 REPORT = "/feedback-reports/{report_id}"
@@ -92,12 +92,14 @@ async def change_report(report_id: uuid.UUID, body: ReportChange, session: Sessi
 
 @router.post(
     f"{REPORT}/approval", response_model=FeedbackReport, dependencies=[award_admin], summary="Approve a feedback report",
-    description="Godkänn: by an award administrator who neither drafted nor edited it (403 own-report). Requires If-Match.",
-    responses=problems(403, 404, 409, 412, 428),
+    description="Godkänn: by an award administrator who neither drafted nor edited it (403 own-report). Today, or (admin "
+    "recording a past round) an earlier approved_on. Requires If-Match.",
+    responses=problems(403, 404, 409, 412, 422, 428),
 )
 async def approve_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request,
-                         response: Response) -> FeedbackReport:
-    row = await service.approve(session, principal, row=await _locked(session, principal, report_id, request))
+                         response: Response, body: Approval | None = None) -> FeedbackReport:
+    row = await service.approve(session, principal, row=await _locked(session, principal, report_id, request),
+                                approved_on=body.approved_on if body else None)
     set_etag(response, row.revision)
     return await service.render(session, row)
 
@@ -111,7 +113,8 @@ async def approve_report(report_id: uuid.UUID, session: Session, principal: Curr
 async def release_report(report_id: uuid.UUID, body: Release, session: Session, principal: CurrentPrincipal, request: Request,
                          response: Response) -> FeedbackReport:
     row = await _locked(session, principal, report_id, request)
-    row = await service.release(session, principal, row=row, registration_number=body.registration_number)
+    row = await service.release(session, principal, row=row, registration_number=body.registration_number,
+                                released_on=body.released_on)
     set_etag(response, row.revision)
     return await service.render(session, row)
 
