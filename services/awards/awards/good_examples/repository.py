@@ -18,7 +18,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
     type_coerce,
     update,
 )
@@ -101,13 +100,13 @@ def _unit_name(unit_id: ColumnElement, today: date) -> ColumnElement:
     """The unit's name as ``servicekit.orgtree.render_unit`` shows it on ``today``, from the read model: the version in
     effect, else the first while the unit is still planned, else the last; NULL for a unit the read model lacks."""
     versions, others = org_tables.versions, org_tables.versions.alias("other_versions")
-    first_from = select(func.min(others.c.valid_from)).where(others.c.unit_id == unit_id).scalar_subquery()
+    first_from = select(func.min(others.c.valid_from)).where(others.c.unit_id == unit_id).correlate_except(others).scalar_subquery()
     in_effect = and_(versions.c.valid_from <= today, or_(versions.c.valid_to.is_(None), versions.c.valid_to > today))
     planned = first_from > today
     return (
         select(versions.c.name).where(versions.c.unit_id == unit_id)
         .order_by(in_effect.desc(), case((planned, versions.c.valid_from)).asc().nulls_last(), versions.c.valid_from.desc())
-        .limit(1).scalar_subquery()
+        .limit(1).correlate_except(versions).scalar_subquery()
     )
 
 
@@ -134,8 +133,12 @@ def _search_statement(*, searched: bool, one_status: bool, filters: tuple[str, .
     conditions = [examples.c.status == statuses if one_status else examples.c.status.in_(statuses)]
     conditions += [SEARCH_FILTERS[name](bindparam(name)) for name in filters]
     if searched:
-        # A subquery: computed once per search, also in the generic plan of the prepared statement (there a bare
-        # call would be parsed again for every matched row's rank).
+        # A subquery (an InitPlan): the query is parsed once per search, not for every matched row's rank in the
+        # prepared statement's generic plan. The planner does not see its words either, so it estimates few matches
+        # and always takes the GIN index: with the words as a constant it priced the index's heap visits for words in
+        # many examples (2,000 of the bench's 10,000) above testing every row's tsvector, and scanned the table or
+        # the status index (up to 10 ms a search against 4 ms; the old SET LOCAL enable_seqscan = off still left
+        # the status index).
         query_ts = select(func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("q", type_=Text))).scalar_subquery()
         rank = func.ts_rank(examples.c.search, query_ts).label("rank")
         conditions.append(examples.c.search.op("@@")(query_ts))
@@ -162,11 +165,6 @@ async def search(
     params = {"statuses": statuses[0] if len(statuses) == 1 else statuses, "offset": offset, "limit": limit + 1,
               "today": today, **given}
     if q:
-        # At the default random_page_cost (4, spinning disks) the planner prices the GIN bitmap's heap visits too
-        # high for words in many examples and tests every row's tsvector instead (a sequential scan, or the status
-        # index); measured on the bench's 10,000 examples: up to 10 ms a search against 4 ms. At 1.1 (SSD, the table
-        # in cache) it takes the GIN index for every query of the bench.
-        await session.execute(text("SET LOCAL random_page_cost = 1.1"))
         params["q"] = q
     statement = _search_statement(searched=bool(q), one_status=len(statuses) == 1, filters=tuple(sorted(given)))
     return list(await session.execute(statement, params))
