@@ -75,7 +75,9 @@ async def _report_runs(gateway_url: str, headers: dict, round_id: str, repeats: 
 def measure(stack, creds, *, applications: int = 200, examples: int = 10_000, repeats: int = 5,
             search_duration: float = 10.0, seed: int = 2015) -> dict:
     """Load the generated data into ``stack``'s awards database and time both reads through its gateway."""
+    from qmbench.cpu import CpuMeter
     from qmbench.openloop import open_loop
+    from qmbench.platform import cpu_meter
 
     started = time.monotonic()
     round_id = asyncio.run(_load(stack, applications=applications, examples=examples, seed=seed))
@@ -85,8 +87,11 @@ def measure(stack, creds, *, applications: int = 200, examples: int = 10_000, re
     urls = [base + urllib.parse.quote(query) for query in QUERIES]
     # A committee searches (every staff role reads the bank; it sees the published examples).
     committee = {"authorization": f"Bearer {stack.mint_token(['committee'], sub='bench-committee', ttl=3600)}"}
+    meter = cpu_meter(stack)
+    before = meter.snapshot()
     search = asyncio.run(open_loop("awards good-example search", urls[0], committee, rate=SEARCH_RATE,
                                    duration=search_duration, urls=urls))
+    cpu = CpuMeter.per_request(meter.since(before), max(1, search.completed))
     p99 = search.latency_ms.get("p99", float("nan"))
     areas = [item for item in report["agreement"] if item["area_number"] is not None]
     report_met = max(seconds) <= REPORT_TARGET_S
@@ -103,6 +108,8 @@ def measure(stack, creds, *, applications: int = 200, examples: int = 10_000, re
             "search_sent": search.sent, "search_completed": search.completed, "search_bad": search.bad,
             "search_achieved_rps": search.achieved_rps, "queries": len(QUERIES), "load_s": round(load_s, 1),
         },
+        # CPU per search of each component (µs): the API process, PostgreSQL, the gateway, ... (qmbench.cpu).
+        "search_cpu": cpu,
         "met": report_met and search_met,
         "met_report": report_met, "met_search": search_met,
     }
@@ -110,7 +117,7 @@ def measure(stack, creds, *, applications: int = 200, examples: int = 10_000, re
 
 def markdown(row: dict) -> list[str]:
     result, target = row["result"], row["target"]
-    return [
+    lines = [
         "### Awards: examination quality report and good-examples search",
         "",
         "| what | result | target | met |",
@@ -121,3 +128,9 @@ def markdown(row: dict) -> list[str]:
         f"p99 ≤ {target['search_p99_ms']:g} | {'yes' if row['met_search'] else 'NO'} |",
         "",
     ]
+    us = (row.get("search_cpu") or {}).get("us_per_request", {})
+    if us:
+        lines.append("CPU per search (ms): " + ", ".join(f"{name} {value / 1000:.2f}" for name, value in sorted(
+            us.items(), key=lambda item: -item[1]) if value >= 50))
+        lines.append("")
+    return lines

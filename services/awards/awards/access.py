@@ -5,11 +5,18 @@ reads rounds and rubrics; what a caller sees of applications, examiners and conf
 narrowed in the services (a unit its own, an examiner their assignments and themselves).
 """
 
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+from pydantic import BaseModel
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
 from servicekit.auth import CITY_WIDE_READ_ROLES, in_org_scope, require_access, service_reader
-from servicekit.concurrency import etag_for
+from servicekit.concurrency import etag_for, require_if_match
 from servicekit.orgtree import stockholm_today, unit_and_ancestor_ids
 from servicekit.problems import PROBLEM_MEDIA_TYPE
 
@@ -42,6 +49,24 @@ async def unit_in_scope(session: AsyncSession, principal: Principal, unit_id) ->
 
 def set_etag(response, revision: int) -> None:
     response.headers["etag"] = etag_for(revision)
+
+
+@dataclass(frozen=True)
+class Revisioned:
+    """A resource read and changed by revision (feedback reports, good examples): each change locks the row the caller
+    may see and requires If-Match on its revision; every answer carries the revision as ETag."""
+
+    visible: Callable[..., Awaitable[Row]]  # (session, principal, id, lock=...) → the row, or the resource's 404
+    render: Callable[[AsyncSession, Row], Awaitable[BaseModel]]
+
+    async def locked(self, session: AsyncSession, principal: Principal, resource_id: uuid.UUID, request: Request) -> Row:
+        row = await self.visible(session, principal, resource_id, lock=True)
+        require_if_match(request, row.revision)
+        return row
+
+    async def answer(self, session: AsyncSession, response: Response, row: Row) -> BaseModel:
+        set_etag(response, row.revision)
+        return await self.render(session, row)
 
 
 def problems(*statuses: int) -> dict:

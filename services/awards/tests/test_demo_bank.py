@@ -1,6 +1,7 @@
 """The first-start content after the decision: the released feedback report and seed 004's good examples."""
 
 import io
+import json
 
 from pypdf import PdfReader
 from test_demo import _tree_for
@@ -23,6 +24,10 @@ async def test_the_demo_releases_the_report_and_publishes_the_good_examples(harn
     unit = harness.client(roles=["unit_manager"], org=(str(ids["SDF-SPT-STAB-VU"]),))
     [report] = (await unit.get(f"{BASE}/feedback-reports")).json()["items"]
     assert (report["status"], report["registration_number"], report["summary"]) == ("released", REGISTRATION_NUMBER, SUMMARY)
+    # The round is of 2015: approved and released on its days then (Stockholm), not on the day the demo ran.
+    assert (report["approved_at"], report["released_at"]) == ("2015-11-29T23:00:00Z", "2015-11-30T23:00:00Z")
+    assert json.loads((await unit.get(f"{BASE}/feedback-reports/{report['id']}/document", params={"format": "json"})).content)[
+        "released_on"] == "2015-12-01"
     assert [a["band"] for a in report["areas"]] == ["50-65", "30-45", "50-65", "70-85", "50-65", "70-85", "50-65", "50-65"]
     pdf = await unit.get(f"{BASE}/feedback-reports/{report['id']}/document", params={"format": "pdf"})
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

@@ -3,11 +3,15 @@
 import hashlib
 import io
 import json
+from datetime import datetime, timedelta
 
 from awards_bank import CONSENSUS, decided_round
 from awards_examination import AREAS, BASE, TEAM, agree, examined_round, score
 from docx import Document
 from pypdf import PdfReader
+
+from servicekit.orgtree import stockholm_today
+from servicekit.orgtree.queries import STOCKHOLM
 
 SWEDISH = "Åtgärdsplanen för året är tydlig: årshjul, mötesstruktur och uppföljning – ÅÄÖ åäö."
 
@@ -109,9 +113,28 @@ async def test_a_report_is_drafted_edited_approved_by_another_released_and_froze
     assert [(c["key"], c["met"]) for c in waiting["conditions"]] == [("feedback-reports-released", False)]
     assert "1 of 2 examined applications" in waiting["conditions"][0]["explanation"]
     other = (await office.post(f"{BASE}/feedback-reports", json={"application_id": decided["other"]})).json()
-    ok = await approver.post(f"{BASE}/feedback-reports/{other['id']}/approval", headers={"if-match": f'"{other["revision"]}"'})
-    assert (await office.post(f"{BASE}/feedback-reports/{other['id']}/release", headers={"if-match": ok.headers["etag"]},
-                              json={"registration_number": "KU 2015/18"})).status_code == 200
+    other_url, first = f"{BASE}/feedback-reports/{other['id']}", {"if-match": f'"{other["revision"]}"'}
+    # A past day (recording a past round) is admin's alone; nobody records a day still to come.
+    refused = await approver.post(f"{other_url}/approval", headers=first, json={"approved_on": "2015-11-30"})
+    assert refused.status_code == 422 and refused.json()["type"].endswith("/past-date-not-allowed")
+    platform = harness.client(roles=["admin"], subject="platform-admin")
+    tomorrow = (stockholm_today() + timedelta(days=1)).isoformat()
+    refused = await platform.post(f"{other_url}/approval", headers=first, json={"approved_on": tomorrow})
+    assert refused.status_code == 422 and refused.json()["type"].endswith("/date-in-future")
+    assert (await office.get(other_url)).json()["status"] == "draft"
+    ok = await platform.post(f"{other_url}/approval", headers=first, json={"approved_on": "2015-11-30"})
+    assert ok.status_code == 200, ok.text
+    assert datetime.fromisoformat(ok.json()["approved_at"]) == datetime(2015, 11, 30, tzinfo=STOCKHOLM)
+    early = await platform.post(f"{other_url}/release", headers={"if-match": ok.headers["etag"]},
+                                json={"registration_number": "KU 2015/18", "released_on": "2015-11-29"})
+    assert early.status_code == 422 and early.json()["type"].endswith("/released-before-approval")
+    past = await platform.post(f"{other_url}/release", headers={"if-match": ok.headers["etag"]},
+                               json={"registration_number": "KU 2015/18", "released_on": "2015-12-01"})
+    assert past.status_code == 200, past.text
+    assert datetime.fromisoformat(past.json()["released_at"]) == datetime(2015, 12, 1, tzinfo=STOCKHOLM)
+    frozen_past = json.loads((await office.get(f"{other_url}/document", params={"format": "json"})).content)
+    assert frozen_past["released_on"] == "2015-12-01"
+    assert datetime.fromisoformat(frozen_past["released_at"]) == datetime(2015, 12, 1, tzinfo=STOCKHOLM)
     done = (await office.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
     assert done["can_move"] is True and done["conditions"][0]["met"] is True
     # The last phase reports whether every awarded unit (the development unit won) was asked for consent.

@@ -1,10 +1,17 @@
 """The good-examples bank through HTTP: drafts, Swedish full-text search, consent, publication, uptake."""
 
+from datetime import date, timedelta
+
 import pytest
+from contracts.organisation import UNIT_UPDATED, OrganisationUnitChanged, OrganisationUnitState, OrganisationUnitVersion
 from sqlalchemy import select
 
 from awards_bank import decided_round
+from servicekit.events.envelope import Envelope
+from servicekit.orgtree import apply_unit_event, stockholm_today
 from servicekit.tables import OutboxEvent
+
+from awards.models import org_tables
 
 BASE = "/awards/v1"
 MEETINGS = {
@@ -212,3 +219,37 @@ async def test_declining_consent_withdraws_the_units_published_examples(award, h
         row = (await award.admin.get(f"{BASE}/good-examples/{example_id}")).json()
         assert row["status"] == "withdrawn" and row["withdrawal_reason"].startswith("Enheten har återtagit")
     assert [e["withdrawn"] for e in await _events(harness)] == [False, False, True, True]
+
+
+async def test_the_search_names_the_unit_as_reading_the_example_does(award, applied, harness):
+    """The search looks the unit's name up in SQL for its page; reading one example renders the unit (render_unit).
+    Both show the version in effect today, else the first while the unit is planned, else the last."""
+    example = await _draft(award, applied, MEETINGS)
+    await _draft(award, await award.apply("SDF-RKI-AO-01"), WHEEL)  # another unit on the same page, named as always
+    unit_id, parent = award.city.ids["SDF-SPT-STAB-VU"], award.city.ids["SDF-SPT-STAB"]
+    today = stockholm_today()
+    start, before, after = date(2010, 1, 1), today - timedelta(days=30), today + timedelta(days=30)
+
+    def version(start, end, name):
+        return OrganisationUnitVersion(valid_from=start, valid_to=end, code="SDF-SPT-STAB-VU", name=name, type="unit",
+                                       parent_id=parent)
+
+    histories = (
+        ([version(start, before, "Gamla namnet"), version(before, None, "Nya namnet")], "Nya namnet"),
+        ([version(start, before, "Nedlagd enhet")], "Nedlagd enhet"),
+        ([version(start, before, "Före uppehållet"), version(after, None, "Efter uppehållet")], "Efter uppehållet"),
+        ([version(after, after + timedelta(days=30), "Planerad först"), version(after + timedelta(days=30), None, "Sedan")],
+         "Planerad först"),
+    )
+    for revision, (versions, expected) in enumerate(histories, start=2):
+        state = OrganisationUnitState(id=unit_id, revision=revision, versions=versions)
+        data = OrganisationUnitChanged(unit=state, effective_date=today)
+        envelope = Envelope(source="/goals", type=UNIT_UPDATED, subject=str(unit_id), data=data.model_dump(mode="json"))
+        assert await apply_unit_event(harness.session, org_tables, envelope)
+        one = (await award.admin.get(f"{BASE}/good-examples/{example['id']}")).json()
+        [found] = (await award.admin.get(f"{BASE}/good-examples", params={"status": "draft", "unit_id": str(unit_id)})).json()["items"]
+        [searched] = (await award.admin.get(f"{BASE}/good-examples", params={"status": "draft", "q": "frukost"})).json()["items"]
+        page = {item["id"]: item["unit_name"] for item in (await award.admin.get(
+            f"{BASE}/good-examples", params={"status": "draft"})).json()["items"]}
+        assert found["unit_name"] == searched["unit_name"] == one["unit_name"] == page[example["id"]] == expected
+        assert sorted(page.values()) == sorted([expected, "Rinkeby vård- och omsorgsboende"])

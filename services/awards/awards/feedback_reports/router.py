@@ -8,18 +8,22 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.problems import ProblemError
 
-from awards.access import award_admin, problems, reader, set_etag
+from awards.access import Revisioned, award_admin, problems, reader
 from awards.feedback_reports import documents, service
-from awards.feedback_reports.schemas import FeedbackReport, Release, ReportChange, ReportCreate, ReportStatus
+from awards.feedback_reports.schemas import Approval, FeedbackReport, Release, ReportChange, ReportCreate, ReportStatus
 
 router = APIRouter(route_class=TransactionalRoute, tags=["feedback reports"], dependencies=[reader])
 REPORT = "/feedback-reports/{report_id}"
+REPORTS = Revisioned(
+    visible=lambda session, principal, report_id, lock: service.visible_report(
+        session, principal, report_id=report_id, lock=lock),
+    render=service.render,
+)
 MEDIA = {
     "json": "application/json",
     "pdf": "application/pdf",
@@ -38,8 +42,7 @@ async def create_report(body: ReportCreate, session: Session, principal: Current
                         response: Response) -> FeedbackReport:
     row = await service.create_report(session, principal, application_id=body.application_id)
     response.headers["location"] = request.app.url_path_for("get_report", report_id=str(row.id))
-    set_etag(response, row.revision)
-    return await service.render(session, row)
+    return await REPORTS.answer(session, response, row)
 
 
 @router.get(
@@ -67,14 +70,7 @@ async def list_reports(
             description="En återkopplingsrapport; a unit sees its own once released (404 before), the office always.")
 async def get_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> FeedbackReport:
     row = await service.visible_report(session, principal, report_id=report_id)
-    set_etag(response, row.revision)
-    return await service.render(session, row)
-
-
-async def _locked(session, principal, report_id: uuid.UUID, request: Request):
-    row = await service.visible_report(session, principal, report_id=report_id, lock=True)
-    require_if_match(request, row.revision)
-    return row
+    return await REPORTS.answer(session, response, row)
 
 
 @router.patch(
@@ -85,21 +81,21 @@ async def _locked(session, principal, report_id: uuid.UUID, request: Request):
 )
 async def change_report(report_id: uuid.UUID, body: ReportChange, session: Session, principal: CurrentPrincipal,
                         request: Request, response: Response) -> FeedbackReport:
-    row = await service.change_report(session, principal, row=await _locked(session, principal, report_id, request), change=body)
-    set_etag(response, row.revision)
-    return await service.render(session, row)
+    row = await service.change_report(session, principal, row=await REPORTS.locked(session, principal, report_id, request), change=body)
+    return await REPORTS.answer(session, response, row)
 
 
 @router.post(
     f"{REPORT}/approval", response_model=FeedbackReport, dependencies=[award_admin], summary="Approve a feedback report",
-    description="Godkänn: by an award administrator who neither drafted nor edited it (403 own-report). Requires If-Match.",
-    responses=problems(403, 404, 409, 412, 428),
+    description="Godkänn: by an award administrator who neither drafted nor edited it (403 own-report). Today, or (admin "
+    "recording a past round) an earlier approved_on. Requires If-Match.",
+    responses=problems(403, 404, 409, 412, 422, 428),
 )
 async def approve_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request,
-                         response: Response) -> FeedbackReport:
-    row = await service.approve(session, principal, row=await _locked(session, principal, report_id, request))
-    set_etag(response, row.revision)
-    return await service.render(session, row)
+                         response: Response, body: Approval | None = None) -> FeedbackReport:
+    row = await service.approve(session, principal, row=await REPORTS.locked(session, principal, report_id, request),
+                                approved_on=body.approved_on if body else None)
+    return await REPORTS.answer(session, response, row)
 
 
 @router.post(
@@ -110,10 +106,10 @@ async def approve_report(report_id: uuid.UUID, session: Session, principal: Curr
 )
 async def release_report(report_id: uuid.UUID, body: Release, session: Session, principal: CurrentPrincipal, request: Request,
                          response: Response) -> FeedbackReport:
-    row = await _locked(session, principal, report_id, request)
-    row = await service.release(session, principal, row=row, registration_number=body.registration_number)
-    set_etag(response, row.revision)
-    return await service.render(session, row)
+    row = await REPORTS.locked(session, principal, report_id, request)
+    row = await service.release(session, principal, row=row, registration_number=body.registration_number,
+                                released_on=body.released_on)
+    return await REPORTS.answer(session, response, row)
 
 
 @router.get(

@@ -1,7 +1,7 @@
 """Bodies of feedback reports (återkopplingsrapporter) to the applying units."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -49,10 +49,21 @@ class ReportChange(BaseModel):
     areas: list[ReportAreaChange] | None = Field(None, max_length=20, description="Areas whose findings are rewritten.")
 
 
+PAST_DAY = ("Today when left out. Only admin gives an earlier day (recording a past round); it is then stored as that day's "
+            "start in Europe/Stockholm. Never in the future.")
+
+
+class Approval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approved_on: date | None = Field(None, description=f"Day of the approval. {PAST_DAY}")
+
+
 class Release(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     registration_number: RegistrationNumber = Field(description="Diarienummer the report is registered under, e.g. KU 2015/17.")
+    released_on: date | None = Field(None, description=f"Day the report is released to the unit, not before its approval. {PAST_DAY}")
 
 
 class FeedbackReport(BaseModel):

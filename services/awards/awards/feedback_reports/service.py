@@ -10,7 +10,7 @@ unit (and readers of its scope) see only a released report of their own; drafts 
 
 import hashlib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import orjson
 from contracts.awards import RoundPhase
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
 from servicekit.orgtree import get_unit, stockholm_today
+from servicekit.orgtree.queries import STOCKHOLM
 from servicekit.problems import ProblemError
 
 from awards.access import is_award_admin, reads_everything, unit_in_scope
@@ -49,6 +50,20 @@ async def render(session: AsyncSession, row: Row) -> FeedbackReport:
         areas=[ReportArea.model_validate(area) for area in row.areas], created_at=row.created_at, approved_at=row.approved_at,
         released_at=row.released_at, registration_number=row.registration_number, sha256=row.sha256,
     )
+
+
+def _when(principal: Principal, given: date | None, *, what: str) -> tuple[date, datetime]:
+    """The day and time an approval or release is recorded with: now; or, for admin recording a past round, the
+    start of an earlier day (Europe/Stockholm). Ordinary callers, the award office included, record today only."""
+    today = stockholm_today()
+    if given is None or given == today:
+        return today, datetime.now(UTC)
+    if given > today:
+        raise ProblemError(422, f"A report cannot be {what} in the future.", kind="date-in-future")
+    if not (principal.actor_kind == "staff" and "admin" in principal.roles):
+        raise ProblemError(422, f"Only admin records a report as {what} on an earlier day (a past round); others record today.",
+                           kind="past-date-not-allowed")
+    return given, datetime.combine(given, time(), STOCKHOLM)
 
 
 def _require_admin(principal: Principal, action: str) -> None:
@@ -133,16 +148,17 @@ async def change_report(session: AsyncSession, principal: Principal, *, row: Row
     )
 
 
-async def approve(session: AsyncSession, principal: Principal, *, row: Row) -> Row:
+async def approve(session: AsyncSession, principal: Principal, *, row: Row, approved_on: date | None = None) -> Row:
     _require_admin(principal, "approves feedback reports")
     if row.status != ReportStatus.draft:
         raise ProblemError(409, f"The report is {row.status}; only a draft is approved.", kind="feedback-report-not-draft")
     if principal.subject in row.authors:
         raise ProblemError(403, "Nobody approves a report they wrote or edited; another award administrator approves it.",
                            kind="own-report")
+    _, approved_at = _when(principal, approved_on, what="approved")
     return await repository.update_report(
         session, report_id=row.id, revision=row.revision + 1, status=ReportStatus.approved.value,
-        approved_by=principal.subject, approved_at=datetime.now(UTC),
+        approved_by=principal.subject, approved_at=approved_at,
     )
 
 
@@ -152,20 +168,24 @@ def freeze(document: dict) -> tuple[str, str]:
     return text, hashlib.sha256(text.encode()).hexdigest()
 
 
-async def release(session: AsyncSession, principal: Principal, *, row: Row, registration_number: str) -> Row:
+async def release(session: AsyncSession, principal: Principal, *, row: Row, registration_number: str,
+                  released_on: date | None = None) -> Row:
     _require_admin(principal, "releases feedback reports")
     if row.status != ReportStatus.approved:
         raise ProblemError(409, f"The report is {row.status}; it is released once approved.", kind="feedback-report-not-approved")
     round_row = await rounds.get_round(session, round_id=row.round_id)
     rounds.require_phase(round_row, *RELEASE_PHASES, action="Feedback reports are released (after the jury's decision)")
-    released_at = datetime.now(UTC)
+    released_day, released_at = _when(principal, released_on, what="released")
+    if released_at < row.approved_at:
+        raise ProblemError(422, f"The report was approved on {row.approved_at.astimezone(STOCKHOLM).date()}; it is not "
+                           "released before that.", kind="released-before-approval")
     code, name = await _unit_name(session, row.unit_id)
     document = {
         "snapshot_version": SNAPSHOT_VERSION, "report_id": str(row.id), "application_id": str(row.application_id),
         "title": f"Återkopplingsrapport – {round_row.name}",
         "round": {"id": str(round_row.id), "prize": round_row.prize, "name": round_row.name, "year": round_row.year},
         "unit": {"id": str(row.unit_id), "code": code, "name": name},
-        "registration_number": registration_number, "released_on": stockholm_today().isoformat(),
+        "registration_number": registration_number, "released_on": released_day.isoformat(),
         "released_at": released_at.isoformat(), "summary": row.summary, "areas": row.areas,
     }
     text, digest = freeze(document)

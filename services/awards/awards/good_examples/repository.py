@@ -1,12 +1,30 @@
 """SQL of the good-examples bank: consents, examples with Swedish full-text search (GIN), uptake."""
 
 import uuid
+from datetime import date
+from functools import cache
 
-from sqlalchemy import Row, and_, any_, func, insert, literal_column, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from awards.models import applications, jury_awards
+from awards.models import applications, jury_awards, org_tables
 from awards.models import good_example_consents as consents
 from awards.models import good_example_uptakes as uptakes
 from awards.models import good_examples as examples
@@ -78,36 +96,78 @@ async def count_published(session: AsyncSession, *, round_id: uuid.UUID) -> int:
     )
 
 
-async def search(
-    session: AsyncSession, *, q: str | None, statuses: list[str], area: str | None, lens: str | None, year: int | None,
-    unit_id: uuid.UUID | None, committee_id: uuid.UUID | None, round_id: uuid.UUID | None, kind: str | None,
-    offset: int, limit: int,
-) -> list[tuple[Row, float | None]]:
-    """Examples matching the filters; with ``q`` only those matching it (Swedish stemming), best ranked first."""
-    conditions = [examples.c.status.in_(statuses)]
-    for column, value in ((examples.c.year, year), (examples.c.unit_id, unit_id), (examples.c.committee_id, committee_id),
-                          (examples.c.round_id, round_id), (examples.c.kind, kind)):
-        if value is not None:
-            conditions.append(column == value)
-    if area is not None:
-        conditions.append(any_(examples.c.areas) == area)
-    if lens is not None:
-        conditions.append(any_(examples.c.lenses) == lens)
-    if q:
-        # The planner prices the GIN index too high for words in many examples and scans the whole table,
-        # testing every tsvector (measured: ~5× slower than the bitmap scan); this transaction uses the index.
-        await session.execute(text("SET LOCAL enable_seqscan = off"))
-        query_ts = func.websearch_to_tsquery(SEARCH_CONFIG, q)
+def _unit_name(unit_id: ColumnElement, today: date) -> ColumnElement:
+    """The unit's name as ``servicekit.orgtree.render_unit`` shows it on ``today``, from the read model: the version in
+    effect, else the first while the unit is still planned, else the last; NULL for a unit the read model lacks."""
+    versions, others = org_tables.versions, org_tables.versions.alias("other_versions")
+    first_from = select(func.min(others.c.valid_from)).where(others.c.unit_id == unit_id).correlate_except(others).scalar_subquery()
+    in_effect = and_(versions.c.valid_from <= today, or_(versions.c.valid_to.is_(None), versions.c.valid_to > today))
+    planned = first_from > today
+    return (
+        select(versions.c.name).where(versions.c.unit_id == unit_id)
+        .order_by(in_effect.desc(), case((planned, versions.c.valid_from)).asc().nulls_last(), versions.c.valid_from.desc())
+        .limit(1).correlate_except(versions).scalar_subquery()
+    )
+
+
+def _order(columns, rank: ColumnElement | None) -> list:
+    """Best ranked first when searched; else the newest published first."""
+    if rank is not None:
+        return [rank.desc(), columns.published_at.desc().nulls_last(), columns.id]
+    return [columns.published_at.desc().nulls_last(), columns.created_at.desc(), columns.id]
+
+
+SEARCH_FILTERS = {
+    "year": lambda value: examples.c.year == value, "unit_id": lambda value: examples.c.unit_id == value,
+    "committee_id": lambda value: examples.c.committee_id == value, "round_id": lambda value: examples.c.round_id == value,
+    "kind": lambda value: examples.c.kind == value,
+    "area": lambda value: type_coerce(value, examples.c.areas.type.item_type) == any_(examples.c.areas),
+    "lens": lambda value: type_coerce(value, examples.c.lenses.type.item_type) == any_(examples.c.lenses),
+}
+
+
+@cache
+def _search_statement(*, searched: bool, one_status: bool, filters: tuple[str, ...]) -> Select:
+    """The search's statement for one combination of filters, built once (its values are bound parameters)."""
+    statuses = bindparam("statuses", expanding=not one_status)
+    conditions = [examples.c.status == statuses if one_status else examples.c.status.in_(statuses)]
+    conditions += [SEARCH_FILTERS[name](bindparam(name)) for name in filters]
+    if searched:
+        # A subquery (an InitPlan): the query is parsed once per search, not for every matched row's rank in the
+        # prepared statement's generic plan. The planner does not see its words either, so it estimates few matches
+        # and always takes the GIN index: with the words as a constant it priced the index's heap visits for words in
+        # many examples (2,000 of the bench's 10,000) above testing every row's tsvector, and scanned the table or
+        # the status index (up to 10 ms a search against 4 ms; the old SET LOCAL enable_seqscan = off still left
+        # the status index).
+        query_ts = select(func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("q", type_=Text))).scalar_subquery()
         rank = func.ts_rank(examples.c.search, query_ts).label("rank")
         conditions.append(examples.c.search.op("@@")(query_ts))
-        order = [rank.desc(), examples.c.published_at.desc().nulls_last(), examples.c.id]
     else:
         rank = literal_column("NULL::real").label("rank")
-        order = [examples.c.published_at.desc().nulls_last(), examples.c.created_at.desc(), examples.c.id]
-    rows = await session.execute(
-        select(*EXAMPLE_COLUMNS, rank).where(and_(*conditions)).order_by(*order).offset(offset).limit(limit + 1)
+    page = (
+        select(*EXAMPLE_COLUMNS, rank).where(and_(*conditions)).order_by(*_order(examples.c, rank if searched else None))
+        .offset(bindparam("offset")).limit(bindparam("limit")).subquery("page")
     )
-    return [(row, row.rank) for row in rows]
+    uptake_count = select(func.count()).select_from(uptakes).where(uptakes.c.example_id == page.c.id).scalar_subquery()
+    return (
+        select(page, uptake_count.label("uptake_count"), _unit_name(page.c.unit_id, bindparam("today")).label("unit_name"))
+        .order_by(*_order(page.c, page.c.rank if searched else None))
+    )
+
+
+async def search(
+    session: AsyncSession, *, q: str | None, statuses: list[str], offset: int, limit: int, today: date, **filters,
+) -> list[Row]:
+    """One page (and one row more) of the examples matching the filters (``SEARCH_FILTERS``: None for any), in one
+    statement; with ``q`` only those matching it (Swedish stemming), best ranked first. Each row carries its ``rank``
+    (NULL without ``q``), its ``uptake_count`` and its unit's ``unit_name`` on ``today``, for the page's rows only."""
+    given = {name: value for name, value in filters.items() if value is not None}
+    params = {"statuses": statuses[0] if len(statuses) == 1 else statuses, "offset": offset, "limit": limit + 1,
+              "today": today, **given}
+    if q:
+        params["q"] = q
+    statement = _search_statement(searched=bool(q), one_status=len(statuses) == 1, filters=tuple(sorted(given)))
+    return list(await session.execute(statement, params))
 
 
 async def uptake_counts(session: AsyncSession, *, example_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:

@@ -6,13 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, encode_cursor, page_params
 from servicekit.problems import ProblemError
 
-from awards.access import award_admin, problems, reader, set_etag
+from awards.access import Revisioned, award_admin, problems, reader
 from awards.good_examples import service
 from awards.good_examples.schemas import (
     Consent,
@@ -30,6 +29,11 @@ from awards.good_examples.schemas import (
 
 router = APIRouter(route_class=TransactionalRoute, tags=["good examples"], dependencies=[reader])
 EXAMPLE = "/good-examples/{example_id}"
+EXAMPLES = Revisioned(
+    visible=lambda session, principal, example_id, lock: service.visible_example(
+        session, principal, example_id=example_id, lock=lock),
+    render=service.render_one,
+)
 
 
 @router.post(
@@ -62,8 +66,7 @@ async def create_example(body: GoodExampleIn, session: Session, principal: Curre
                          response: Response) -> GoodExample:
     row = await service.create_example(session, principal, data=body)
     response.headers["location"] = request.app.url_path_for("get_example", example_id=str(row.id))
-    set_etag(response, row.revision)
-    return await service.render_one(session, row)
+    return await EXAMPLES.answer(session, response, row)
 
 
 @router.get(
@@ -93,21 +96,14 @@ async def search_examples(
         kind=kind.value if kind else None,
     )
     cursor = encode_cursor({"offset": offset + params.limit}) if len(rows) > params.limit else None
-    return Page[GoodExample](items=await service.render(session, rows[: params.limit]), next_cursor=cursor)
+    return Page[GoodExample](items=service.render_found(rows[: params.limit]), next_cursor=cursor)
 
 
 @router.get(EXAMPLE, response_model=GoodExample, summary="Read a good example", responses=problems(404),
             description="Ett gott exempel with its uptake count; drafts and withdrawn examples only for the award office.")
 async def get_example(example_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> GoodExample:
     row = await service.visible_example(session, principal, example_id=example_id)
-    set_etag(response, row.revision)
-    return await service.render_one(session, row)
-
-
-async def _locked(session, principal, example_id: uuid.UUID, request: Request):
-    row = await service.visible_example(session, principal, example_id=example_id, lock=True)
-    require_if_match(request, row.revision)
-    return row
+    return await EXAMPLES.answer(session, response, row)
 
 
 @router.patch(
@@ -117,9 +113,8 @@ async def _locked(session, principal, example_id: uuid.UUID, request: Request):
 )
 async def change_example(example_id: uuid.UUID, body: GoodExampleChange, session: Session, principal: CurrentPrincipal,
                          request: Request, response: Response) -> GoodExample:
-    row = await service.change_example(session, principal, row=await _locked(session, principal, example_id, request), change=body)
-    set_etag(response, row.revision)
-    return await service.render_one(session, row)
+    row = await service.change_example(session, principal, row=await EXAMPLES.locked(session, principal, example_id, request), change=body)
+    return await EXAMPLES.answer(session, response, row)
 
 
 @router.post(
@@ -130,9 +125,8 @@ async def change_example(example_id: uuid.UUID, body: GoodExampleChange, session
 )
 async def publish_example(example_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request,
                           response: Response) -> GoodExample:
-    row = await service.publish(session, principal, row=await _locked(session, principal, example_id, request))
-    set_etag(response, row.revision)
-    return await service.render_one(session, row)
+    row = await service.publish(session, principal, row=await EXAMPLES.locked(session, principal, example_id, request))
+    return await EXAMPLES.answer(session, response, row)
 
 
 @router.post(
@@ -142,10 +136,9 @@ async def publish_example(example_id: uuid.UUID, session: Session, principal: Cu
 )
 async def withdraw_example(example_id: uuid.UUID, body: Withdrawal, session: Session, principal: CurrentPrincipal,
                            request: Request, response: Response) -> GoodExample:
-    row = await _locked(session, principal, example_id, request)
+    row = await EXAMPLES.locked(session, principal, example_id, request)
     row = await service.withdraw(session, principal, row=row, reason=body.reason)
-    set_etag(response, row.revision)
-    return await service.render_one(session, row)
+    return await EXAMPLES.answer(session, response, row)
 
 
 @router.post(

@@ -110,26 +110,32 @@ async def list_consents(session: AsyncSession, principal: Principal, *, round_id
 
 # ------------------------------------------------------------------------------------ examples
 
-async def render(session: AsyncSession, rows: list[tuple[Row, float | None]]) -> list[GoodExample]:
-    counts = await repository.uptake_counts(session, example_ids=[row.id for row, _ in rows])
-    states = await load_states(session, org_tables, list({row.unit_id for row, _ in rows}))  # one query for the page
+def _rendered(row: Row, *, unit_name: str | None, uptake_count: int, rank: float | None) -> GoodExample:
+    return GoodExample(
+        id=row.id, revision=row.revision, round_id=row.round_id, application_id=row.application_id, unit_id=row.unit_id,
+        unit_name=unit_name, committee_id=row.committee_id, year=row.year, kind=row.kind, title=row.title,
+        summary=row.summary, body=row.body, areas=row.areas, lenses=row.lenses, status=row.status,
+        uptake_count=uptake_count, published_at=row.published_at, withdrawn_at=row.withdrawn_at,
+        withdrawal_reason=row.withdrawal_reason, created_at=row.created_at,
+        rank=None if rank is None else round(float(rank), 6),
+    )
+
+
+async def render(session: AsyncSession, rows: list[Row]) -> list[GoodExample]:
+    counts = await repository.uptake_counts(session, example_ids=[row.id for row in rows])
+    states = await load_states(session, org_tables, list({row.unit_id for row in rows}))  # one query for the page
     today = stockholm_today()
     names = {unit_id: render_unit(state, today).name for unit_id, state in states.items()}
-    rendered = []
-    for row, rank in rows:
-        rendered.append(GoodExample(
-            id=row.id, revision=row.revision, round_id=row.round_id, application_id=row.application_id, unit_id=row.unit_id,
-            unit_name=names.get(row.unit_id), committee_id=row.committee_id, year=row.year, kind=row.kind, title=row.title,
-            summary=row.summary, body=row.body, areas=row.areas, lenses=row.lenses, status=row.status,
-            uptake_count=counts.get(row.id, 0), published_at=row.published_at, withdrawn_at=row.withdrawn_at,
-            withdrawal_reason=row.withdrawal_reason, created_at=row.created_at,
-            rank=None if rank is None else round(float(rank), 6),
-        ))
-    return rendered
+    return [_rendered(row, unit_name=names.get(row.unit_id), uptake_count=counts.get(row.id, 0), rank=None) for row in rows]
+
+
+def render_found(rows: list[Row]) -> list[GoodExample]:
+    """A search's page: its rows already carry rank, uptake count and unit name (``repository.search``)."""
+    return [_rendered(row, unit_name=row.unit_name, uptake_count=row.uptake_count, rank=row.rank) for row in rows]
 
 
 async def render_one(session: AsyncSession, row: Row) -> GoodExample:
-    return (await render(session, [(row, None)]))[0]
+    return (await render(session, [row]))[0]
 
 
 def _require_admin(principal: Principal) -> None:
@@ -239,14 +245,14 @@ async def withdraw(session: AsyncSession, principal: Principal, *, row: Row, rea
 
 
 async def search(session: AsyncSession, principal: Principal, *, status: ExampleStatus | None, offset: int, limit: int,
-                 **filters) -> list[tuple[Row, float | None]]:
+                 **filters) -> list[Row]:
     if is_award_admin(principal):
         statuses = [status.value] if status else [s.value for s in ExampleStatus]
     elif status in (None, ExampleStatus.published):
         statuses = [ExampleStatus.published.value]
     else:
         return []
-    return await repository.search(session, statuses=statuses, offset=offset, limit=limit, **filters)
+    return await repository.search(session, statuses=statuses, offset=offset, limit=limit, today=stockholm_today(), **filters)
 
 
 async def record_uptake(session: AsyncSession, principal: Principal, *, row: Row, data: UptakeIn) -> Uptake:

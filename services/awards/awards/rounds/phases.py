@@ -180,10 +180,3 @@ def next_phase(phase: RoundPhase) -> RoundPhase | None:
     position = ORDER.index(phase)
     return ORDER[position + 1] if position + 1 < len(ORDER) else None
 
-
-def not_yet_defined(phase: RoundPhase) -> Condition:
-    return Condition(
-        "examination-conditions-defined", False,
-        f"The exit conditions of {phase} ({SWEDISH[phase]}) belong to the examination (scores, consensus, jury), "
-        "which is not built yet; the round stays in this phase until they are.",
-    )

@@ -150,12 +150,8 @@ async def exit_conditions(session: AsyncSession, *, row: Row) -> ExitConditions:
         conditions = await _open_conditions(session, row, today)
     elif phase == RoundPhase.eligibility:
         conditions = await _eligibility_conditions(session, row, today)
-    elif phase in phases.EXAMINATION_EXIT_CONDITIONS:
+    else:  # every phase from individual assessment on, the last one included (it only reports)
         conditions = await phases.EXAMINATION_EXIT_CONDITIONS[phase](session, row, today)
-    elif phases.next_phase(phase) is None:
-        conditions = [Condition("last-phase", False, "The round is in its last phase; there is nothing after it.")]
-    else:
-        conditions = [phases.not_yet_defined(phase)]
     following = phases.next_phase(phase)
     return ExitConditions(
         round_id=row.id, phase=phase, next_phase=following,
