@@ -19,7 +19,7 @@ from feedback.config import FeedbackSettings
 from feedback.contacts import service as contacts
 from feedback.contacts.crypto import ContactCipher
 from feedback.deadlines.overdue import BATCH, escalate_overdue
-from feedback.statistics.publisher import NOTIFY_CHANNEL, marked_committees, publish_marked
+from feedback.statistics.publisher import NOTIFY_CHANNEL, deferred, marked_committees, next_deferred_in, publish_marked, store_deferred
 
 
 async def run_overdue(settings: FeedbackSettings, sessions, now: datetime) -> int:
@@ -151,7 +151,11 @@ async def run_statistics_when_marked(settings: FeedbackSettings, sessions, now: 
         due_in = min(_last_round[committee_id] + window for committee_id in later) - time.monotonic()
         await asyncio.sleep(max(0.0, due_in))
         return published
-    await _listener.wait(settings.statistics_poll_seconds)
+    for state in deferred():  # quiet committees: their statistics stored for the requests
+        async with sessions() as session, session.begin():
+            await store_deferred(session, state)
+    store_in = next_deferred_in()
+    await _listener.wait(settings.statistics_poll_seconds if store_in is None else min(store_in, settings.statistics_poll_seconds))
     return published
 
 

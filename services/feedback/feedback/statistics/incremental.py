@@ -91,11 +91,20 @@ class Year:
     published: dict = field(default_factory=dict)
     tree_digest: str = ""
     stored: dict = field(default_factory=dict)  # period → the committee statistics last stored (service.store)
+    earlier: dict = field(default_factory=dict)  # period → its sums as service.year_from last worked them out
+    changed: set | None = None  # the tertials the last round's cases were or are in; None: all of them
+    stored_at: float = float("-inf")  # time.monotonic() of the last service.store
+    unstored: dict | None = None  # the periods computed since, waiting to be stored (publisher.store_deferred)
+    last_round: float = 0.0
 
 
 # This worker's committee years: (committee_id, year) → Year; and how often each was loaded whole.
 _years: dict[tuple, Year] = {}
 loads: Counter = Counter()
+
+
+def years() -> list[Year]:
+    return list(_years.values())
 
 
 def forget(committee_id: uuid.UUID, year: int) -> None:
@@ -129,17 +138,23 @@ async def year_for_round(
         state.tree_digest = tree_digest
         return state
     state.generation = generation
+    state.changed = set()
     if state.tree_digest != tree_digest:
         state.published = await repository.published_of_year(session, committee_id=committee_id, year=year)
         state.tree_digest = tree_digest
+        state.earlier, state.changed = {}, None
     found = {row.id: contribution(row) for row in await repository.case_contributions(
         session, committee_id=committee_id, year=year, today=today, case_ids=sorted(case_ids, key=str))}
     for case_id in case_ids:
         old = state.cases.pop(case_id, None)
-        if old is not None:
-            apply(state.aggregate, old, -1)
         new = found.get(case_id)
+        if old == new:
+            continue
+        for case, sign in ((old, -1), (new, 1)):
+            if case is not None:
+                apply(state.aggregate, case, sign)
+                if state.changed is not None:
+                    state.changed.add(case[0])
         if new is not None:
             state.cases[case_id] = new
-            apply(state.aggregate, new, 1)
     return state

@@ -8,6 +8,7 @@ would compute the same unit from different moments and could publish the older f
 higher revision. Committees are independent, so several are worked on at once.
 """
 
+import time
 from datetime import datetime
 
 from contracts.feedback import SCHEMA_VERSION, UNIT_STATISTICS_CHANGED, UnitStatistics, UnitStatisticsChanged
@@ -90,11 +91,58 @@ async def publish_marked(
             state = await incremental.year_for_round(session, committee_id=committee_id, year=year, today=today,
                                                      case_ids=years[year], tree_digest=digest)
             computed_year = service.year_from(state.aggregate, committee_id=committee_id, year=year, min_cell=min_cell,
-                                              today=today, tree=tree)
+                                              today=today, tree=tree, earlier=state.earlier, changed=state.changed)
             for computed in computed_year.values():
                 published += await publish_committee(session, computed, state.published)
-                await service.store(session, computed, last=state.stored)
+            await _store_or_defer(session, state, computed_year)
         except BaseException:
             incremental.forget(committee_id, year)  # what it holds may be ahead of what the transaction keeps
             raise
     return taken, published
+
+
+# The committee statistics (rendered whole for the requests, service.store) are written at most
+# this often while cases keep coming; in between the stored ones are removed (a request computes
+# them) and written once the committee has been quiet this long (store_deferred).
+STORE_EVERY_SECONDS = 1.0
+STORE_QUIET_SECONDS = 0.3
+
+
+async def _store_or_defer(session: AsyncSession, state: incremental.Year, computed_year: dict) -> None:
+    clock = time.monotonic()
+    if clock - state.stored_at >= STORE_EVERY_SECONDS:
+        for computed in computed_year.values():
+            await service.store(session, computed, last=state.stored)
+        state.stored_at, state.unstored = clock, None
+        return
+    if state.unstored is None:
+        await repository.remove_statistics(session, committee_id=state.committee_id, year=state.year)
+        state.stored = {}
+    state.unstored, state.last_round = computed_year, clock
+
+
+def deferred() -> list[incremental.Year]:
+    """The committee years whose statistics wait to be stored, quiet long enough."""
+    clock = time.monotonic()
+    return [state for state in incremental.years() if state.unstored is not None and clock - state.last_round >= STORE_QUIET_SECONDS]
+
+
+def next_deferred_in() -> float | None:
+    """Seconds until the next deferred store is due, or None when none waits."""
+    waiting = [state.last_round + STORE_QUIET_SECONDS for state in incremental.years() if state.unstored is not None]
+    return max(0.0, min(waiting) - time.monotonic()) if waiting else None
+
+
+async def store_deferred(session: AsyncSession, state: incremental.Year) -> bool:
+    """Stores a quiet committee year's statistics as this worker last computed them, in the caller's
+    transaction, if nobody has worked on the year since (its generation is still this worker's)."""
+    if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY, func.hashtext(str(state.committee_id))))):
+        return False
+    computed_year, state.unstored = state.unstored, None
+    if await repository.generation(session, committee_id=state.committee_id, year=state.year) != state.generation:
+        incremental.forget(state.committee_id, state.year)
+        return False
+    for computed in computed_year.values():
+        await service.store(session, computed, last=state.stored)
+    state.stored_at = time.monotonic()
+    return True

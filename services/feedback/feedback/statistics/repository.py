@@ -17,6 +17,7 @@ from feedback.models import (
     guarantee_promises,
     org_tables,
     statistics_dirty,
+    statistics_generations,
     unit_statistics,
 )
 
@@ -225,6 +226,17 @@ async def marked(session: AsyncSession, *, committee_id: uuid.UUID, first_day: d
 async def stored_statistics(session: AsyncSession, *, committee_id: uuid.UUID, period: str) -> Row | None:
     return (await session.execute(select(committee_statistics).where(
         committee_statistics.c.committee_id == committee_id, committee_statistics.c.period == period))).first()
+
+
+async def remove_statistics(session: AsyncSession, *, committee_id: uuid.UUID, year: int) -> None:
+    """Removes the committee's stored statistics of the year (requests compute them until stored again)."""
+    await session.execute(delete(committee_statistics).where(
+        committee_statistics.c.committee_id == committee_id, committee_statistics.c.period.like(f"{year:04d}-%")))
+
+
+async def generation(session: AsyncSession, *, committee_id: uuid.UUID, year: int) -> uuid.UUID | None:
+    return await session.scalar(select(statistics_generations.c.generation).where(
+        statistics_generations.c.committee_id == committee_id, statistics_generations.c.year == year))
 
 
 async def store_statistics(session: AsyncSession, *, values: dict) -> None:

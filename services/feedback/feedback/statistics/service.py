@@ -202,15 +202,25 @@ async def compute_year(
 
 def year_from(
     aggregate: YearAggregate, *, committee_id: uuid.UUID, year: int, min_cell: int, today: date,
-    tree: list[repository.TreeUnit],
+    tree: list[repository.TreeUnit], earlier: dict | None = None, changed: set | None = None,
 ) -> dict[str, Computed]:
-    """T1, T2 and VB of a year from its aggregate, rolled up the tree and protected together."""
+    """T1, T2 and VB of a year from its aggregate, rolled up the tree and protected together.
+
+    ``earlier``: what a previous call with the same tree left there (the worker keeps it), and
+    ``changed``: the tertials whose cases changed since; a period none of whose tertials changed
+    takes its sums from there instead of adding them up again (its suppression is worked out
+    anew with the others')."""
     leaf, counts, histograms = aggregate.leaf, aggregate.counts, aggregate.histograms
     below = _descendants(tree)
     below[committee_id] = sorted({unit_id for (_, unit_id) in leaf}, key=str)  # every case of it, also of units closed since
     computed_at = datetime.now(UTC)
     year_of: dict[str, Computed] = {}
+    sums: dict = {}
     for part, tertials in TERTIALS.items():
+        if earlier is not None and changed is not None and part in earlier and not changed & set(tertials):
+            rows, promises, sums[part] = earlier[part]
+            year_of[part] = Computed(committee_id, Period(year, part), min_cell, computed_at, tree, rows, promises, today=today)
+            continue
         part_leaf: dict = defaultdict(Counter)
         part_counts: dict = defaultdict(Counter)
         part_histograms: dict = defaultdict(lambda: defaultdict(Counter))
@@ -251,17 +261,20 @@ def year_from(
                 summed.update(by_unit.get(member, {}))
             promises |= {(unit_id, g, p): count for (g, p), count in summed.items()}
         year_of[part] = Computed(committee_id, Period(year, part), min_cell, computed_at, tree, rows, promises, today=today)
-    _protect_year(year_of, min_cell)
+        sums[part] = _relations(year_of[part])
+        if earlier is not None:
+            earlier[part] = (rows, promises, sums[part])
+    _protect_year(year_of, min_cell, sums)
     return year_of
 
 
-def _protect_year(year_of: dict[str, Computed], min_cell: int) -> None:
-    """One protection over the three periods: each period's sums, and each later period as the
-    earlier one plus what came in between (derivable, unpublished)."""
+def _protect_year(year_of: dict[str, Computed], min_cell: int, sums: dict) -> None:
+    """One protection over the three periods: each period's sums (``sums``: part → ``_relations``),
+    and each later period as the earlier one plus what came in between (derivable, unpublished)."""
     values: dict = {}
     relations: list = []
-    for part, computed in year_of.items():
-        part_values, part_relations = _relations(computed)
+    for part in year_of:
+        part_values, part_relations = sums[part]
         values |= {(part, item): value for item, value in part_values.items()}
         relations += [((part, total), [(part, p) for p in parts]) for total, parts in part_relations]
     for earlier, later in (("T1", "T2"), ("T2", "VB")):
@@ -270,6 +283,8 @@ def _protect_year(year_of: dict[str, Computed], min_cell: int) -> None:
         items = sorted({key[1] for key in list(values) if len(key) == 2 and key[0] in (earlier, later)}, key=repr)
         for item in items:
             before, after = values.setdefault((earlier, item), 0), values.setdefault((later, item), 0)
+            if not before and not after:
+                continue  # nothing in either: the relation could never act (suppression.protect)
             values[("between", later, item)] = after - before
             relations.append(((later, item), [(earlier, item), ("between", later, item)]))
     hidden = suppression.protect(values, relations, min_cell)
