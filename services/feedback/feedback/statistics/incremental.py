@@ -92,6 +92,7 @@ class Year:
     tree_digest: str = ""
     stored: dict = field(default_factory=dict)  # period → the committee statistics last stored (service.store)
     earlier: dict = field(default_factory=dict)  # period → its sums as service.year_from last worked them out
+    rendered: dict = field(default_factory=dict)  # period → (its sums, its suppressed cells) as last published
     changed: set | None = None  # the tertials the last round's cases were or are in; None: all of them
     stored_at: float = float("-inf")  # time.monotonic() of the last service.store
     unstored: dict | None = None  # the periods computed since, waiting to be stored (publisher.store_deferred)
@@ -142,7 +143,7 @@ async def year_for_round(
     if state.tree_digest != tree_digest:
         state.published = await repository.published_of_year(session, committee_id=committee_id, year=year)
         state.tree_digest = tree_digest
-        state.earlier, state.changed = {}, None
+        state.earlier, state.rendered, state.changed = {}, {}, None
     found = {row.id: contribution(row) for row in await repository.case_contributions(
         session, committee_id=committee_id, year=year, today=today, case_ids=sorted(case_ids, key=str))}
     for case_id in case_ids:

@@ -92,8 +92,14 @@ async def publish_marked(
                                                      case_ids=years[year], tree_digest=digest)
             computed_year = service.year_from(state.aggregate, committee_id=committee_id, year=year, min_cell=min_cell,
                                               today=today, tree=tree, earlier=state.earlier, changed=state.changed)
-            for computed in computed_year.values():
+            for part, computed in computed_year.items():
+                # A period whose sums were taken over unchanged (service.year_from) with the same cells
+                # suppressed publishes what it published last round: nothing.
+                seen = state.rendered.get(part)
+                if seen is not None and seen[0] is computed.rows and seen[1] == computed.hidden:
+                    continue
                 published += await publish_committee(session, computed, state.published)
+                state.rendered[part] = (computed.rows, computed.hidden)
             await _store_or_defer(session, state, computed_year)
         except BaseException:
             incremental.forget(committee_id, year)  # what it holds may be ahead of what the transaction keeps

@@ -278,9 +278,10 @@ def _protect_year(year_of: dict[str, Computed], min_cell: int, sums: dict) -> No
         values |= {(part, item): value for item, value in part_values.items()}
         relations += [((part, total), [(part, p) for p in parts]) for total, parts in part_relations]
     for earlier, later in (("T1", "T2"), ("T2", "VB")):
-        # In a fixed order (a set's order of tuples of strings changes with the process's hash seed, and
-        # the order the relations are worked through decides which further cells are suppressed).
-        items = sorted({key[1] for key in list(values) if len(key) == 2 and key[0] in (earlier, later)}, key=repr)
+        # In the order the values were put down (a set's order of tuples of strings changes with the
+        # process's hash seed, and the order the relations are worked through decides which further
+        # cells are suppressed, so the worker and a request must take them alike).
+        items = list(dict.fromkeys(key[1] for key in list(values) if len(key) == 2 and key[0] in (earlier, later)))
         for item in items:
             before, after = values.setdefault((earlier, item), 0), values.setdefault((later, item), 0)
             if not before and not after:
