@@ -93,6 +93,10 @@ async def test_incrementally_published_figures_equal_a_full_computation(api, org
     await set_times(harness, crossing, acknowledged_at="2026-04-30T09:00:00+02:00", answered_at="2026-05-11T09:00:00+02:00")
     await assert_published_equal_computed(api, org, harness, statistics_worker)
 
+    # A write that changes nothing the statistics count (the case's last change moved), then one that does.
+    await set_times(harness, created[5].json()["id"], updated_at="2026-09-16T10:00:00+02:00")
+    await assert_published_equal_computed(api, org, harness, statistics_worker)
+
     # A change in September alone (T1 and T2 keep their sums; the suppression is worked out anew).
     await api.walk(created[5].json()["id"], "acknowledged")
     await assert_published_equal_computed(api, org, harness, statistics_worker)

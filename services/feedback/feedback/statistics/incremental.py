@@ -147,15 +147,16 @@ async def year_for_round(
     found = {row.id: contribution(row) for row in await repository.case_contributions(
         session, committee_id=committee_id, year=year, today=today, case_ids=sorted(case_ids, key=str))}
     for case_id in case_ids:
-        old = state.cases.pop(case_id, None)
-        new = found.get(case_id)
-        if old == new:
+        old, new = state.cases.get(case_id), found.get(case_id)
+        if old == new:  # written, but nothing the statistics count changed
             continue
         for case, sign in ((old, -1), (new, 1)):
             if case is not None:
                 apply(state.aggregate, case, sign)
                 if state.changed is not None:
                     state.changed.add(case[0])
-        if new is not None:
+        if new is None:
+            del state.cases[case_id]
+        else:
             state.cases[case_id] = new
     return state
