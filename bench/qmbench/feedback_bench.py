@@ -393,21 +393,28 @@ def measure(*, stack, creds, args, meter, gate, step, measure_endpoint, run) -> 
     workers = stack.workers.get("feedback", 1)
     baseline = Baseline(stack.database_url("feedback"), workers, Path(getattr(stack, "state_dir", "/tmp")) / "feedback-baseline.log")
     try:
+        if getattr(args, "feedback_skip_intake", False):
+            raise _SkipIntake
         run(baseline.wait_ready())
         # The baseline's uvicorn is a component of its own in the CPU accounting (not "other").
         intake_meter = CpuMeter(meter.roots | {"intake-baseline": [baseline.proc.pid]}, databases=meter.databases)
         out["intake"] = _intake(stack, creds, args, intake_meter, gate, step, measure_endpoint, run, baseline, units, out)
+    except _SkipIntake:  # the propagation needs units whose figures goals shows: a few cases for each
+        step("feedback: intake skipped; posting 6 cases to each of 50 units instead")
+        run(_seed_units(stack.gateway_url, creds.key_headers(), units))
     finally:
         baseline.stop()
 
     _drain(stack, step, run, out, "after the intake")
     out["statistics"] = _statistics(stack, creds, data, step, run, out)
-    out["propagation"] = _propagation(stack, creds, args, gate, step, run, out, rate=args.feedback_propagation_rate)
+    out["propagation"] = _propagation(stack, creds, args, gate, step, run, out, rate=args.feedback_propagation_rate, meter=meter)
     # The same at a rate intake sustains here (half its measured throughput): the pipeline's own latency.
     sustained = (out.get("intake") or {}).get("closed_loop", {}).get("gateway (API key)", {}).get("rps")
+    if getattr(args, "feedback_propagation_also", None):  # a second rate asked for by name
+        sustained = 2 * args.feedback_propagation_also
     if sustained and out["propagation"].get("available") and 0.5 * sustained < args.feedback_propagation_rate:
         out["propagation_sustainable"] = _propagation(stack, creds, args, gate, step, run, out,
-                                                      rate=max(1.0, round(0.5 * sustained)), required=False)
+                                                      rate=max(1.0, round(0.5 * sustained)), required=False, meter=meter)
     return out
 
 
@@ -423,7 +430,25 @@ def _drain(stack, step, run, out, label: str) -> dict:
     return drained
 
 
-def _propagation(stack, creds, args, gate, step, run, out, *, rate: float, required: bool = True) -> dict:
+async def _seed_units(gateway_url: str, headers: dict[str, str], units, *, per_unit: int = 6, count: int = 50) -> None:
+    chosen = list({unit[0]: unit for unit in units}.values())[:count]
+    gate = asyncio.Semaphore(8)
+    tag = secrets.token_hex(4)
+
+    async def one(session, unit, i: int) -> None:
+        async with gate, session.post(gateway_url + INTAKE_PATH, data=_body(unit, TEXTS[i % len(TEXTS)], f"seed-{tag}-{i}"),
+                                      headers={"content-type": "application/json", "idempotency-key": f"seed-{tag}-{i}"}) as response:
+            await response.read()
+
+    async with aiohttp.ClientSession(headers=headers, timeout=aiohttp.ClientTimeout(total=60)) as session:
+        await asyncio.gather(*(one(session, unit, n * per_unit + k) for n, unit in enumerate(chosen) for k in range(per_unit)))
+
+
+class _SkipIntake(Exception):
+    """--feedback-skip-intake: no intake measurement (to measure propagation alone)."""
+
+
+def _propagation(stack, creds, args, gate, step, run, out, *, rate: float, required: bool = True, meter=None) -> dict:
     """``required``: the issue's row (its rate); otherwise an extra row for context, without a target."""
     from qmbench import platform
 
@@ -437,8 +462,14 @@ def _propagation(stack, creds, args, gate, step, run, out, *, rate: float, requi
     else:
         gate.wait("feedback propagation")
         step(f"feedback: propagation at {rate:g} cases/s for {args.feedback_propagation_duration:g} s")
+        snapshot = meter.snapshot() if meter is not None else None
         result = run(propagation(stack.gateway_url, creds.key_headers(), platform.dsn(stack, "goals"),
                                  rate=rate, duration=args.feedback_propagation_duration))
+        if snapshot is not None and result.get("available"):
+            # Per committed case, over the whole window (the posts and everything they set off).
+            result["cpu"] = CpuMeter.per_request(meter.since(snapshot), max(1, result.get("committed") or 1))
+            step("feedback: propagation CPU µs per case: " + ", ".join(
+                f"{name} {us:g}" for name, us in sorted(result["cpu"]["us_per_request"].items(), key=lambda item: -item[1])))
     if not result.get("available"):
         out["rows"].append({"scenario": scenario, "baseline": None, "result": "not available: " + result["reason"],
                             "target": target, "met": None})

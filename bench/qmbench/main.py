@@ -67,6 +67,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--feedback-cases", type=int, default=200_000, help="cases in the generated feedback year")
     parser.add_argument("--feedback-propagation-rate", type=float, default=200.0, help="cases per second (propagation to goals)")
     parser.add_argument("--feedback-propagation-duration", type=float, default=5.0, help="seconds of cases (propagation to goals)")
+    parser.add_argument("--feedback-skip-intake", action="store_true",
+                        help="skip the feedback intake measurement (wrk and open loop), e.g. to measure propagation alone")
+    parser.add_argument("--feedback-propagation-also", type=float, default=None,
+                        help="cases per second of the second (context) propagation run, instead of half the intake's throughput")
     parser.add_argument("--skip-awards-exam", action="store_true", help="skip the awards quality-report and search step")
     parser.add_argument("--only-awards-exam", action="store_true",
                         help="start the platform, run only the awards quality-report and search step, update its row in --output")

@@ -190,6 +190,44 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(sessio
     assert b"ValueError" in dead[0][1][b"reason"]
 
 
+async def test_a_handler_with_a_batch_form_gets_the_new_events_together_and_a_failing_batch_goes_one_by_one(
+    sessions, redis_client,
+):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    batches = []
+
+    async def insert_notes(session, envelopes):
+        batches.append([envelope.data["title"] for envelope in envelopes])
+        if any(envelope.data["title"] == "poison" for envelope in envelopes):
+            raise ValueError("cannot apply")
+        session.add_all([Note(title=envelope.data["title"]) for envelope in envelopes])
+
+    async def insert_one(session, envelope):
+        if envelope.data["title"] == "poison":
+            raise ValueError("cannot apply")
+        await insert_note(session, envelope)
+
+    insert_one.batch = insert_notes
+    events = [Envelope(source="/s", type="sample.note.created", subject=str(n), data={"title": f"note {n}"}) for n in range(3)]
+    for event in (*events, events[0]):  # the last a redelivery in the same batch
+        await redis_client.xadd(stream, {ENVELOPE_FIELD: event.to_json()})
+    consumer = make_consumer(redis_client, sessions, stream, {"sample.note.created": insert_one})
+    await consumer.ensure_groups()
+    await consumer.read_new()
+    assert batches == [["note 0", "note 1", "note 2"]]
+    # Replayed with a bad one among them: the batch fails as a whole, then each is tried alone,
+    # the good new one applied, the replayed ones skipped, the bad one left pending.
+    poison = Envelope(source="/s", type="sample.note.created", subject="p", data={"title": "poison"})
+    later = Envelope(source="/s", type="sample.note.created", subject="4", data={"title": "note 4"})
+    for event in (events[1], poison, later):
+        await redis_client.xadd(stream, {ENVELOPE_FIELD: event.to_json()})
+    await consumer.read_new()
+    assert batches[1] == ["poison", "note 4"]
+    async with sessions() as session:
+        assert sorted((await session.scalars(select(Note.title))).all()) == ["note 0", "note 1", "note 2", "note 4"]
+    assert (await redis_client.xpending(stream, "sample"))["pending"] == 1
+
+
 async def test_consumer_recreates_its_group_when_redis_lost_the_stream(sessions, redis_client):
     stream = f"test:{secrets.token_hex(4)}.events"
     consumer = make_consumer(redis_client, sessions, stream, {"sample.note.created": insert_note})

@@ -43,9 +43,10 @@ class FeedbackSettings(ServiceSettings):
     # Units are ranked only with at least this many cases in the period (a ranking of a handful of
     # cases says nothing about a unit); asking for less is refused.
     ranking_min_volume: int = 20
-    # How often the worker looks for cases changed since it last published unit statistics
-    # (feedback.unit-statistics.changed); it takes up to this many marks per round.
-    statistics_interval_seconds: float = 0.02
+    # The worker is woken by the cases trigger's NOTIFY when a case changes; it looks at the marks
+    # table itself at least this often (a missed notification, a restart) before it publishes
+    # unit statistics (feedback.unit-statistics.changed); it takes up to this many marks per round.
+    statistics_poll_seconds: float = 1.0
     statistics_batch: int = 50000
     # A committee is recomputed at most once in this time (in one worker): marks left by cases in
     # between wait for its next round, so at a steady rate one recomputation of the committee's

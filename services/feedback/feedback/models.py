@@ -281,7 +281,19 @@ statistics_dirty = Table(
     Column("committee_id", UUID(as_uuid=True), nullable=False),
     Column("received_on", Date, nullable=False),
     Column("marked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The case that changed (migration 0010); none: the committee's whole year is to be counted again.
+    Column("case_id", UUID(as_uuid=True), nullable=True),
     Index("ix_statistics_dirty_committee", "committee_id", "received_on"),
+)
+
+# A fresh token per round of a committee's year (feedback.statistics.incremental): a worker whose
+# memory of the year is not of the last committed round loads it again.
+statistics_generations = Table(
+    "statistics_generations",
+    metadata,
+    Column("committee_id", UUID(as_uuid=True), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("generation", UUID(as_uuid=True), nullable=False),
 )
 
 # A committee's statistics of a period as the worker last computed them (the rendered document,

@@ -1,8 +1,9 @@
 """Idempotent consumers on Redis Streams consumer groups.
 
 For each message, the event id is recorded in ``processed_events`` in the same transaction as the
-handler's effects (a batch shares one transaction, each event in its own savepoint); only after
-commit are the messages acknowledged. A redelivered or replayed
+handler's effects (a batch shares one transaction, each event in its own savepoint, or the events
+of a handler with a ``batch`` form together in one); only after commit are the messages
+acknowledged. A redelivered or replayed
 event finds its id already recorded and changes nothing. A handler that fails leaves the message
 pending; it is retried when XAUTOCLAIM reclaims it (which also rescues messages of crashed
 consumers) and after ``max_deliveries`` it moves to the dead-letter stream. A message that cannot
@@ -137,7 +138,8 @@ class EventConsumer:
             return
         failures = []
         async with self.sessions() as session, session.begin():
-            for message_id, fields, envelope in parsed:
+            singles = await self._apply_batches(session, parsed)
+            for message_id, fields, envelope in singles:
                 try:
                     async with session.begin_nested():
                         await self._apply_in(session, envelope)
@@ -154,6 +156,43 @@ class EventConsumer:
             # Left pending, it is retried when XAUTOCLAIM reclaims it, until the cap.
             if await self.deliveries(stream, message_id) >= self.max_deliveries:
                 await self.dead_letter(stream, message_id, fields, f"{type(exc).__name__}: {exc}"[:500])
+
+    async def _apply_batches(self, session: AsyncSession, parsed: list) -> list:
+        """Applies the events whose handler has a ``batch`` form (``handler.batch(session, envelopes)``,
+        the same effects for many events in one statement) together, per handler, in a savepoint:
+        their ids recorded in one insert, the new ones handed over at once. Returns the events left
+        for one at a time: those without a batch form, and a failed batch's, so that only a bad
+        event fails."""
+        groups: dict = {}
+        singles = []
+        for item in parsed:
+            batch = getattr(self.handlers.get(item[2].type), "batch", None)
+            if batch is None:
+                singles.append(item)
+            else:
+                groups.setdefault(batch, []).append(item)
+        for batch, items in groups.items():
+            if len(items) == 1:
+                singles.extend(items)
+                continue
+            try:
+                async with session.begin_nested():
+                    unique = list({envelope.id: envelope for _, _, envelope in items}.values())
+                    recorded = set(await session.scalars(
+                        insert(ProcessedEvent)
+                        .values([{"event_id": envelope.id, "type": envelope.type} for envelope in unique])
+                        .on_conflict_do_nothing()
+                        .returning(ProcessedEvent.event_id)
+                    ))
+                    fresh = [envelope for envelope in unique if envelope.id in recorded]
+                    if fresh:
+                        await batch(session, fresh)
+            except Exception as exc:
+                if _is_infrastructure_failure(exc):
+                    raise
+                log.warning("batch handler failed, applying one by one", extra={"error": repr(exc)})
+                singles.extend(items)
+        return singles
 
     async def apply(self, envelope: Envelope) -> bool:
         """Apply one event exactly once in its own transaction; False when it had been applied before."""

@@ -58,12 +58,35 @@ def goals_handlers() -> dict[str, Handler]:
     return {event_type: apply_commitment for event_type in commitment_events} | {FOLLOW_UP_REPORTED: apply_follow_up}
 
 
-async def apply_unit_statistics(session: AsyncSession, envelope: Envelope) -> None:
+def _unit_statistics_row(envelope: Envelope) -> dict:
     statistics = UnitStatisticsChanged.model_validate(envelope.data).statistics
-    await _upsert_newer(session, evidence_unit_statistics, {
+    return {
         "unit_id": statistics.unit_id, "period": statistics.period, "revision": statistics.revision,
         "statistics": statistics.model_dump(mode="json"),
-    }, keys=("unit_id", "period"))
+    }
+
+
+async def apply_unit_statistics(session: AsyncSession, envelope: Envelope) -> None:
+    await _upsert_newer(session, evidence_unit_statistics, _unit_statistics_row(envelope), keys=("unit_id", "period"))
+
+
+async def apply_unit_statistics_batch(session: AsyncSession, envelopes: list[Envelope]) -> None:
+    """Many units' figures in one upsert (the consumer's batch form): the newest revision per unit and period."""
+    newest: dict = {}
+    for row in map(_unit_statistics_row, envelopes):
+        key = (row["unit_id"], row["period"])
+        if key not in newest or newest[key]["revision"] < row["revision"]:
+            newest[key] = row
+    upsert = insert(evidence_unit_statistics).values(list(newest.values()))
+    table = evidence_unit_statistics
+    await session.execute(upsert.on_conflict_do_update(
+        index_elements=[table.c.unit_id, table.c.period],
+        set_={"revision": upsert.excluded.revision, "statistics": upsert.excluded.statistics},
+        where=table.c.revision < upsert.excluded.revision,
+    ))
+
+
+apply_unit_statistics.batch = apply_unit_statistics_batch
 
 
 def feedback_handlers() -> dict[str, Handler]:

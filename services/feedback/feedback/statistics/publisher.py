@@ -8,6 +8,7 @@ would compute the same unit from different moments and could publish the older f
 higher revision. Committees are independent, so several are worked on at once.
 """
 
+import time
 from datetime import datetime
 
 from contracts.feedback import SCHEMA_VERSION, UNIT_STATISTICS_CHANGED, UnitStatistics, UnitStatisticsChanged
@@ -16,33 +17,47 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.events.outbox import EventPublisher
 
-from feedback.statistics import repository, service
+from servicekit.orgtree import stockholm_today
+
+from feedback.statistics import incremental, repository, service
 
 publisher = EventPublisher("feedback")
 LOCK_KEY = 0x46_42_53_54  # "FBST", with the committee's hash as the second key
+NOTIFY_CHANNEL = "feedback_statistics"  # the cases trigger's NOTIFY (migration 0010), the committee as payload
 
 
-async def publish_committee(session: AsyncSession, computed: service.Computed) -> int:
-    """Publishes the units of one computed committee period whose figures changed; returns how many."""
+async def publish_committee(session: AsyncSession, computed: service.Computed, published: dict | None = None) -> int:
+    """Publishes the units of one computed committee period whose figures changed; returns how many.
+
+    ``published``: (unit, period) → (revision, figures) as last published, kept by the caller
+    (feedback.statistics.incremental) and brought up to date here; None: read from the table."""
     period = computed.period.name
-    stored = await repository.published(session, unit_ids=[unit.unit_id for unit in computed.tree], period=period)
+    if published is None:
+        stored = await repository.published(session, unit_ids=[unit.unit_id for unit in computed.tree], period=period)
+        published = {(unit_id, period): entry for unit_id, entry in stored.items()}
+    missing = [unit.unit_id for unit in computed.tree if (unit.unit_id, period) not in published]
+    if missing:  # units new to the committee (moved here, or never published): as the table has them
+        stored = await repository.published(session, unit_ids=missing, period=period)
+        published |= {(unit_id, period): stored.get(unit_id, (0, None)) for unit_id in missing}
     made = 0
     for unit in computed.tree:
         figures = service.Figures(**service.figures_of(computed, ("unit", unit.unit_id), with_promises=True))
         document = figures.model_dump(mode="json") | {"minimum_cell": computed.min_cell}
-        revision, before = stored.get(unit.unit_id, (0, None))
+        _, before = published[(unit.unit_id, period)]
         never_any = not computed.rows.get(("unit", unit.unit_id), {}).get("cases")
         if before == document or (before is None and never_any):
             continue
-        statistics = UnitStatistics(
-            unit_id=unit.unit_id, unit_kind=service.unit_kind(unit.type), committee_id=computed.committee_id, period=period,
-            revision=revision + 1, minimum_cell=computed.min_cell, computed_at=computed.computed_at,
-            **figures.model_dump(),
-        )
-        await repository.store_published(session, values={
-            "unit_id": unit.unit_id, "period": period, "committee_id": computed.committee_id, "revision": revision + 1,
+        # The revision counted in the table, so it is one higher than the last whoever published it.
+        revision = await repository.store_published(session, values={
+            "unit_id": unit.unit_id, "period": period, "committee_id": computed.committee_id, "revision": 1,
             "figures": document, "computed_at": computed.computed_at,
         })
+        published[(unit.unit_id, period)] = (revision, document)
+        statistics = UnitStatistics(
+            unit_id=unit.unit_id, unit_kind=service.unit_kind(unit.type), committee_id=computed.committee_id, period=period,
+            revision=revision, minimum_cell=computed.min_cell, computed_at=computed.computed_at,
+            **figures.model_dump(),
+        )
         await publisher.record(
             session, type=UNIT_STATISTICS_CHANGED, subject=f"{unit.unit_id}/{period}", schema_version=SCHEMA_VERSION,
             data=UnitStatisticsChanged(statistics=statistics),
@@ -58,14 +73,82 @@ async def marked_committees(session: AsyncSession) -> list:
 async def publish_marked(
     session: AsyncSession, *, committee_id, min_cell: int, batch: int, now: datetime,
 ) -> tuple[int, int]:
-    """One committee's round in the caller's transaction: (marks taken, events published)."""
+    """One committee's round in the caller's transaction: (marks taken, events published).
+
+    The marked cases are applied to the committee's year as this worker keeps it
+    (feedback.statistics.incremental); the year's three periods are rendered and protected from it
+    as the full computation does, and only what changed is published and stored."""
     if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY, func.hashtext(str(committee_id))))):
         return 0, 0  # another worker is at this committee
-    marks = await repository.take_dirty(session, committee_id=committee_id, limit=batch)
+    years, taken = await repository.take_dirty(session, committee_id=committee_id, limit=batch)
     published = 0
+    today = stockholm_today()
+    tree = await repository.committee_tree(session, committee_id=committee_id, on=today) if years else []
+    digest = service.tree_digest(tree)
     # The year's periods are protected together, so a change in one may move suppression in another.
-    for year in sorted({earliest.year for _, earliest, _ in marks}):
-        for computed in (await service.compute_year(session, committee_id=committee_id, year=year, min_cell=min_cell)).values():
-            published += await publish_committee(session, computed)
-            await service.store(session, computed)
-    return sum(row.marks for row in marks), published
+    for year in sorted(years):
+        try:
+            state = await incremental.year_for_round(session, committee_id=committee_id, year=year, today=today,
+                                                     case_ids=years[year], tree_digest=digest)
+            computed_year = service.year_from(state.aggregate, committee_id=committee_id, year=year, min_cell=min_cell,
+                                              today=today, tree=tree, earlier=state.earlier, changed=state.changed)
+            for part, computed in computed_year.items():
+                # A period whose sums were taken over unchanged (service.year_from) with the same cells
+                # suppressed publishes what it published last round: nothing.
+                seen = state.rendered.get(part)
+                if seen is not None and seen[0] is computed.rows and seen[1] == computed.hidden:
+                    continue
+                published += await publish_committee(session, computed, state.published)
+                state.rendered[part] = (computed.rows, computed.hidden)
+            await _store_or_defer(session, state, computed_year)
+        except BaseException:
+            incremental.forget(committee_id, year)  # what it holds may be ahead of what the transaction keeps
+            raise
+    return taken, published
+
+
+# The committee statistics (rendered whole for the requests, service.store) are written at most
+# this often while cases keep coming; in between the stored ones are removed (a request computes
+# them) and written once the committee has been quiet this long (store_deferred).
+STORE_EVERY_SECONDS = 1.0
+STORE_QUIET_SECONDS = 0.3
+
+
+async def _store_or_defer(session: AsyncSession, state: incremental.Year, computed_year: dict) -> None:
+    clock = time.monotonic()
+    if clock - state.stored_at >= STORE_EVERY_SECONDS:
+        for computed in computed_year.values():
+            await service.store(session, computed, last=state.stored)
+        state.stored_at, state.unstored = clock, None
+        return
+    if state.unstored is None:
+        await repository.remove_statistics(session, committee_id=state.committee_id, year=state.year)
+        state.stored = {}
+    state.unstored, state.last_round = computed_year, clock
+
+
+def deferred() -> list[incremental.Year]:
+    """The committee years whose statistics wait to be stored, quiet long enough."""
+    clock = time.monotonic()
+    return [state for state in incremental.years() if state.unstored is not None and clock - state.last_round >= STORE_QUIET_SECONDS]
+
+
+def next_deferred_in() -> float | None:
+    """Seconds until the next deferred store is due, or None when none waits."""
+    waiting = [state.last_round + STORE_QUIET_SECONDS for state in incremental.years() if state.unstored is not None]
+    return max(0.0, min(waiting) - time.monotonic()) if waiting else None
+
+
+async def store_deferred(session: AsyncSession, state: incremental.Year) -> bool:
+    """Stores a quiet committee year's statistics as this worker last computed them, in the caller's
+    transaction, if nobody has worked on the year since (its generation is still this worker's)."""
+    if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY, func.hashtext(str(state.committee_id))))):
+        return False
+    computed_year, state.unstored = state.unstored, None
+    if await repository.generation(session, committee_id=state.committee_id, year=state.year) != state.generation:
+        incremental.forget(state.committee_id, state.year)
+        return False
+    for computed in computed_year.values():
+        await service.store(session, computed, last=state.stored)
+    state.stored_at = time.monotonic()
+    return True

@@ -17,6 +17,7 @@ from feedback.models import (
     guarantee_promises,
     org_tables,
     statistics_dirty,
+    statistics_generations,
     unit_statistics,
 )
 
@@ -50,13 +51,14 @@ GROUPING_SETS = tuple((*columns, "tertial") for columns in (
 ))
 GROUPED = ("unit_id", "kind", "category_code", "channel", "status", "ack_days", "answer_days", "tertial")
 _TERTIAL = "(extract(month FROM c.received_at AT TIME ZONE 'Europe/Stockholm')::int + 3) / 4"
-_FIGURES = text(f"""
-SELECT grouping({", ".join(GROUPED)}) AS grouping_bits, {", ".join(GROUPED)}, {_COUNTS}
-FROM (
-    SELECT c.unit_id, c.kind, c.channel, c.category_code, c.status, c.rating,
+# Each case of the committee's period as the statistics count it (the aggregation below groups these;
+# the worker keeps them one by one, feedback.statistics.incremental).
+_CASES = f"""
+    SELECT c.id, c.unit_id, c.kind, c.channel, c.category_code, c.status, c.rating,
            c.acknowledged_working_days AS ack_days, c.answered_working_days AS answer_days,
            c.acknowledged_in_time AS ack_in_time, c.answered_in_time AS answer_in_time,
            r.decision AS repeat_decision, r.case_id IS NOT NULL AS repeat_flagged, coalesce(b.broken, false) AS broken,
+           b.guarantee_id, b.promise_id,
            (c.status = 'received' AND c.acknowledge_due < :today)
              OR (c.status IN ('received', 'acknowledged', 'assigned', 'in_progress', 'reopened') AND c.answer_due < :today)
              AS overdue,
@@ -65,9 +67,14 @@ FROM (
     LEFT JOIN case_repeats r ON r.case_id = c.id
     LEFT JOIN broken_promise_assessments b ON b.case_id = c.id
     WHERE c.committee_id = :committee_id AND c.received_at >= :start AND c.received_at < :end
-) AS base
+"""
+_FIGURES = text(f"""
+SELECT grouping({", ".join(GROUPED)}) AS grouping_bits, {", ".join(GROUPED)}, {_COUNTS}
+FROM ({_CASES}) AS base
 GROUP BY GROUPING SETS ({", ".join("(" + ", ".join(columns) + ")" for columns in GROUPING_SETS)})
 """)
+_CASES_OF_YEAR = text(_CASES)
+_CASES_BY_ID = text(_CASES + " AND c.id = ANY(:ids)")
 
 _PROMISES = text(f"""
     SELECT c.unit_id, b.guarantee_id, b.promise_id, {_TERTIAL} AS tertial, count(*) AS cases
@@ -119,15 +126,11 @@ async def promises_not_kept(session: AsyncSession, *, committee_id: uuid.UUID, s
 
 
 _TAKE = text("""
-    WITH taken AS (
-        -- By the array of ids, found through the primary key: a join with the claimed rows could be
-        -- planned as a nested loop over the whole table (fresh marks have no statistics).
-        DELETE FROM statistics_dirty WHERE id = ANY(ARRAY(
-            SELECT id FROM statistics_dirty WHERE committee_id = :committee_id ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
-        )) RETURNING committee_id, received_on
-    )
-    SELECT committee_id, min(received_on) AS earliest, count(*) AS marks
-    FROM taken GROUP BY committee_id, extract(year FROM received_on)
+    -- By the array of ids, found through the primary key: a join with the claimed rows could be
+    -- planned as a nested loop over the whole table (fresh marks have no statistics).
+    DELETE FROM statistics_dirty WHERE id = ANY(ARRAY(
+        SELECT id FROM statistics_dirty WHERE committee_id = :committee_id ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+    )) RETURNING received_on, case_id
 """)
 
 
@@ -135,12 +138,61 @@ async def marked_committees(session: AsyncSession) -> list[uuid.UUID]:
     return list(await session.scalars(select(statistics_dirty.c.committee_id).distinct()))
 
 
-async def take_dirty(session: AsyncSession, *, committee_id: uuid.UUID, limit: int) -> list:
+async def take_dirty(session: AsyncSession, *, committee_id: uuid.UUID, limit: int) -> tuple[dict[int, set | None], int]:
     """Claims and removes up to ``limit`` marks of the committee (other workers skip the locked
-    ones), as one row per year with the earliest day marked (it falls in every period a later one
-    does) and how many marks it stands for. The caller's transaction keeps them claimed until it
-    commits; a failure puts them back."""
-    return list(await session.execute(_TAKE, {"committee_id": committee_id, "limit": limit}))
+    ones): per year marked, the cases that changed, or None when a mark names none (the whole
+    year to be counted again); and how many marks were taken. The caller's transaction keeps them
+    claimed until it commits; a failure puts them back."""
+    years: dict[int, set | None] = {}
+    taken = 0
+    for received_on, case_id in await session.execute(_TAKE, {"committee_id": committee_id, "limit": limit}):
+        taken += 1
+        cases = years.setdefault(received_on.year, set())
+        if cases is None or case_id is None:
+            years[received_on.year] = None
+        else:
+            cases.add(case_id)
+    return years, taken
+
+
+async def case_contributions(
+    session: AsyncSession, *, committee_id: uuid.UUID, year: int, today: date, case_ids: list | None = None,
+) -> list:
+    """The committee's cases received in the year (or those of ``case_ids`` still among them), a row
+    each as the statistics count it."""
+    from feedback.statistics.periods import Period
+
+    start, end = Period(year, "VB").bounds()
+    params = {"committee_id": committee_id, "start": start, "end": end, "today": today}
+    if case_ids is None:
+        await session.execute(text("SET LOCAL jit = off"))
+        return list(await session.execute(_CASES_OF_YEAR, params))
+    return list(await session.execute(_CASES_BY_ID, params | {"ids": case_ids}))
+
+
+_NEXT_GENERATION = text("""
+    WITH before AS (
+        SELECT generation FROM statistics_generations WHERE committee_id = :committee_id AND year = :year FOR UPDATE
+    ), written AS (
+        INSERT INTO statistics_generations (committee_id, year, generation) VALUES (:committee_id, :year, :generation)
+        ON CONFLICT (committee_id, year) DO UPDATE SET generation = excluded.generation
+    )
+    SELECT generation FROM before
+""")
+
+
+async def next_generation(session: AsyncSession, *, committee_id: uuid.UUID, year: int, generation: uuid.UUID) -> uuid.UUID | None:
+    """Writes the committee year's new generation (in the caller's transaction); returns the one it replaces."""
+    return await session.scalar(_NEXT_GENERATION, {"committee_id": committee_id, "year": year, "generation": generation})
+
+
+async def published_of_year(session: AsyncSession, *, committee_id: uuid.UUID, year: int) -> dict[tuple, tuple[int, dict]]:
+    """What was last published for the committee's units in the year: (unit, period) → (revision, figures)."""
+    rows = await session.execute(
+        select(unit_statistics.c.unit_id, unit_statistics.c.period, unit_statistics.c.revision, unit_statistics.c.figures)
+        .where(unit_statistics.c.committee_id == committee_id, unit_statistics.c.period.like(f"{year:04d}-%"))
+    )
+    return {(row.unit_id, row.period): (row.revision, row.figures) for row in rows}
 
 
 async def published(session: AsyncSession, *, unit_ids: list[uuid.UUID], period: str) -> dict[uuid.UUID, tuple[int, dict]]:
@@ -151,12 +203,15 @@ async def published(session: AsyncSession, *, unit_ids: list[uuid.UUID], period:
     return {row.unit_id: (row.revision, row.figures) for row in rows}
 
 
-async def store_published(session: AsyncSession, *, values: dict) -> None:
+async def store_published(session: AsyncSession, *, values: dict) -> int:
+    """Stores a unit's published figures with a revision one higher than the stored one (or
+    ``values["revision"]`` for the first); returns the revision."""
     upsert = insert(unit_statistics).values(**values)
-    await session.execute(upsert.on_conflict_do_update(
+    return await session.scalar(upsert.on_conflict_do_update(
         index_elements=[unit_statistics.c.unit_id, unit_statistics.c.period],
-        set_={key: upsert.excluded[key] for key in values if key not in ("unit_id", "period")},
-    ))
+        set_={key: upsert.excluded[key] for key in values if key not in ("unit_id", "period", "revision")}
+        | {"revision": unit_statistics.c.revision + 1},
+    ).returning(unit_statistics.c.revision))
 
 
 async def marked(session: AsyncSession, *, committee_id: uuid.UUID, first_day: date, end_day: date) -> bool:
@@ -171,6 +226,17 @@ async def marked(session: AsyncSession, *, committee_id: uuid.UUID, first_day: d
 async def stored_statistics(session: AsyncSession, *, committee_id: uuid.UUID, period: str) -> Row | None:
     return (await session.execute(select(committee_statistics).where(
         committee_statistics.c.committee_id == committee_id, committee_statistics.c.period == period))).first()
+
+
+async def remove_statistics(session: AsyncSession, *, committee_id: uuid.UUID, year: int) -> None:
+    """Removes the committee's stored statistics of the year (requests compute them until stored again)."""
+    await session.execute(delete(committee_statistics).where(
+        committee_statistics.c.committee_id == committee_id, committee_statistics.c.period.like(f"{year:04d}-%")))
+
+
+async def generation(session: AsyncSession, *, committee_id: uuid.UUID, year: int) -> uuid.UUID | None:
+    return await session.scalar(select(statistics_generations.c.generation).where(
+        statistics_generations.c.committee_id == committee_id, statistics_generations.c.year == year))
 
 
 async def store_statistics(session: AsyncSession, *, values: dict) -> None:

@@ -149,20 +149,24 @@ async def compute(
     return year[period.part]
 
 
-async def compute_year(
-    session: AsyncSession, *, committee_id: uuid.UUID, year: int, min_cell: int, today: date | None = None,
-    tree: list[repository.TreeUnit] | None = None,
-) -> dict[str, Computed]:
-    """T1, T2 and VB of a year from one pass over its cases, protected together: a later period
-    less an earlier one (T2 − T1 is May–August) is a sum anyone can take, so it is one more
-    relation the suppression respects."""
-    today = today or stockholm_today()
-    if tree is None:
-        tree = await repository.committee_tree(session, committee_id=committee_id, on=today)
+@dataclass
+class YearAggregate:
+    """A committee's year of cases, aggregated per tertial (1: Jan–Apr, 2: May–Aug, 3: Sep–Dec):
+    what the one SQL aggregation returns, or what the worker keeps up to date case by case
+    (feedback.statistics.incremental)."""
+
+    leaf: dict = field(default_factory=lambda: defaultdict(Counter))  # (tertial, unit a case is with) → counts
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))  # (tertial, (dimension, key)) → counts
+    # (tertial, row key) → timing → working days → cases; row key ("leaf", unit) or (dimension, key)
+    histograms: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    promises: dict = field(default_factory=lambda: defaultdict(int))  # (tertial, unit, guarantee, promise) → confirmed broken
+
+
+async def aggregate_year(session: AsyncSession, *, committee_id: uuid.UUID, year: int, today: date) -> YearAggregate:
+    """The committee's year from the one aggregation over its cases."""
     start, end = Period(year, "VB").bounds()
-    leaf: dict = defaultdict(Counter)  # (tertial, the unit a case is with) → its counts
-    counts: dict = defaultdict(Counter)  # (tertial, (dimension, key)) → counts
-    histograms: dict = defaultdict(lambda: defaultdict(Counter))  # (tertial, row key) → timing → working days → cases
+    aggregate = YearAggregate()
+    leaf, counts, histograms = aggregate.leaf, aggregate.counts, aggregate.histograms
     for row in await repository.figures(session, committee_id=committee_id, start=start, end=end, today=today):
         columns, t = repository.grouped_by(row.grouping_bits), row.tertial
         values = {name: getattr(row, name) for name in COUNTS}
@@ -177,12 +181,46 @@ async def compute_year(
             if days is not None:
                 key = ("leaf", row.unit_id) if first == "unit_id" else (DIMENSION_OF[first], getattr(row, first))
                 histograms[(t, key)][timing][days] += row.cases
-    promise_rows = await repository.promises_not_kept(session, committee_id=committee_id, start=start, end=end)
+    for row in await repository.promises_not_kept(session, committee_id=committee_id, start=start, end=end):
+        aggregate.promises[(row.tertial, row.unit_id, row.guarantee_id, row.promise_id)] += row.cases
+    return aggregate
+
+
+async def compute_year(
+    session: AsyncSession, *, committee_id: uuid.UUID, year: int, min_cell: int, today: date | None = None,
+    tree: list[repository.TreeUnit] | None = None,
+) -> dict[str, Computed]:
+    """T1, T2 and VB of a year from one pass over its cases, protected together: a later period
+    less an earlier one (T2 − T1 is May–August) is a sum anyone can take, so it is one more
+    relation the suppression respects."""
+    today = today or stockholm_today()
+    if tree is None:
+        tree = await repository.committee_tree(session, committee_id=committee_id, on=today)
+    aggregate = await aggregate_year(session, committee_id=committee_id, year=year, today=today)
+    return year_from(aggregate, committee_id=committee_id, year=year, min_cell=min_cell, today=today, tree=tree)
+
+
+def year_from(
+    aggregate: YearAggregate, *, committee_id: uuid.UUID, year: int, min_cell: int, today: date,
+    tree: list[repository.TreeUnit], earlier: dict | None = None, changed: set | None = None,
+) -> dict[str, Computed]:
+    """T1, T2 and VB of a year from its aggregate, rolled up the tree and protected together.
+
+    ``earlier``: what a previous call with the same tree left there (the worker keeps it), and
+    ``changed``: the tertials whose cases changed since; a period none of whose tertials changed
+    takes its sums from there instead of adding them up again (its suppression is worked out
+    anew with the others')."""
+    leaf, counts, histograms = aggregate.leaf, aggregate.counts, aggregate.histograms
     below = _descendants(tree)
     below[committee_id] = sorted({unit_id for (_, unit_id) in leaf}, key=str)  # every case of it, also of units closed since
     computed_at = datetime.now(UTC)
     year_of: dict[str, Computed] = {}
+    sums: dict = {}
     for part, tertials in TERTIALS.items():
+        if earlier is not None and changed is not None and part in earlier and not changed & set(tertials):
+            rows, promises, sums[part] = earlier[part]
+            year_of[part] = Computed(committee_id, Period(year, part), min_cell, computed_at, tree, rows, promises, today=today)
+            continue
         part_leaf: dict = defaultdict(Counter)
         part_counts: dict = defaultdict(Counter)
         part_histograms: dict = defaultdict(lambda: defaultdict(Counter))
@@ -213,9 +251,9 @@ async def compute_year(
             row["rating_mean"] = row["rating_sum"] / row["ratings"] if row.get("ratings") else None
             rows[key] = row
         by_unit: dict = defaultdict(Counter)
-        for row in promise_rows:
-            if row.tertial in tertials:
-                by_unit[row.unit_id][(row.guarantee_id, row.promise_id)] += row.cases
+        for (t, unit_id, g, p), cases in aggregate.promises.items():
+            if t in tertials:
+                by_unit[unit_id][(g, p)] += cases
         promises: dict[tuple, int] = {}
         for unit_id, units in below.items():
             summed = Counter()
@@ -223,23 +261,31 @@ async def compute_year(
                 summed.update(by_unit.get(member, {}))
             promises |= {(unit_id, g, p): count for (g, p), count in summed.items()}
         year_of[part] = Computed(committee_id, Period(year, part), min_cell, computed_at, tree, rows, promises, today=today)
-    _protect_year(year_of, min_cell)
+        sums[part] = _relations(year_of[part])
+        if earlier is not None:
+            earlier[part] = (rows, promises, sums[part])
+    _protect_year(year_of, min_cell, sums)
     return year_of
 
 
-def _protect_year(year_of: dict[str, Computed], min_cell: int) -> None:
-    """One protection over the three periods: each period's sums, and each later period as the
-    earlier one plus what came in between (derivable, unpublished)."""
+def _protect_year(year_of: dict[str, Computed], min_cell: int, sums: dict) -> None:
+    """One protection over the three periods: each period's sums (``sums``: part → ``_relations``),
+    and each later period as the earlier one plus what came in between (derivable, unpublished)."""
     values: dict = {}
     relations: list = []
-    for part, computed in year_of.items():
-        part_values, part_relations = _relations(computed)
+    for part in year_of:
+        part_values, part_relations = sums[part]
         values |= {(part, item): value for item, value in part_values.items()}
         relations += [((part, total), [(part, p) for p in parts]) for total, parts in part_relations]
     for earlier, later in (("T1", "T2"), ("T2", "VB")):
-        items = {key[1] for key in list(values) if len(key) == 2 and key[0] in (earlier, later)}
+        # In the order the values were put down (a set's order of tuples of strings changes with the
+        # process's hash seed, and the order the relations are worked through decides which further
+        # cells are suppressed, so the worker and a request must take them alike).
+        items = list(dict.fromkeys(key[1] for key in list(values) if len(key) == 2 and key[0] in (earlier, later)))
         for item in items:
             before, after = values.setdefault((earlier, item), 0), values.setdefault((later, item), 0)
+            if not before and not after:
+                continue  # nothing in either: the relation could never act (suppression.protect)
             values[("between", later, item)] = after - before
             relations.append(((later, item), [(earlier, item), ("between", later, item)]))
     hidden = suppression.protect(values, relations, min_cell)
@@ -392,14 +438,23 @@ async def current(session: AsyncSession, *, committee_id: uuid.UUID, period: Per
         session, committee_id=committee_id, period=period, min_cell=min_cell, hidden=computed.hidden_promises()))
 
 
-async def store(session: AsyncSession, computed: Computed) -> None:
-    """Keeps what the worker computed for the requests until the next change."""
-    await repository.store_statistics(session, values={
+async def store(session: AsyncSession, computed: Computed, *, last: dict | None = None) -> None:
+    """Keeps what the worker computed for the requests until the next change. ``last``: period →
+    what this worker stored last (kept by the caller, feedback.statistics.incremental): the same
+    figures again are not written again."""
+    values = {
         "committee_id": computed.committee_id, "period": computed.period.name, "min_cell": computed.min_cell,
         "computed_on": computed.today, "tree_digest": tree_digest(computed.tree),
         "document": render(computed, promises=[]).model_dump(mode="json"),
         "hidden_promises": sorted(computed.hidden_promises()), "computed_at": computed.computed_at,
-    })
+    }
+    same = {key: value for key, value in values.items() if key != "computed_at"}
+    same["document"] = {key: value for key, value in values["document"].items() if key != "computed_at"}
+    if last is not None:
+        if last.get(computed.period.name) == same:
+            return
+        last[computed.period.name] = same
+    await repository.store_statistics(session, values=values)
 
 
 async def promise_details(

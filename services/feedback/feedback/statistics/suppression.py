@@ -6,6 +6,7 @@ organisation), suppressing one is not enough — the total minus the shown ones 
 so ``protect`` suppresses further counts along every such sum (see its docstring).
 """
 
+import heapq
 from collections.abc import Mapping
 
 
@@ -27,23 +28,50 @@ def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
     relations, never isolates a suppressed count.
     """
     hidden = {item for item, value in values.items() if 0 < value < min_cell}
+    # The passes over the relations as described, without looking again at a relation that cannot
+    # act: one with no suppressed item, or one already protected (two suppressed holding at least
+    # the minimum, or the total among them) — suppressing more never undoes that. A pass takes the
+    # relations in their order; one that gains a suppressed item from a relation before it in the
+    # same pass is taken in that pass, as a plain loop over all of them would.
+    # A relation whose counts are all zero never acts (nothing in it can be suppressed: its parts
+    # are never small, and its total only when a part was): left out, the others keep their order.
+    relations = [(total, parts) for total, parts in relations if values[total] or any(values[p] for p in parts)]
+    members = [(total, *parts) for total, parts in relations]
+    where: dict = {}
+    for index, items in enumerate(members):
+        for item in items:
+            where.setdefault(item, []).append(index)
+    settled: set[int] = set()
+    pending = sorted({index for item in hidden for index in where.get(item, ())})
     changed = True
     while changed:
         changed = False
-        for total, parts in relations:
-            members = [total, *parts]
-            concealed = [item for item in members if item in hidden]
+        queue, queued = list(pending), set(pending)
+        heapq.heapify(queue)
+        while queue:
+            index = heapq.heappop(queue)
+            if index in settled:
+                continue
+            total, parts = relations[index]
+            concealed = [item for item in members[index] if item in hidden]
             given = _sum_given_away(values, concealed, total)
-            if not concealed or (len(concealed) >= 2 and (given is None or given >= min_cell)):
+            if len(concealed) >= 2 and (given is None or given >= min_cell):
+                settled.add(index)
                 continue
             candidates = sorted((values[p], str(p), p) for p in parts if p not in hidden and values[p] > 0)
             if candidates:
-                hidden.add(candidates[0][2])
+                added = candidates[0][2]
             elif total not in hidden:
-                hidden.add(total)
+                added = total
             else:
                 continue
+            hidden.add(added)
             changed = True
+            for other in where.get(added, ()):
+                if other > index and other not in queued and other not in settled:
+                    heapq.heappush(queue, other)
+                    queued.add(other)
+        pending = sorted({index for item in hidden for index in where.get(item, ())} - settled)
     return hidden
 
 

@@ -21,13 +21,26 @@ from servicekit.events.envelope import Envelope
 from goals.foreign_figures import repository
 
 
-async def apply_unit_statistics(session: AsyncSession, envelope: Envelope) -> None:
+def _unit_statistics_row(envelope: Envelope) -> dict:
     statistics = UnitStatisticsChanged.model_validate(envelope.data).statistics
-    await repository.upsert_newer(session, repository.STATISTICS, key=("unit_id", "period"), values={
+    return {
         "unit_id": statistics.unit_id, "period": statistics.period, "committee_id": statistics.committee_id,
         "unit_kind": statistics.unit_kind, "revision": statistics.revision,
         "statistics": statistics.model_dump(mode="json"),
-    })
+    }
+
+
+async def apply_unit_statistics(session: AsyncSession, envelope: Envelope) -> None:
+    await repository.upsert_newer(session, repository.STATISTICS, key=("unit_id", "period"), values=_unit_statistics_row(envelope))
+
+
+async def apply_unit_statistics_batch(session: AsyncSession, envelopes: list[Envelope]) -> None:
+    """Many units' figures in one upsert (the consumer's batch form): the newest revision per unit and period."""
+    await repository.upsert_newer_many(session, repository.STATISTICS, key=("unit_id", "period"),
+                                       rows=[_unit_statistics_row(envelope) for envelope in envelopes])
+
+
+apply_unit_statistics.batch = apply_unit_statistics_batch
 
 
 async def apply_lex_sarah_summary(session: AsyncSession, envelope: Envelope) -> None:

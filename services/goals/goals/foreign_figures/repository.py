@@ -31,6 +31,25 @@ async def upsert_newer(session: AsyncSession, table, *, key: Iterable[str], valu
     return (await session.scalar(statement)) is not None
 
 
+async def upsert_newer_many(session: AsyncSession, table, *, key: Iterable[str], rows: list[dict]) -> None:
+    """``upsert_newer`` for many rows in one statement; of rows with the same key the highest revision goes in."""
+    key = list(key)
+    newest: dict = {}
+    for row in rows:
+        found = newest.get(tuple(row[name] for name in key))
+        if found is None or found["revision"] < row["revision"]:
+            newest[tuple(row[name] for name in key)] = row
+    if not newest:
+        return
+    statement = insert(table).values(list(newest.values()))
+    names = next(iter(newest.values())).keys()
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=key,
+        set_={name: statement.excluded[name] for name in names if name not in key} | {"received_at": statement.excluded.received_at},
+        where=table.c.revision < statement.excluded.revision,
+    ))
+
+
 def _under(committee_id: uuid.UUID, unit_column: ColumnElement, committee_column: ColumnElement) -> ColumnElement[bool]:
     """A unit under the committee: in goals' tree at any time, or so named by the producer's payload."""
     return or_(unit_column.in_(units_below([committee_id])), committee_column == committee_id)
