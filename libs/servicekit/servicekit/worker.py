@@ -1,6 +1,7 @@
 """The worker process: outbox relay, event consumers and housekeeping, until SIGTERM/SIGINT."""
 
 import asyncio
+import gc
 import logging
 import signal
 from datetime import UTC, datetime, timedelta
@@ -49,6 +50,7 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
             batch_size=settings.consumer_batch_size, block_ms=settings.consumer_block_ms,
             claim_idle_ms=settings.consumer_claim_idle_ms, max_deliveries=settings.consumer_max_deliveries,
         ).run(stop)))
+    gc.freeze()  # as servicekit.app does: what start-up made stays out of the collector's scans
     log.info("worker started", extra={"relay": relay, "consumers": consumers and bool(service.subscriptions)})
     stopping = asyncio.create_task(stop.wait())
     try:
