@@ -270,27 +270,54 @@ def year_from(
 
 def _protect_year(year_of: dict[str, Computed], min_cell: int, sums: dict) -> None:
     """One protection over the three periods: each period's sums (``sums``: part → ``_relations``),
-    and each later period as the earlier one plus what came in between (derivable, unpublished)."""
-    values: dict = {}
+    and each later period as the earlier one plus what came in between (derivable, unpublished).
+
+    The items are numbered for ``suppression.protect_ids`` (``keys[i]`` is item i as
+    ``suppression.protect`` would name it: (part, item), or ("between", later, item)); the items of
+    a period are looked up in that period's own dict, so each tuple is hashed a few times a round."""
+    keys: list[tuple] = []
+    values: list[int] = []
     relations: list = []
+    ids: dict[str, dict] = {}
     for part in year_of:
         part_values, part_relations = sums[part]
-        values |= {(part, item): value for item, value in part_values.items()}
-        relations += [((part, total), [(part, p) for p in parts]) for total, parts in part_relations]
+        base = len(keys)
+        part_ids = ids[part] = {item: base + index for index, item in enumerate(part_values)}
+        keys += [(part, item) for item in part_values]
+        values += part_values.values()
+        relations += [(part_ids[total], [part_ids[p] for p in parts]) for total, parts in part_relations]
+    # What the old dict of (part, item) keys held in its order, for the order of the items below.
+    added: dict[str, list] = {part: [] for part in year_of}
+
+    def item_id(part: str, item) -> int:
+        found = ids[part].get(item)
+        if found is None:
+            found = ids[part][item] = len(keys)
+            keys.append((part, item))
+            values.append(0)
+            added[part].append(item)
+        return found
+
     for earlier, later in (("T1", "T2"), ("T2", "VB")):
         # In the order the values were put down (a set's order of tuples of strings changes with the
         # process's hash seed, and the order the relations are worked through decides which further
         # cells are suppressed, so the worker and a request must take them alike).
-        items = list(dict.fromkeys(key[1] for key in list(values) if len(key) == 2 and key[0] in (earlier, later)))
-        for item in items:
-            before, after = values.setdefault((earlier, item), 0), values.setdefault((later, item), 0)
-            if not before and not after:
+        # (T2's items added in the first round came after VB's.)
+        put_down = [*sums[earlier][0], *sums[later][0], *added[earlier], *added[later]]
+        for item in dict.fromkeys(put_down):
+            before, after = item_id(earlier, item), item_id(later, item)
+            if not values[before] and not values[after]:
                 continue  # nothing in either: the relation could never act (suppression.protect)
-            values[("between", later, item)] = after - before
-            relations.append(((later, item), [(earlier, item), ("between", later, item)]))
-    hidden = suppression.protect(values, relations, min_cell)
-    for part, computed in year_of.items():
-        computed.hidden = {entry[1] for entry in hidden if len(entry) == 2 and entry[0] == part}
+            keys.append(("between", later, item))
+            values.append(values[after] - values[before])
+            relations.append((after, [before, len(keys) - 1]))
+    hidden = suppression.protect_ids(values, relations, min_cell, lambda index: str(keys[index]))
+    for computed in year_of.values():
+        computed.hidden = set()
+    for index in hidden:
+        key = keys[index]
+        if len(key) == 2:
+            year_of[key[0]].hidden.add(key[1])
 
 
 def _relations(computed: Computed) -> tuple[dict, list]:

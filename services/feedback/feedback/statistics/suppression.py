@@ -27,7 +27,21 @@ def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
     total only when no part is left), so subtraction along any relation, repeated across
     relations, never isolates a suppressed count.
     """
-    hidden = {item for item, value in values.items() if 0 < value < min_cell}
+    items = list(values)
+    ids = {item: index for index, item in enumerate(items)}
+    hidden = protect_ids(
+        [values[item] for item in items], [(ids[total], [ids[p] for p in parts]) for total, parts in relations], min_cell,
+        lambda index: str(items[index]),
+    )
+    return {items[index] for index in hidden}
+
+
+def protect_ids(values: list[int], relations: list[tuple[int, list[int]]], min_cell: int, name) -> set[int]:
+    """``protect`` over items numbered 0, 1, …: ``values[i]`` is item i's count, the relations name
+    items by number, and ``name(i)`` is the text an item's ties are broken by (``protect``: its
+    ``str``), so the result is the same whatever the numbering. Plain ints hash and compare in C,
+    where the tuples holding UUIDs the callers name items by call Python for every hash."""
+    hidden = {item for item, value in enumerate(values) if 0 < value < min_cell}
     # The passes over the relations as described, without looking again at a relation that cannot
     # act: one with no suppressed item, or one already protected (two suppressed holding at least
     # the minimum, or the total among them) — suppressing more never undoes that. A pass takes the
@@ -37,10 +51,18 @@ def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
     # are never small, and its total only when a part was): left out, the others keep their order.
     relations = [(total, parts) for total, parts in relations if values[total] or any(values[p] for p in parts)]
     members = [(total, *parts) for total, parts in relations]
-    where: dict = {}
+    where: dict[int, list[int]] = {}
     for index, items in enumerate(members):
         for item in items:
             where.setdefault(item, []).append(index)
+    names: dict[int, str] = {}
+
+    def order(item: int) -> tuple:
+        text = names.get(item)
+        if text is None:
+            text = names[item] = name(item)
+        return values[item], text
+
     settled: set[int] = set()
     pending = sorted({index for item in hidden for index in where.get(item, ())})
     changed = True
@@ -54,13 +76,13 @@ def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
                 continue
             total, parts = relations[index]
             concealed = [item for item in members[index] if item in hidden]
-            given = _sum_given_away(values, concealed, total)
+            given = None if total in hidden else sum(values[item] for item in concealed)
             if len(concealed) >= 2 and (given is None or given >= min_cell):
                 settled.add(index)
                 continue
-            candidates = sorted((values[p], str(p), p) for p in parts if p not in hidden and values[p] > 0)
+            candidates = [p for p in parts if p not in hidden and values[p] > 0]
             if candidates:
-                added = candidates[0][2]
+                added = min(candidates, key=order)
             elif total not in hidden:
                 added = total
             else:
@@ -73,11 +95,3 @@ def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
                     queued.add(other)
         pending = sorted({index for item in hidden for index in where.get(item, ())} - settled)
     return hidden
-
-
-def _sum_given_away(values: Mapping, concealed: list, total) -> int | None:
-    """The sum of a relation's suppressed parts as an outsider works it out (the total less the
-    parts shown), or None when the total is suppressed too and the relation gives no sum away."""
-    if total in concealed:
-        return None
-    return sum(values[item] for item in concealed)
