@@ -64,6 +64,16 @@ class Computed:
     promises: dict[tuple, int]  # (unit_id, guarantee_id, promise_id) → confirmed broken
     hidden: set = field(default_factory=set)
     today: date | None = None
+    _promises_by_unit: dict | None = field(default=None, repr=False, compare=False)
+
+    def promises_of(self, unit_id) -> list[tuple]:
+        """The unit's ((unit, guarantee, promise), broken) in the order of the keys' text, grouped once."""
+        if self._promises_by_unit is None:
+            grouped: dict = defaultdict(list)
+            for item in sorted(self.promises.items(), key=lambda item: str(item[0])):
+                grouped[item[0][0]].append(item)
+            self._promises_by_unit = grouped
+        return self._promises_by_unit.get(unit_id, [])
 
     def hidden_promises(self) -> set[str]:
         """The committee's own promise cells that are suppressed, as 'guarantee:promise'."""
@@ -390,7 +400,7 @@ def figures_of(computed: Computed, row_key: tuple, *, with_kinds: bool = True, w
         unit_id = row_key[1]
         promises = [
             PromiseNotKept(guarantee_id=g, promise_id=p, cases=None if (row_key, f"promise:{g}:{p}") in computed.hidden else count)
-            for (u, g, p), count in sorted(computed.promises.items(), key=lambda item: str(item[0])) if u == unit_id
+            for (_, g, p), count in computed.promises_of(unit_id)
         ]
     shown_ratings = computed.shown(row_key, "ratings")
     return {
