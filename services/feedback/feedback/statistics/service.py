@@ -280,108 +280,208 @@ def year_from(
 
 def _protect_year(year_of: dict[str, Computed], min_cell: int, sums: dict) -> None:
     """One protection over the three periods: each period's sums (``sums``: part → ``_relations``),
-    and each later period as the earlier one plus what came in between (derivable, unpublished).
-
-    The items are numbered for ``suppression.protect_ids`` (``keys[i]`` is item i as
-    ``suppression.protect`` would name it: (part, item), or ("between", later, item)); the items of
-    a period are looked up in that period's own dict, so each tuple is hashed a few times a round."""
-    keys: list[tuple] = []
-    values: list[int] = []
-    relations: list = []
-    ids: dict[str, dict] = {}
-    for part in year_of:
-        part_values, part_relations = sums[part]
-        base = len(keys)
-        part_ids = ids[part] = {item: base + index for index, item in enumerate(part_values)}
-        keys += [(part, item) for item in part_values]
-        values += part_values.values()
-        relations += [(part_ids[total], [part_ids[p] for p in parts]) for total, parts in part_relations]
-    # What the old dict of (part, item) keys held in its order, for the order of the items below.
-    added: dict[str, list] = {part: [] for part in year_of}
-
-    def item_id(part: str, item) -> int:
-        found = ids[part].get(item)
-        if found is None:
-            found = ids[part][item] = len(keys)
-            keys.append((part, item))
-            values.append(0)
-            added[part].append(item)
-        return found
-
-    for earlier, later in (("T1", "T2"), ("T2", "VB")):
-        # In the order the values were put down (a set's order of tuples of strings changes with the
-        # process's hash seed, and the order the relations are worked through decides which further
-        # cells are suppressed, so the worker and a request must take them alike).
-        # (T2's items added in the first round came after VB's.)
-        put_down = [*sums[earlier][0], *sums[later][0], *added[earlier], *added[later]]
-        for item in dict.fromkeys(put_down):
-            before, after = item_id(earlier, item), item_id(later, item)
-            if not values[before] and not values[after]:
-                continue  # nothing in either: the relation could never act (suppression.protect)
-            keys.append(("between", later, item))
-            values.append(values[after] - values[before])
-            relations.append((after, [before, len(keys) - 1]))
-    hidden = suppression.protect_ids(values, relations, min_cell, lambda index: str(keys[index]))
+    and each later period as the earlier one plus what came in between (derivable, unpublished)."""
+    year = _year_shape(tuple(sums[part][0] for part in year_of))
+    values = [value for part in year_of for value in sums[part][1]]
+    values += [0] * year.added
+    relations = list(year.relations)
+    for before, after, between in year.between:
+        values.append(values[after] - values[before])
+        if values[before] or values[after]:  # nothing in either: the relation could never act (suppression.protect)
+            relations.append((after, [before, between]))
+    hidden = suppression.protect_ids(values, relations, min_cell, lambda index: str(year.keys[index]))
     for computed in year_of.values():
         computed.hidden = set()
     for index in hidden:
-        key = keys[index]
+        key = year.keys[index]
         if len(key) == 2:
             year_of[key[0]].hidden.add(key[1])
 
 
-def _relations(computed: Computed) -> tuple[dict, list]:
-    """Every count of a period that is published or derivable, and every sum relating them."""
-    rows, committee = computed.rows, ("unit", computed.committee_id)
-    values: dict = {}
-    relations: list[tuple] = []
+@dataclass(eq=False)
+class _Shape:
+    """A period's items and sums as ``_relations`` puts them down, numbered (``items[i]`` is item
+    i), with where each item's count comes from: ``terms[i]``, [(sign, row, measure)] summed, a
+    row being ``row_keys[row]`` of the rows, or ``~row`` for ``promise_keys[~row]`` of the promises.
+    The same for every round with the same tree, promises and breakdown keys (``_shapes``)."""
 
-    def value(row_key: tuple, measure: str) -> tuple:
-        item = item_of(row_key, measure, computed.committee_id)
-        values.setdefault(item, rows.get(row_key, {}).get(measure, 0))
-        return item
+    items: list = field(default_factory=list)
+    ids: dict = field(default_factory=dict)
+    relations: list = field(default_factory=list)
+    terms: list = field(default_factory=list)
+    row_keys: list = field(default_factory=list)
+    promise_keys: list = field(default_factory=list)
+    rows: dict = field(default_factory=dict)
+    promise_rows: dict = field(default_factory=dict)
 
+    def row(self, row_key: tuple, measure: str) -> tuple:
+        index = self.rows.get(row_key)
+        if index is None:
+            index = self.rows[row_key] = len(self.row_keys)
+            self.row_keys.append(row_key)
+        return (1, index, measure)
+
+    def promise(self, key: tuple) -> tuple:
+        index = self.promise_rows.get(key)
+        if index is None:
+            index = self.promise_rows[key] = len(self.promise_keys)
+            self.promise_keys.append(key)
+        return (1, ~index, None)
+
+    def put(self, item, terms: list, *, overwrite: bool) -> int:
+        """As ``values[item] = …`` (overwrite) or ``values.setdefault(item, …)`` would."""
+        index = self.ids.get(item)
+        if index is None:
+            index = self.ids[item] = len(self.items)
+            self.items.append(item)
+            self.terms.append(terms)
+        elif overwrite:
+            self.terms[index] = terms
+        return index
+
+    def values(self, rows: dict, promises: dict) -> list[int]:
+        empty: dict = {}
+        found = [rows.get(key) or empty for key in self.row_keys]
+        promised = [promises.get(key, 0) for key in self.promise_keys]
+        values = []
+        for terms in self.terms:
+            value = 0
+            for sign, row, measure in terms:
+                value += sign * (found[row].get(measure, 0) if row >= 0 else promised[~row])
+            values.append(value)
+        return values
+
+
+_shapes: dict = {}
+
+
+def _relations(computed: Computed) -> tuple[_Shape, list[int]]:
+    """Every count of a period that is published or derivable, and every sum relating them: the
+    period's shape (``_shape``) and its items' counts."""
+    promise_ids = sorted({(g, p) for (_, g, p) in computed.promises}, key=str)
+    breakdown_keys = tuple(tuple(sorted(k for (d, k) in computed.rows if d == dimension)) for dimension in BREAKDOWNS)
+    key = (computed.committee_id, tree_digest(computed.tree), tuple(promise_ids), breakdown_keys)
+    shape = _shapes.get(key)
+    if shape is None:
+        if len(_shapes) >= 512:
+            _shapes.clear()
+        shape = _shapes[key] = _shape(computed, promise_ids, dict(zip(BREAKDOWNS, breakdown_keys)))
+    return shape, shape.values(computed.rows, computed.promises)
+
+
+def _shape(computed: Computed, promise_ids: list, breakdown_keys: dict) -> _Shape:
+    committee = ("unit", computed.committee_id)
+    shape = _Shape()
+    row, promise = shape.row, shape.promise
+
+    def put(item, terms: list) -> int:
+        return shape.put(item, terms, overwrite=True)
+
+    def value(row_key: tuple, measure: str) -> int:
+        return shape.put(item_of(row_key, measure, computed.committee_id), [row(row_key, measure)], overwrite=False)
+
+    def minus(term: tuple) -> tuple:
+        return (-term[0], *term[1:])
+
+    relations = shape.relations
     children: dict = defaultdict(list)
     for unit in computed.tree:
         if unit.parent_id is not None and unit.unit_id != computed.committee_id:
             children[unit.parent_id].append(unit.unit_id)
     unit_keys = [("unit", unit.unit_id) for unit in computed.tree]
-    promise_ids = sorted({(g, p) for (_, g, p) in computed.promises}, key=str)
     for parent, kids in children.items():
         rest = ("rest", parent)
         for measure in ADDITIVE:
-            values[(rest, measure)] = rows.get(("unit", parent), {}).get(measure, 0) - sum(
-                rows.get(("unit", kid), {}).get(measure, 0) for kid in kids)
-            relations.append((value(("unit", parent), measure), [*(value(("unit", kid), measure) for kid in kids), (rest, measure)]))
+            rest_id = put((rest, measure), [row(("unit", parent), measure), *(minus(row(("unit", kid), measure)) for kid in kids)])
+            relations.append((value(("unit", parent), measure), [*(value(("unit", kid), measure) for kid in kids), rest_id]))
         for g, p in promise_ids:
             measure = f"promise:{g}:{p}"
             for key in (("unit", parent), *(("unit", kid) for kid in kids)):
-                values[(key, measure)] = computed.promises.get((key[1], g, p), 0)
-            values[(rest, measure)] = values[(("unit", parent), measure)] - sum(values[(("unit", kid), measure)] for kid in kids)
-            relations.append(((("unit", parent), measure), [*((("unit", kid), measure) for kid in kids), (rest, measure)]))
+                put((key, measure), [promise((key[1], g, p))])
+            rest_id = put((rest, measure), [*shape.terms[shape.ids[(("unit", parent), measure)]], *(
+                minus(term) for kid in kids for term in shape.terms[shape.ids[(("unit", kid), measure)]])])
+            relations.append((shape.ids[(("unit", parent), measure)],
+                              [*(shape.ids[(("unit", kid), measure)] for kid in kids), rest_id]))
     for key in unit_keys:
         for g, p in promise_ids:
-            values.setdefault((key, f"promise:{g}:{p}"), computed.promises.get((key[1], g, p), 0))
+            shape.put((key, f"promise:{g}:{p}"), [promise((key[1], g, p))], overwrite=False)
         if promise_ids:
-            relations.append((value(key, "not_kept"), [(key, f"promise:{g}:{p}") for g, p in promise_ids]))
+            relations.append((value(key, "not_kept"), [shape.ids[(key, f"promise:{g}:{p}")] for g, p in promise_ids]))
     for dimension, measures in BREAKDOWNS.items():
-        keys = sorted(k for (d, k) in rows if d == dimension)
+        keys = breakdown_keys[dimension]
         for measure in measures:
             relations.append((value(committee, measure), [value((dimension, k), measure) for k in keys]))
     for key in unit_keys:
         relations.append((value(key, "cases"), [value(key, f"kind_{kind}") for kind in KINDS]))
     # The committee's own counts beside them: answered in time and late, the repeats' decisions.
-    total = rows.get(committee, {})
-    values[(committee, "answered")] = total.get("answered", 0)
-    values[(committee, "answered_late")] = total.get("answered", 0) - total.get("answered_in_time", 0)
-    relations.append((value(committee, "answered"), [value(committee, "answered_in_time"), (committee, "answered_late")]))
-    dismissed = total.get("repeats_dismissed", 0)
-    values[(committee, "repeats_dismissed")] = dismissed
-    values[(committee, "repeats_undecided")] = total.get("repeats_flagged", 0) - total.get("repeats", 0) - dismissed
-    relations.append((value(committee, "repeats_flagged"),
-                      [value(committee, "repeats"), (committee, "repeats_dismissed"), (committee, "repeats_undecided")]))
+    put((committee, "answered"), [row(committee, "answered")])
+    late = put((committee, "answered_late"), [row(committee, "answered"), minus(row(committee, "answered_in_time"))])
+    relations.append((value(committee, "answered"), [value(committee, "answered_in_time"), late]))
+    dismissed = put((committee, "repeats_dismissed"), [row(committee, "repeats_dismissed")])
+    undecided = put((committee, "repeats_undecided"), [
+        row(committee, "repeats_flagged"), minus(row(committee, "repeats")), minus(row(committee, "repeats_dismissed"))])
+    relations.append((value(committee, "repeats_flagged"), [value(committee, "repeats"), dismissed, undecided]))
     value(committee, "overdue")
-    return values, relations
+    return shape
+
+
+@dataclass(eq=False)
+class _YearShape:
+    """The three periods' shapes numbered together for ``suppression.protect_ids``: ``keys[i]`` is
+    item i as (part, item) or ("between", later, item); the periods' items first, then those a
+    later period less an earlier one needs and the period lacks (count 0), then ``between``:
+    (earlier's item, later's item, the difference's item) in the order their relations are added."""
+
+    keys: list
+    relations: list
+    added: int
+    between: list
+
+
+_year_shapes: dict = {}
+
+
+def _year_shape(shapes: tuple) -> _YearShape:
+    found = _year_shapes.get(shapes)
+    if found is not None:
+        return found
+    if len(_year_shapes) >= 512:
+        _year_shapes.clear()
+    parts = list(TERTIALS)
+    keys: list = []
+    relations: list = []
+    ids: dict = {}
+    for part, shape in zip(parts, shapes, strict=True):
+        base = len(keys)
+        ids[part] = {item: base + index for item, index in shape.ids.items()}
+        keys += [(part, item) for item in shape.items]
+        relations += [(base + total, [base + p for p in members]) for total, members in shape.relations]
+    added: dict = {part: [] for part in parts}
+    pending: list = []  # (earlier, later, item) in the order the old dict of values held them
+
+    def item_id(part: str, item) -> int:
+        index = ids[part].get(item)
+        if index is None:
+            index = ids[part][item] = len(keys)
+            keys.append((part, item))
+            added[part].append(item)
+        return index
+
+    for earlier, later in (("T1", "T2"), ("T2", "VB")):
+        # In the order the values were put down (a set's order of tuples of strings changes with the
+        # process's hash seed, and the order the relations are worked through decides which further
+        # cells are suppressed, so the worker and a request must take them alike); T2's items added
+        # in the first round came after VB's.
+        first, second = shapes[parts.index(earlier)], shapes[parts.index(later)]
+        for item in dict.fromkeys([*first.items, *second.items, *added[earlier], *added[later]]):
+            pending.append((item_id(earlier, item), item_id(later, item), later, item))
+    count = len(keys)
+    between = []
+    for before, after, later, item in pending:
+        keys.append(("between", later, item))
+        between.append((before, after, len(keys) - 1))
+    found = _year_shapes[shapes] = _YearShape(keys, relations, count - sum(len(shape.items) for shape in shapes), between)
+    return found
 
 
 def _share(part: int, whole: int, min_cell: int) -> float | None:
