@@ -284,12 +284,9 @@ def _protect_year(year_of: dict[str, Computed], min_cell: int, sums: dict) -> No
     year = _year_shape(tuple(sums[part][0] for part in year_of))
     values = [value for part in year_of for value in sums[part][1]]
     values += [0] * year.added
-    relations = list(year.relations)
-    for before, after, between in year.between:
-        values.append(values[after] - values[before])
-        if values[before] or values[after]:  # nothing in either: the relation could never act (suppression.protect)
-            relations.append((after, [before, between]))
-    hidden = suppression.protect_ids(values, relations, min_cell, lambda index: str(year.keys[index]))
+    # Where both are 0 the relation is all zeros, so protect_ids leaves it out (it could never act).
+    values += [values[after] - values[before] for before, after, _ in year.between]
+    hidden = suppression.protect_ids(values, year.sums, min_cell, lambda index: str(year.keys[index]))
     for computed in year_of.values():
         computed.hidden = set()
     for index in hidden:
@@ -433,7 +430,7 @@ class _YearShape:
     (earlier's item, later's item, the difference's item) in the order their relations are added."""
 
     keys: list
-    relations: list
+    sums: suppression.Sums  # the periods' relations, then each later period's as the earlier one's and the difference
     added: int
     between: list
 
@@ -480,7 +477,9 @@ def _year_shape(shapes: tuple) -> _YearShape:
     for before, after, later, item in pending:
         keys.append(("between", later, item))
         between.append((before, after, len(keys) - 1))
-    found = _year_shapes[shapes] = _YearShape(keys, relations, count - sum(len(shape.items) for shape in shapes), between)
+        relations.append((after, [before, len(keys) - 1]))
+    found = _year_shapes[shapes] = _YearShape(
+        keys, suppression.Sums(relations), count - sum(len(shape.items) for shape in shapes), between)
     return found
 
 

@@ -30,17 +30,31 @@ def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
     items = list(values)
     ids = {item: index for index, item in enumerate(items)}
     hidden = protect_ids(
-        [values[item] for item in items], [(ids[total], [ids[p] for p in parts]) for total, parts in relations], min_cell,
-        lambda index: str(items[index]),
+        [values[item] for item in items], Sums([(ids[total], [ids[p] for p in parts]) for total, parts in relations]),
+        min_cell, lambda index: str(items[index]),
     )
     return {items[index] for index in hidden}
 
 
-def protect_ids(values: list[int], relations: list[tuple[int, list[int]]], min_cell: int, name) -> set[int]:
-    """``protect`` over items numbered 0, 1, …: ``values[i]`` is item i's count, the relations name
-    items by number, and ``name(i)`` is the text an item's ties are broken by (``protect``: its
-    ``str``), so the result is the same whatever the numbering. Plain ints hash and compare in C,
-    where the tuples holding UUIDs the callers name items by call Python for every hash."""
+class Sums:
+    """Relations over numbered items, ``(total, [parts])``, with what ``protect_ids`` looks up in
+    them: kept by a caller whose sums stay the same while their counts change."""
+
+    def __init__(self, relations: list[tuple[int, list[int]]]) -> None:
+        self.relations = relations
+        self.members = [(total, *parts) for total, parts in relations]
+        self.where: dict[int, list[int]] = {}
+        for index, items in enumerate(self.members):
+            for item in items:
+                self.where.setdefault(item, []).append(index)
+
+
+def protect_ids(values: list[int], sums: Sums, min_cell: int, name) -> set[int]:
+    """``protect`` over items numbered 0, 1, …: ``values[i]`` is item i's count, the relations
+    (``sums``) name items by number, and ``name(i)`` is the text an item's ties are broken by
+    (``protect``: its ``str``), so the result is the same whatever the numbering. Plain ints hash
+    and compare in C, where the tuples holding UUIDs the callers name items by call Python for
+    every hash."""
     hidden = {item for item, value in enumerate(values) if 0 < value < min_cell}
     # The passes over the relations as described, without looking again at a relation that cannot
     # act: one with no suppressed item, or one already protected (two suppressed holding at least
@@ -48,13 +62,11 @@ def protect_ids(values: list[int], relations: list[tuple[int, list[int]]], min_c
     # relations in their order; one that gains a suppressed item from a relation before it in the
     # same pass is taken in that pass, as a plain loop over all of them would.
     # A relation whose counts are all zero never acts (nothing in it can be suppressed: its parts
-    # are never small, and its total only when a part was): left out, the others keep their order.
-    relations = [(total, parts) for total, parts in relations if values[total] or any(values[p] for p in parts)]
-    members = [(total, *parts) for total, parts in relations]
-    where: dict[int, list[int]] = {}
-    for index, items in enumerate(members):
-        for item in items:
-            where.setdefault(item, []).append(index)
+    # are never small, and its total only when a part was): left out (never queued), the others
+    # keep their order.
+    relations, members, where = sums.relations, sums.members, sums.where
+    count = values.__getitem__
+    active = [any(map(count, items)) for items in members]
     names: dict[int, str] = {}
 
     def order(item: int) -> tuple:
@@ -64,7 +76,7 @@ def protect_ids(values: list[int], relations: list[tuple[int, list[int]]], min_c
         return values[item], text
 
     settled: set[int] = set()
-    pending = sorted({index for item in hidden for index in where.get(item, ())})
+    pending = sorted({index for item in hidden for index in where.get(item, ()) if active[index]})
     changed = True
     while changed:
         changed = False
@@ -90,8 +102,8 @@ def protect_ids(values: list[int], relations: list[tuple[int, list[int]]], min_c
             hidden.add(added)
             changed = True
             for other in where.get(added, ()):
-                if other > index and other not in queued and other not in settled:
+                if other > index and active[other] and other not in queued and other not in settled:
                     heapq.heappush(queue, other)
                     queued.add(other)
-        pending = sorted({index for item in hidden for index in where.get(item, ())} - settled)
+        pending = sorted({index for item in hidden for index in where.get(item, ()) if active[index]} - settled)
     return hidden
