@@ -126,6 +126,34 @@ def percentile(histogram: Counter, fraction: float) -> float | None:
     return low + (high - low) * (position - below)
 
 
+def _median_and_p90(histogram: Counter | None) -> tuple[float | None, float | None]:
+    """``percentile`` at 0.5 and 0.9, the histogram's values sorted once."""
+    if not histogram:
+        return None, None
+    n = sum(histogram.values())
+    if n == 0:
+        return None, None
+    wanted = []
+    for fraction in (0.5, 0.9):
+        position = fraction * (n - 1)
+        wanted.append((position, math.floor(position), math.ceil(position)))
+    indices = sorted({index for _, below, above in wanted for index in (below, above)})
+    found: dict[int, int] = {}
+    seen, next_index = 0, 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while next_index < len(indices) and indices[next_index] < seen:
+            found[indices[next_index]] = value
+            next_index += 1
+        if next_index == len(indices):
+            break
+    results = []
+    for position, below, above in wanted:
+        low, high = found[below], found[above]
+        results.append(low + (high - low) * (position - below))
+    return results[0], results[1]
+
+
 def _descendants(tree: list[repository.TreeUnit]) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Each unit of the tree with every unit at and below it."""
     children: dict = defaultdict(list)
@@ -222,6 +250,10 @@ def year_from(
     anew with the others')."""
     leaf, counts, histograms = aggregate.leaf, aggregate.counts, aggregate.histograms
     below = _descendants(tree)
+    children: dict = defaultdict(list)
+    for unit in tree:
+        if unit.parent_id is not None and unit.parent_id in below:
+            children[unit.parent_id].append(unit.unit_id)
     below[committee_id] = sorted({unit_id for (_, unit_id) in leaf}, key=str)  # every case of it, also of units closed since
     computed_at = datetime.now(UTC)
     year_of: dict[str, Computed] = {}
@@ -244,20 +276,36 @@ def year_from(
             if t in tertials:
                 for timing, histogram in timings.items():
                     part_histograms[key][timing].update(histogram)
-        for unit_id, units in below.items():
-            total, timings = Counter(), defaultdict(Counter)
-            for member in units:
-                total.update(part_leaf.get(member, {}))
-                for timing, histogram in part_histograms.get(("leaf", member), {}).items():
+        # Each unit of the tree as its own cases and its children's sums, children first (the tree
+        # lists parents first): the same sums as over every unit below it, each added once.
+        rolled: dict = {}
+        for unit in reversed(tree):
+            total, timings = Counter(part_leaf.get(unit.unit_id, {})), defaultdict(Counter)
+            for timing, histogram in part_histograms.get(("leaf", unit.unit_id), {}).items():
+                timings[timing].update(histogram)
+            for child in children.get(unit.unit_id, ()):
+                child_total, child_timings = rolled[child]
+                total.update(child_total)
+                for timing, histogram in child_timings.items():
                     timings[timing].update(histogram)
+            rolled[unit.unit_id] = total, timings
+        for unit_id, units in below.items():
+            if unit_id == committee_id:
+                total, timings = Counter(), defaultdict(Counter)
+                for member in units:
+                    total.update(part_leaf.get(member, {}))
+                    for timing, histogram in part_histograms.get(("leaf", member), {}).items():
+                        timings[timing].update(histogram)
+            else:
+                total, timings = rolled[unit_id]
             part_counts[("unit", unit_id)] = total
             part_histograms[("unit", unit_id)] = timings
         rows: dict[tuple, dict] = {}
         for key, total in part_counts.items():
             row = dict(total)
+            timings = part_histograms.get(key, {})
             for timing, (median, p90) in TIMINGS.items():
-                histogram = part_histograms.get(key, {}).get(timing, Counter())
-                row[median], row[p90] = percentile(histogram, 0.5), percentile(histogram, 0.9)
+                row[median], row[p90] = _median_and_p90(timings.get(timing))
             row["rating_mean"] = row["rating_sum"] / row["ratings"] if row.get("ratings") else None
             rows[key] = row
         by_unit: dict = defaultdict(Counter)
