@@ -104,30 +104,10 @@ DIMENSION_OF = {"category_code": "category", "channel": "channel", "status": "st
 TIMINGS = {"ack_days": ("median_ack", "p90_ack"), "answer_days": ("median_answer", "p90_answer")}
 
 
-def percentile(histogram: Counter, fraction: float) -> float | None:
-    """PostgreSQL's percentile_cont over the values a histogram counts: the value at position
-    ``fraction · (n − 1)`` of the sorted values, interpolated between its neighbours."""
-    n = sum(histogram.values())
-    if n == 0:
-        return None
-    position = fraction * (n - 1)
-    below, above = math.floor(position), math.ceil(position)
-    found: dict[int, int] = {}
-    seen = 0
-    for value in sorted(histogram):
-        count = histogram[value]
-        for index in (below, above):
-            if index not in found and seen <= index < seen + count:
-                found[index] = value
-        seen += count
-        if len(found) == 2 or (below == above and found):
-            break
-    low, high = found[below], found[above]
-    return low + (high - low) * (position - below)
-
-
 def _median_and_p90(histogram: Counter | None) -> tuple[float | None, float | None]:
-    """``percentile`` at 0.5 and 0.9, the histogram's values sorted once."""
+    """PostgreSQL's percentile_cont at 0.5 and 0.9 over the values a histogram counts: the value
+    at position ``fraction · (n − 1)`` of the sorted values, interpolated between its neighbours
+    (the values sorted once for both)."""
     if not histogram:
         return None, None
     n = sum(histogram.values())
