@@ -90,6 +90,7 @@ class Year:
     # again when the committee's tree changes (a unit moved in may have been published by another).
     published: dict = field(default_factory=dict)
     tree_digest: str = ""
+    signatures: dict = field(default_factory=dict)  # with ``published``: publisher.changed_units
     stored: dict = field(default_factory=dict)  # period → the committee statistics last stored (service.store)
     earlier: dict = field(default_factory=dict)  # period → its sums as service.year_from last worked them out
     rendered: dict = field(default_factory=dict)  # period → (its sums, its suppressed cells) as last published
@@ -142,7 +143,7 @@ async def year_for_round(
     state.changed = set()
     if state.tree_digest != tree_digest:
         state.published = await repository.published_of_year(session, committee_id=committee_id, year=year)
-        state.tree_digest = tree_digest
+        state.tree_digest, state.signatures = tree_digest, {}
         state.earlier, state.rendered, state.changed = {}, {}, None
     found = {row.id: contribution(row) for row in await repository.case_contributions(
         session, committee_id=committee_id, year=year, today=today, case_ids=sorted(case_ids, key=str))}

@@ -26,11 +26,14 @@ LOCK_KEY = 0x46_42_53_54  # "FBST", with the committee's hash as the second key
 NOTIFY_CHANNEL = "feedback_statistics"  # the cases trigger's NOTIFY (migration 0010), the committee as payload
 
 
-async def publish_committee(session: AsyncSession, computed: service.Computed, published: dict | None = None) -> int:
+async def publish_committee(
+    session: AsyncSession, computed: service.Computed, published: dict | None = None, signatures: dict | None = None,
+) -> int:
     """Publishes the units of one computed committee period whose figures changed; returns how many.
 
     ``published``: (unit, period) → (revision, figures) as last published, kept by the caller
-    (feedback.statistics.incremental) and brought up to date here; None: read from the table."""
+    (feedback.statistics.incremental) and brought up to date here; None: read from the table.
+    ``signatures``: kept by the caller with ``published`` (see ``changed_units``)."""
     period = computed.period.name
     if published is None:
         stored = await repository.published(session, unit_ids=[unit.unit_id for unit in computed.tree], period=period)
@@ -40,13 +43,7 @@ async def publish_committee(session: AsyncSession, computed: service.Computed, p
         stored = await repository.published(session, unit_ids=missing, period=period)
         published |= {(unit_id, period): stored.get(unit_id, (0, None)) for unit_id in missing}
     made = 0
-    for unit in computed.tree:
-        figures = service.Figures(**service.figures_of(computed, ("unit", unit.unit_id), with_promises=True))
-        document = figures.model_dump(mode="json") | {"minimum_cell": computed.min_cell}
-        _, before = published[(unit.unit_id, period)]
-        never_any = not computed.rows.get(("unit", unit.unit_id), {}).get("cases")
-        if before == document or (before is None and never_any):
-            continue
+    for unit, figures, document in changed_units(computed, published, signatures):
         # The revision counted in the table, so it is one higher than the last whoever published it.
         revision = await repository.store_published(session, values={
             "unit_id": unit.unit_id, "period": period, "committee_id": computed.committee_id, "revision": 1,
@@ -64,6 +61,36 @@ async def publish_committee(session: AsyncSession, computed: service.Computed, p
         )
         made += 1
     return made
+
+
+def changed_units(computed: service.Computed, published: dict, signatures: dict | None = None):
+    """The units of the period whose figures differ from what ``published`` holds, with their
+    figures and document; the caller updates ``published`` for each before taking the next.
+
+    A unit's figures depend only on its row, its suppressed cells, its broken promises and the
+    minimum cell (service.figures_of): ``signatures`` ((unit, period) → those, and the entry of
+    ``published`` they were compared with) lets a unit whose inputs and entry are the same as last
+    time be passed over without building its figures (the same figures would be equal again)."""
+    period = computed.period.name
+    hidden: dict = {}
+    if signatures is not None:
+        for row_key, measure in computed.hidden:
+            hidden.setdefault(row_key, set()).add(measure)
+    for unit in computed.tree:
+        key, row_key = (unit.unit_id, period), ("unit", unit.unit_id)
+        if signatures is not None:
+            signature = (computed.rows.get(row_key), hidden.get(row_key), computed.promises_of(unit.unit_id), computed.min_cell)
+            seen = signatures.get(key)
+            if seen is not None and seen[1] is published[key] and seen[0] == signature:
+                continue
+        figures = service.Figures(**service.figures_of(computed, row_key, with_promises=True))
+        document = figures.model_dump(mode="json") | {"minimum_cell": computed.min_cell}
+        _, before = published[key]
+        never_any = not computed.rows.get(row_key, {}).get("cases")
+        if not (before == document or (before is None and never_any)):
+            yield unit, figures, document
+        if signatures is not None:
+            signatures[key] = (signature, published[key])
 
 
 async def marked_committees(session: AsyncSession) -> list:
@@ -98,7 +125,7 @@ async def publish_marked(
                 seen = state.rendered.get(part)
                 if seen is not None and seen[0] is computed.rows and seen[1] == computed.hidden:
                     continue
-                published += await publish_committee(session, computed, state.published)
+                published += await publish_committee(session, computed, state.published, state.signatures)
                 state.rendered[part] = (computed.rows, computed.hidden)
             await _store_or_defer(session, state, computed_year)
         except BaseException:
