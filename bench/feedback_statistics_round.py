@@ -65,8 +65,10 @@ def publish_python(computed, published):
     """publish_committee's Python: the documents of the units that changed."""
     out = []
     if hasattr(publisher, "changed_units"):
-        for unit, figures, document in publisher.changed_units(computed, published, signatures):
-            published[(unit.unit_id, computed.period.name)] = (1, document)
+        for unit, figures, document, signature in publisher.changed_units(computed, published, signatures):
+            key = (unit.unit_id, computed.period.name)
+            published[key] = (1, document)
+            signatures[key] = (signature, published[key])
             out.append((str(unit.unit_id), computed.period.name, document))
         return out
     period = computed.period.name

@@ -42,14 +42,19 @@ async def publish_committee(
     if missing:  # units new to the committee (moved here, or never published): as the table has them
         stored = await repository.published(session, unit_ids=missing, period=period)
         published |= {(unit_id, period): stored.get(unit_id, (0, None)) for unit_id in missing}
-    made = 0
-    for unit, figures, document in changed_units(computed, published, signatures):
-        # The revision counted in the table, so it is one higher than the last whoever published it.
-        revision = await repository.store_published(session, values={
-            "unit_id": unit.unit_id, "period": period, "committee_id": computed.committee_id, "revision": 1,
-            "figures": document, "computed_at": computed.computed_at,
-        })
+    changed = changed_units(computed, published, signatures)
+    if not changed:
+        return 0
+    # The revisions counted in the table, so each is one higher than the last whoever published it.
+    revisions = await repository.store_published_many(session, rows=[{
+        "unit_id": unit.unit_id, "period": period, "committee_id": computed.committee_id, "revision": 1,
+        "figures": document, "computed_at": computed.computed_at,
+    } for unit, _, document, _ in changed])
+    for unit, figures, document, signature in changed:
+        revision = revisions[unit.unit_id]
         published[(unit.unit_id, period)] = (revision, document)
+        if signatures is not None:
+            signatures[(unit.unit_id, period)] = (signature, published[(unit.unit_id, period)])
         statistics = UnitStatistics(
             unit_id=unit.unit_id, unit_kind=service.unit_kind(unit.type), committee_id=computed.committee_id, period=period,
             revision=revision, minimum_cell=computed.min_cell, computed_at=computed.computed_at,
@@ -59,13 +64,13 @@ async def publish_committee(
             session, type=UNIT_STATISTICS_CHANGED, subject=f"{unit.unit_id}/{period}", schema_version=SCHEMA_VERSION,
             data=UnitStatisticsChanged(statistics=statistics),
         )
-        made += 1
-    return made
+    return len(changed)
 
 
-def changed_units(computed: service.Computed, published: dict, signatures: dict | None = None):
-    """The units of the period whose figures differ from what ``published`` holds, with their
-    figures and document; the caller updates ``published`` for each before taking the next.
+def changed_units(computed: service.Computed, published: dict, signatures: dict | None = None) -> list[tuple]:
+    """The units of the period whose figures differ from what ``published`` holds, as (unit,
+    figures, document, signature); the caller stores them and brings ``published`` (and
+    ``signatures``) up to date.
 
     A unit's figures depend only on its row, its suppressed cells, its broken promises and the
     minimum cell (service.figures_of): ``signatures`` ((unit, period) → those, and the entry of
@@ -76,8 +81,10 @@ def changed_units(computed: service.Computed, published: dict, signatures: dict 
     if signatures is not None:
         for row_key, measure in computed.hidden:
             hidden.setdefault(row_key, set()).add(measure)
+    changed = []
     for unit in computed.tree:
         key, row_key = (unit.unit_id, period), ("unit", unit.unit_id)
+        signature = None
         if signatures is not None:
             signature = (computed.rows.get(row_key), hidden.get(row_key), computed.promises_of(unit.unit_id), computed.min_cell)
             seen = signatures.get(key)
@@ -88,9 +95,10 @@ def changed_units(computed: service.Computed, published: dict, signatures: dict 
         _, before = published[key]
         never_any = not computed.rows.get(row_key, {}).get("cases")
         if not (before == document or (before is None and never_any)):
-            yield unit, figures, document
-        if signatures is not None:
+            changed.append((unit, figures, document, signature))
+        elif signatures is not None:
             signatures[key] = (signature, published[key])
+    return changed
 
 
 async def marked_committees(session: AsyncSession) -> list:

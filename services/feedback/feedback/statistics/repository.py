@@ -214,6 +214,17 @@ async def store_published(session: AsyncSession, *, values: dict) -> int:
     ).returning(unit_statistics.c.revision))
 
 
+async def store_published_many(session: AsyncSession, *, rows: list[dict]) -> dict:
+    """``store_published`` for several units (each once) in one statement: unit → revision."""
+    upsert = insert(unit_statistics).values(rows)
+    result = await session.execute(upsert.on_conflict_do_update(
+        index_elements=[unit_statistics.c.unit_id, unit_statistics.c.period],
+        set_={key: upsert.excluded[key] for key in rows[0] if key not in ("unit_id", "period", "revision")}
+        | {"revision": unit_statistics.c.revision + 1},
+    ).returning(unit_statistics.c.unit_id, unit_statistics.c.revision))
+    return {row.unit_id: row.revision for row in result}
+
+
 async def marked(session: AsyncSession, *, committee_id: uuid.UUID, first_day: date, end_day: date) -> bool:
     """Whether a change of the committee's cases received in [first_day, end_day) awaits the worker."""
     found = await session.scalar(select(statistics_dirty.c.id).where(
