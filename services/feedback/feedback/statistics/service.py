@@ -3,7 +3,7 @@
 ``compute`` runs the one aggregation (feedback.statistics.repository) over the committee's cases
 of the period and works out, over every published sum at once (the levels of the organisation,
 the breakdowns by kind, category, channel and status, the promises), which counts to suppress
-(feedback.statistics.suppression.protect). The committee's statistics, its reports and the
+(feedback.statistics.suppression.protect_ids). The committee's statistics, its reports and the
 ``feedback.unit-statistics.changed`` events all render from that one computation, so what goes
 out by any road is suppressed alike.
 """

@@ -3,37 +3,14 @@
 A count between 1 and ``min_cell - 1`` is suppressed (shown as null); zero is shown, since it
 points at no one. Where counts add up to a published total (a breakdown, a level of the
 organisation), suppressing one is not enough — the total minus the shown ones would give it back —
-so ``protect`` suppresses further counts along every such sum (see its docstring).
+so ``protect_ids`` suppresses further counts along every such sum (see its docstring).
 """
 
 import heapq
-from collections.abc import Mapping
 
 
 def count(value: int, min_cell: int) -> int | None:
     return None if 0 < value < min_cell else value
-
-
-def protect(values: Mapping, relations: list[tuple], min_cell: int) -> set:
-    """The items to suppress so that no small count is given back by any published sum.
-
-    ``values`` maps every item (a published count, or a remainder anyone can derive, such as the
-    cases a department holds itself: its total minus its units') to its count; ``relations`` are
-    ``(total, [parts])`` with ``values[total] == sum(values[p] for p in parts)`` — a breakdown
-    (by kind, channel, category, promise) or a level of the organisation (a unit and the units
-    under it plus its remainder). Counts from 1 to ``min_cell - 1`` are suppressed; then, until
-    nothing changes, every relation with suppressed items has at least two of them holding at
-    least ``min_cell`` cases together, or none: further parts are suppressed smallest first (the
-    total only when no part is left), so subtraction along any relation, repeated across
-    relations, never isolates a suppressed count.
-    """
-    items = list(values)
-    ids = {item: index for index, item in enumerate(items)}
-    hidden = protect_ids(
-        [values[item] for item in items], Sums([(ids[total], [ids[p] for p in parts]) for total, parts in relations]),
-        min_cell, lambda index: str(items[index]),
-    )
-    return {items[index] for index in hidden}
 
 
 class Sums:
@@ -50,11 +27,20 @@ class Sums:
 
 
 def protect_ids(values: list[int], sums: Sums, min_cell: int, name) -> set[int]:
-    """``protect`` over items numbered 0, 1, …: ``values[i]`` is item i's count, the relations
-    (``sums``) name items by number, and ``name(i)`` is the text an item's ties are broken by
-    (``protect``: its ``str``), so the result is the same whatever the numbering. Plain ints hash
-    and compare in C, where the tuples holding UUIDs the callers name items by call Python for
-    every hash."""
+    """The items to suppress so that no small count is given back by any published sum.
+
+    Items are numbered 0, 1, …: ``values[i]`` is item i's count (a published count, or a remainder
+    anyone can derive, such as the cases a department holds itself: its total minus its units');
+    ``sums`` holds the relations ``(total, [parts])`` with ``values[total] == sum(values[p] for p in
+    parts)`` — a breakdown (by kind, channel, category, promise) or a level of the organisation (a
+    unit and the units under it plus its remainder). Counts from 1 to ``min_cell - 1`` are
+    suppressed; then, until nothing changes, every relation with suppressed items has at least two
+    of them holding at least ``min_cell`` cases together, or none: further parts are suppressed
+    smallest first (the total only when no part is left), so subtraction along any relation,
+    repeated across relations, never isolates a suppressed count. ``name(i)`` is the text an item's
+    ties are broken by, so the result is the same whatever the numbering; numbers rather than the
+    tuples holding UUIDs the callers name items by, since plain ints hash and compare in C.
+    """
     hidden = {item for item, value in enumerate(values) if 0 < value < min_cell}
     # The passes over the relations as described, without looking again at a relation that cannot
     # act: one with no suppressed item, or one already protected (two suppressed holding at least
