@@ -14,9 +14,18 @@ SCHEMA_VERSION = 1
 
 YEARLY_SUMMARY = "audit.lex-sarah.yearly-summary"  # årssammanställning av lex Sarah-rapporter
 
+# The verksamhetsområden audit counts reports by (``AreaCount.area``), with the names city staff
+# know them by; a reader shows a code not listed here as it is.
+AREA_NAMES_SV = {
+    "elderly_care": "Äldreomsorg",
+    "disability": "Stöd och service till personer med funktionsnedsättning",
+    "individual_and_family": "Individ- och familjeomsorg",
+    "other": "Annan socialtjänst",
+}
+
 
 class AreaCount(BaseModel):
-    area: str = Field(description="Verksamhetsområde, e.g. elderly_care (äldreomsorg).")
+    area: str = Field(description="Verksamhetsområde: a key of AREA_NAMES_SV, e.g. elderly_care (äldreomsorg).")
     reports: int
 
 

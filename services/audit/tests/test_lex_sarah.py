@@ -272,3 +272,11 @@ async def test_adding_a_case_changes_the_yearly_summary(lex, tree, outbox):
     [event] = await outbox(YEARLY_SUMMARY)
     assert event["data"]["reports"] == 2 and SECRET not in str(event)
 
+
+
+def test_every_area_the_summary_counts_by_has_the_name_readers_show():
+    from contracts.lex_sarah import AREA_NAMES_SV
+
+    from audit.lex_sarah.schemas import Area
+
+    assert sorted(AREA_NAMES_SV) == sorted(area.value for area in Area)

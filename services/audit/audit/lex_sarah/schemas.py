@@ -12,6 +12,8 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 
 
 class Area(StrEnum):
+    """The areas the yearly summary counts by; each is named for readers in contracts.lex_sarah.AREA_NAMES_SV."""
+
     elderly_care = "elderly_care"  # äldreomsorg
     disability = "disability"  # stöd och service till personer med funktionsnedsättning (SoL, LSS)
     individual_and_family = "individual_and_family"  # individ- och familjeomsorg

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from contracts.lex_sarah import AREA_NAMES_SV
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -62,14 +63,6 @@ UNIT_KIND_SV = {"committee": "Nämnd", "administration": "Förvaltning", "depart
                 "contractor": "Utförare"}
 PRIZE_SV = {"quality_award": "Kvalitetsutmärkelsen", "renewal_prize": "Förnyelsepriset"}
 PLACEMENT_SV = {"winner": "Vinnare", "honourable_mention": "Hedersomnämnande"}
-# Lex Sarah's verksamhetsområden as audit names them (audit.lex_sarah.schemas.Area); an area
-# audit adds later shows by its code until it is named here.
-LEX_SARAH_AREA_SV = {
-    "elderly_care": "Äldreomsorg",
-    "disability": "Stöd och service till personer med funktionsnedsättning",
-    "individual_and_family": "Individ- och familjeomsorg",
-    "other": "Annan socialtjänst",
-}
 COMPLAINT_HEADER = [
     "Enhet", "Enhetstyp", "Ärenden", *(KIND_SV[kind] for kind in KIND_SV),
     "Median arbetsdagar till bekräftelse", "P90 arbetsdagar till bekräftelse", "Median arbetsdagar till svar",
@@ -132,7 +125,7 @@ def _foreign(foreign: dict, names: dict[str, str]) -> list[list[Any]]:
         rows.append([summary["year"], *(summary[key] for key in (
             "reports", "serious", "share_serious", "ivo_notifications", "closed", "routines_changed"))])
         rows.append(["Område", "Rapporter"])
-        rows.extend([LEX_SARAH_AREA_SV.get(area["area"], area["area"]), area["reports"]] for area in summary["by_area"])
+        rows.extend([AREA_NAMES_SV.get(area["area"], area["area"]), area["reports"]] for area in summary["by_area"])
     rows += [[], ["Utmärkelser"]]
     if foreign.get("awards"):
         rows.append(AWARD_HEADER)
