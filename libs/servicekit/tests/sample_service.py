@@ -15,7 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.app import create_service_app
 from servicekit.auth import CurrentPrincipal, PublicPrincipal, public, require_access
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute, new_metadata
 from servicekit.events.outbox import EventPublisher
 from servicekit.idempotency import idempotency_key, record_key
@@ -79,7 +79,7 @@ async def create_note(body: NoteIn, session: Session, request: Request, response
     await session.flush()
     await events.record(session, type="sample.note.created", subject=str(note.id), data=NoteCreated(id=note.id, title=note.title))
     response.headers["location"] = f"/sample/v1/notes/{note.id}"
-    response.headers["etag"] = etag_for(note.version)
+    set_etag(response, note.version)
     return NoteOut(id=note.id, title=note.title, version=note.version)
 
 
@@ -99,7 +99,7 @@ async def rename_note(note_id: int, body: NoteIn, session: Session, request: Req
     require_if_match(request, note.version)
     note.title = body.title
     note.version += 1
-    response.headers["etag"] = etag_for(note.version)
+    set_etag(response, note.version)
     return NoteOut(id=note.id, title=note.title, version=note.version)
 
 

@@ -8,7 +8,7 @@ from contracts.organisation import OrganisationUnitType
 from fastapi import APIRouter, Depends, Query, Response
 
 from servicekit.auth import service_reader
-from servicekit.concurrency import etag_for
+from servicekit.concurrency import with_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.orgtree import queries
 from servicekit.orgtree.schemas import OrganisationUnit, Subtree
@@ -65,8 +65,7 @@ def org_read_router(tables: OrgTables) -> APIRouter:
         unit = await queries.get_unit(session, tables, unit_id=unit_id, as_of=as_of or queries.stockholm_today())
         if unit is None:
             raise _not_found(unit_id)
-        response.headers["etag"] = etag_for(unit.revision)
-        return unit
+        return with_etag(response, unit)
 
     @router.get(
         "/organisation-units/{unit_id}/subtree",
