@@ -1,11 +1,8 @@
-"""Small helpers the audit routers share: problem responses in OpenAPI, ETags, the principal."""
+"""Small helpers the audit routers share: problem responses in OpenAPI, cursor positions."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-from fastapi import Request, Response
-
-from servicekit.concurrency import etag_for, require_if_match
 from servicekit.pagination import PageParams
 from servicekit.problems import PROBLEM_MEDIA_TYPE, ProblemError
 
@@ -21,30 +18,6 @@ _DESCRIPTIONS = {
 
 def problems(*statuses: int) -> dict:
     return {status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
-
-
-def with_etag(response: Response, revision: int) -> None:
-    response.headers["etag"] = etag_for(revision)
-
-
-def check_etag(request: Request, revision: int) -> None:
-    require_if_match(request, revision)
-
-
-Revised = TypeVar("Revised")
-
-
-def answer(response: Response, record: Revised) -> Revised:
-    """The record as the response body, its revision as the ETag."""
-    with_etag(response, record.revision)
-    return record
-
-
-async def locked(request: Request, require: Callable[..., Awaitable[Any]], *args: Any) -> Any:
-    """The row ``require(*args, lock=True)`` returns, locked for the request, once If-Match names its revision."""
-    row = await require(*args, lock=True)
-    check_etag(request, row.revision)
-    return row
 
 
 def cursor_position(params: PageParams, **fields: Callable[[Any], Any]) -> tuple | None:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal, require_access
+from servicekit.concurrency import locked_at_revision, set_etag, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -28,7 +29,7 @@ from audit.contracts.schemas import (
     RecheckInput,
     SanctionCreate,
 )
-from audit.web import answer, cursor_position, locked, problems, with_etag
+from audit.web import cursor_position, problems
 
 READ_ROLES = ("internal_auditor", "controller", "committee", "city_controller")
 read_access = require_access(roles=READ_ROLES, key_scopes=("audit:read", "audit:write"))
@@ -67,7 +68,7 @@ async def list_contracts(
 )
 async def create_contract(body: ContractCreate, session: Session, principal: CurrentPrincipal, response: Response) -> Contract:
     contract = await service.create(session, principal, data=body)
-    with_etag(response, contract.revision)
+    set_etag(response, contract.revision)
     response.headers["location"] = f"/audit/v1/contracts/{contract.id}"
     return contract
 
@@ -77,7 +78,7 @@ async def create_contract(body: ContractCreate, session: Session, principal: Cur
     description="Ett avtal med kvalitetskraven, beställande nämnd och ansvarig förvaltning.", responses=problems(403, 404),
 )
 async def get_contract(contract_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Contract:
-    return answer(response, await service.read(session, principal, contract_id=contract_id))
+    return with_etag(response, await service.read(session, principal, contract_id=contract_id))
 
 
 @router.post(
@@ -119,7 +120,7 @@ async def create_contract_finding(
     follow_up_id: uuid.UUID, body: FindingCreate, session: Session, principal: CurrentPrincipal, response: Response
 ) -> ContractFinding:
     finding = await service.add_finding(session, principal, follow_up_id=follow_up_id, data=body)
-    with_etag(response, finding.revision)
+    set_etag(response, finding.revision)
     response.headers["location"] = f"/audit/v1/contract-findings/{finding.id}"
     return finding
 
@@ -144,7 +145,7 @@ async def list_contract_findings(
     description="En brist mot ett avtalskrav med utförarens handlingsplan och återkontrollen.", responses=problems(403, 404),
 )
 async def get_contract_finding(finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> ContractFinding:
-    return answer(response, await service.read_finding(session, principal, finding_id=finding_id))
+    return with_etag(response, await service.read_finding(session, principal, finding_id=finding_id))
 
 
 @router.put(
@@ -157,8 +158,8 @@ async def set_contract_action_plan(
     finding_id: uuid.UUID, body: ActionPlanInput, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> ContractFinding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.set_action_plan(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.set_action_plan(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -171,8 +172,8 @@ async def recheck_contract_finding(
     finding_id: uuid.UUID, body: RecheckInput, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> ContractFinding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.recheck(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.recheck(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -186,8 +187,8 @@ async def escalate_contract_finding(
     finding_id: uuid.UUID, body: EscalationInput, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> ContractFinding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.escalate(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.escalate(session, principal, row=row, data=body))
 
 
 @router.get(
@@ -215,5 +216,5 @@ async def add_contract_sanction(
     contract_id: uuid.UUID, body: SanctionCreate, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> Contract:
-    row = await locked(request, service.require, session, contract_id)
-    return answer(response, await service.add_sanction(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, contract_id)
+    return with_etag(response, await service.add_sanction(session, principal, row=row, data=body))

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
+from servicekit.concurrency import locked_at_revision, set_etag, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -16,7 +17,7 @@ from audit.control_plans import repository, service
 from audit.control_plans.schemas import ControlPlan, ItemInput, PlanCreate, PlanStatus
 from audit.decisions import DecisionInput
 from audit.risk_analyses.router import decide_access, edit_access, read_access
-from audit.web import answer, cursor_position, locked, problems, with_etag
+from audit.web import cursor_position, problems
 
 router = APIRouter(route_class=AuditedRoute, tags=["control plans"])
 PATH = "/control-plans/{plan_id}"
@@ -49,7 +50,7 @@ async def list_control_plans(
 )
 async def create_control_plan(body: PlanCreate, session: Session, principal: CurrentPrincipal, response: Response) -> ControlPlan:
     plan = await service.create(session, principal, data=body)
-    with_etag(response, plan.revision)
+    set_etag(response, plan.revision)
     response.headers["location"] = f"/audit/v1/control-plans/{plan.id}"
     return plan
 
@@ -60,7 +61,7 @@ async def create_control_plan(body: PlanCreate, session: Session, principal: Cur
     responses=problems(403, 404),
 )
 async def get_control_plan(plan_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> ControlPlan:
-    return answer(response, await service.read(session, principal, plan_id=plan_id))
+    return with_etag(response, await service.read(session, principal, plan_id=plan_id))
 
 
 @router.post(
@@ -73,10 +74,10 @@ async def get_control_plan(plan_id: uuid.UUID, session: Session, principal: Curr
 async def add_control_item(
     plan_id: uuid.UUID, body: ItemInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await locked(request, service.require, session, plan_id)
+    row = await locked_at_revision(request, service.require, session, plan_id)
     plan, item_id = await service.add_item(session, principal, row=row, data=body)
     response.headers["location"] = f"/audit/v1/control-plans/{plan_id}/items/{item_id}"
-    return answer(response, plan)
+    return with_etag(response, plan)
 
 
 @router.put(
@@ -88,9 +89,9 @@ async def change_control_item(
     plan_id: uuid.UUID, item_id: uuid.UUID, body: ItemInput, session: Session, principal: CurrentPrincipal,
     request: Request, response: Response,
 ) -> ControlPlan:
-    row = await locked(request, service.require, session, plan_id)
+    row = await locked_at_revision(request, service.require, session, plan_id)
     item = await service.require_item(session, row, item_id)
-    return answer(response, await service.change_item(session, principal, row=row, item=item, data=body))
+    return with_etag(response, await service.change_item(session, principal, row=row, item=item, data=body))
 
 
 @router.delete(
@@ -101,9 +102,9 @@ async def change_control_item(
 async def remove_control_item(
     plan_id: uuid.UUID, item_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await locked(request, service.require, session, plan_id)
+    row = await locked_at_revision(request, service.require, session, plan_id)
     item = await service.require_item(session, row, item_id)
-    return answer(response, await service.remove_item(session, principal, row=row, item=item))
+    return with_etag(response, await service.remove_item(session, principal, row=row, item=item))
 
 
 @router.post(
@@ -114,8 +115,8 @@ async def remove_control_item(
 async def request_control_plan_adoption(
     plan_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await locked(request, service.require, session, plan_id)
-    return answer(response, await service.request_adoption(session, principal, row=row))
+    row = await locked_at_revision(request, service.require, session, plan_id)
+    return with_etag(response, await service.request_adoption(session, principal, row=row))
 
 
 @router.post(
@@ -128,5 +129,5 @@ async def request_control_plan_adoption(
 async def adopt_control_plan(
     plan_id: uuid.UUID, body: DecisionInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> ControlPlan:
-    row = await locked(request, service.require, session, plan_id)
-    return answer(response, await service.adopt(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, plan_id)
+    return with_etag(response, await service.adopt(session, principal, row=row, data=body))

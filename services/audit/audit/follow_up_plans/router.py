@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal, require_access
+from servicekit.concurrency import locked_at_revision, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -15,7 +16,7 @@ from audit.contracts.router import READ_ROLES
 from audit.decisions import DecisionInput
 from audit.follow_up_plans import service
 from audit.follow_up_plans.schemas import FollowUpPlan, ItemChange, PlanCreate, WeightsCreate, WeightSet
-from audit.web import answer, cursor_position, locked, problems
+from audit.web import cursor_position, problems
 
 read_access = require_access(roles=READ_ROLES, key_scopes=("audit:read", "audit:write"))
 edit_access = require_access(roles=service.EDIT_ROLES)
@@ -76,7 +77,7 @@ async def list_follow_up_plans(
 async def create_follow_up_plan(body: PlanCreate, session: Session, principal: CurrentPrincipal, response: Response) -> FollowUpPlan:
     plan = await service.create(session, principal, data=body)
     response.headers["location"] = f"/audit/v1/follow-up-plans/{plan.id}"
-    return answer(response, plan)
+    return with_etag(response, plan)
 
 
 @router.get(
@@ -86,7 +87,7 @@ async def create_follow_up_plan(body: PlanCreate, session: Session, principal: C
     responses=problems(403, 404),
 )
 async def get_follow_up_plan(plan_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> FollowUpPlan:
-    return answer(response, await service.read(session, principal, plan_id=plan_id))
+    return with_etag(response, await service.read(session, principal, plan_id=plan_id))
 
 
 @router.post(
@@ -99,8 +100,8 @@ async def get_follow_up_plan(plan_id: uuid.UUID, session: Session, principal: Cu
 async def recalculate_follow_up_plan(
     plan_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> FollowUpPlan:
-    row = await locked(request, service.require, session, plan_id)
-    return answer(response, await service.recalculate(session, principal, row=row))
+    row = await locked_at_revision(request, service.require, session, plan_id)
+    return with_etag(response, await service.recalculate(session, principal, row=row))
 
 
 @router.put(
@@ -114,9 +115,9 @@ async def change_follow_up_plan_item(
     plan_id: uuid.UUID, item_id: uuid.UUID, body: ItemChange, session: Session, principal: CurrentPrincipal,
     request: Request, response: Response,
 ) -> FollowUpPlan:
-    row = await locked(request, service.require, session, plan_id)
+    row = await locked_at_revision(request, service.require, session, plan_id)
     item = await service.require_item(session, row, item_id)
-    return answer(response, await service.change_item(session, principal, row=row, item=item, data=body))
+    return with_etag(response, await service.change_item(session, principal, row=row, item=item, data=body))
 
 
 @router.post(
@@ -130,5 +131,5 @@ async def adopt_follow_up_plan(
     plan_id: uuid.UUID, body: DecisionInput, session: Session, principal: CurrentPrincipal, request: Request,
     response: Response,
 ) -> FollowUpPlan:
-    row = await locked(request, service.require, session, plan_id)
-    return answer(response, await service.adopt(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, plan_id)
+    return with_etag(response, await service.adopt(session, principal, row=row, data=body))

@@ -8,6 +8,7 @@ from contracts.lex_sarah import LexSarahYearlySummary
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal, require_access, service_reader
+from servicekit.concurrency import locked_at_revision, require_if_match, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -36,7 +37,7 @@ from audit.lex_sarah.schemas import (
     Status,
     SummaryRequest,
 )
-from audit.web import answer, check_etag, locked, problems
+from audit.web import problems
 
 router = APIRouter(route_class=LexSarahRoute, tags=["lex Sarah"])
 CASE = "/lex-sarah/cases/{case_id}"
@@ -103,7 +104,7 @@ async def list_lex_sarah_cases(
     responses=problems(403, 404),
 )
 async def get_lex_sarah_case(case_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Case:
-    return answer(response, await service.read(session, principal, case_id=case_id))
+    return with_etag(response, await service.read(session, principal, case_id=case_id))
 
 
 @router.get(
@@ -126,8 +127,8 @@ STEP_PROBLEMS = problems(403, 404, 409, 412, 422, 428)
 async def receive_lex_sarah_report(
     case_id: uuid.UUID, body: Reception, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await locked(request, service.require, session, case_id)
-    return answer(response, await service.receive(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, case_id)
+    return with_etag(response, await service.receive(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -137,8 +138,8 @@ async def receive_lex_sarah_report(
 async def start_lex_sarah_investigation(
     case_id: uuid.UUID, body: InvestigationStart, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await locked(request, service.require, session, case_id)
-    return answer(response, await service.start_investigation(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, case_id)
+    return with_etag(response, await service.start_investigation(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -150,8 +151,8 @@ async def start_lex_sarah_investigation(
 async def add_lex_sarah_record_entry(
     case_id: uuid.UUID, body: RecordEntryInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await locked(request, service.require, session, case_id)
-    return answer(response, await service.add_entry(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, case_id)
+    return with_etag(response, await service.add_entry(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -162,8 +163,8 @@ async def add_lex_sarah_record_entry(
 async def decide_lex_sarah_seriousness(
     case_id: uuid.UUID, body: SeriousnessDecision, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await locked(request, service.require, session, case_id)
-    return answer(response, await service.decide(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, case_id)
+    return with_etag(response, await service.decide(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -174,8 +175,8 @@ async def decide_lex_sarah_seriousness(
 async def notify_ivo_lex_sarah(
     case_id: uuid.UUID, body: IvoNotice, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await locked(request, service.require, session, case_id)
-    return answer(response, await service.notify_ivo(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, case_id)
+    return with_etag(response, await service.notify_ivo(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -186,8 +187,8 @@ async def notify_ivo_lex_sarah(
 async def follow_up_lex_sarah_case(
     case_id: uuid.UUID, body: FollowUp, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await locked(request, service.require, session, case_id)
-    return answer(response, await service.follow_up(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, case_id)
+    return with_etag(response, await service.follow_up(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -197,8 +198,8 @@ async def follow_up_lex_sarah_case(
 async def close_lex_sarah_case(
     case_id: uuid.UUID, body: Closure, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Case:
-    row = await locked(request, service.require, session, case_id)
-    return answer(response, await service.close(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, case_id)
+    return with_etag(response, await service.close(session, principal, row=row, data=body))
 
 
 ROUTINE = "/lex-sarah/routines/{committee_id}"
@@ -210,7 +211,7 @@ ROUTINE = "/lex-sarah/routines/{committee_id}"
     responses=problems(403),
 )
 async def get_lex_sarah_routine(committee_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Routine:
-    return answer(response, await service.routine(session, principal, committee_id=committee_id))
+    return with_etag(response, await service.routine(session, principal, committee_id=committee_id))
 
 
 @router.put(
@@ -222,8 +223,8 @@ async def set_lex_sarah_routine(
     committee_id: uuid.UUID, body: RoutineDays, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Routine:
     row = await repository.routine_of(session, committee_id, lock=True)
-    check_etag(request, row.revision if row else 0)
-    return answer(response, await service.set_routine(session, principal, committee_id=committee_id, days=body))
+    require_if_match(request, row.revision if row else 0)
+    return with_etag(response, await service.set_routine(session, principal, committee_id=committee_id, days=body))
 
 
 @router.get(

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
+from servicekit.concurrency import locked_at_revision, set_etag, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -16,7 +17,7 @@ from audit.reports import repository, service, xlsx
 from audit.reports.schemas import Report, ReportChange, ReportCreate, SendingRequest
 from audit.reviews.router import auditor_access, close_access
 from audit.risk_analyses.router import read_access
-from audit.web import answer, cursor_position, locked, problems, with_etag
+from audit.web import cursor_position, problems
 
 router = APIRouter(route_class=AuditedRoute, tags=["reports"])
 PATH = "/reports/{report_id}"
@@ -48,7 +49,7 @@ async def list_reports(
 )
 async def create_report(body: ReportCreate, session: Session, principal: CurrentPrincipal, response: Response) -> Report:
     report = await service.create(session, principal, data=body)
-    with_etag(response, report.revision)
+    set_etag(response, report.revision)
     response.headers["location"] = f"/audit/v1/reports/{report.id}"
     return report
 
@@ -56,9 +57,7 @@ async def create_report(body: ReportCreate, session: Session, principal: Current
 @router.get(PATH, response_model=Report, dependencies=[read_access], summary="Read a report", description="En rapport.",
             responses=problems(403, 404))
 async def get_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Report:
-    report = service.render(await service.read(session, principal, report_id=report_id))
-    with_etag(response, report.revision)
-    return report
+    return with_etag(response, service.render(await service.read(session, principal, report_id=report_id)))
 
 
 @router.patch(
@@ -69,8 +68,8 @@ async def get_report(report_id: uuid.UUID, session: Session, principal: CurrentP
 async def change_report(
     report_id: uuid.UUID, body: ReportChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Report:
-    row = await locked(request, service.require, session, report_id)
-    return answer(response, await service.change(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, report_id)
+    return with_etag(response, await service.change(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -83,8 +82,8 @@ async def change_report(
 async def request_report_sending(
     report_id: uuid.UUID, body: SendingRequest, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Report:
-    row = await locked(request, service.require, session, report_id)
-    return answer(response, await service.request_sending(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, report_id)
+    return with_etag(response, await service.request_sending(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -93,8 +92,8 @@ async def request_report_sending(
     responses=problems(403, 404, 409, 412, 428),
 )
 async def send_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response) -> Report:
-    row = await locked(request, service.require, session, report_id)
-    return answer(response, await service.send(session, principal, row=row))
+    row = await locked_at_revision(request, service.require, session, report_id)
+    return with_etag(response, await service.send(session, principal, row=row))
 
 
 @router.get(

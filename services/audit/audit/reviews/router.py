@@ -8,6 +8,7 @@ from contracts.audit import FindingStatus
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal, require_access
+from servicekit.concurrency import locked_at_revision, set_etag, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.orgtree import stockholm_today
@@ -30,7 +31,7 @@ from audit.reviews.schemas import (
     Verification,
 )
 from audit.risk_analyses.router import read_access
-from audit.web import answer, cursor_position, locked, problems, with_etag
+from audit.web import cursor_position, problems
 
 router = APIRouter(route_class=AuditedRoute, tags=["reviews and findings"])
 auditor_access = require_access(roles=("internal_auditor",))
@@ -50,7 +51,7 @@ FINDING = "/findings/{finding_id}"
 )
 async def create_review(body: ReviewCreate, session: Session, principal: CurrentPrincipal, response: Response) -> Review:
     review = await service.create_review(session, principal, data=body)
-    with_etag(response, review.revision)
+    set_etag(response, review.revision)
     response.headers["location"] = f"/audit/v1/reviews/{review.id}"
     return review
 
@@ -91,7 +92,7 @@ async def create_finding(
     finding = await service.open_finding(
         session, principal, review_id=review_id, data=body, prepared_on=request.app.state.settings.business_plan_prepared_on,
     )
-    with_etag(response, finding.revision)
+    set_etag(response, finding.revision)
     response.headers["location"] = f"/audit/v1/findings/{finding.id}"
     return finding
 
@@ -127,7 +128,7 @@ async def list_findings(
     "nästa års verksamhetsplan (from goals).", responses=problems(403, 404),
 )
 async def get_finding(finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Finding:
-    return answer(response, await service.read_finding(session, principal, finding_id=finding_id))
+    return with_etag(response, await service.read_finding(session, principal, finding_id=finding_id))
 
 
 @router.post(
@@ -140,8 +141,8 @@ async def get_finding(finding_id: uuid.UUID, session: Session, principal: Curren
 async def create_action_plan(
     finding_id: uuid.UUID, body: ActionPlanCreate, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.create_action_plan(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.create_action_plan(session, principal, row=row, data=body))
 
 
 @router.patch(
@@ -154,8 +155,8 @@ async def create_action_plan(
 async def change_action_plan(
     finding_id: uuid.UUID, body: ActionPlanChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.change_action_plan(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.change_action_plan(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -168,8 +169,8 @@ async def change_action_plan(
 async def verify_action_plan(
     finding_id: uuid.UUID, body: Verification, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.verify_action(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.verify_action(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -181,8 +182,8 @@ async def verify_action_plan(
 async def request_finding_closure(
     finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.request_closure(session, principal, row=row))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.request_closure(session, principal, row=row))
 
 
 @router.post(
@@ -194,8 +195,8 @@ async def request_finding_closure(
 async def close_finding(
     finding_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Finding:
-    row = await locked(request, service.require_finding, session, finding_id)
-    return answer(response, await service.close(session, principal, row=row))
+    row = await locked_at_revision(request, service.require_finding, session, finding_id)
+    return with_etag(response, await service.close(session, principal, row=row))
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal, require_access
+from servicekit.concurrency import locked_at_revision, set_etag, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -15,7 +16,7 @@ from audit.auditlog.route import AuditedRoute
 from audit.decisions import DecisionInput
 from audit.risk_analyses import repository, service
 from audit.risk_analyses.schemas import AnalysisCreate, AnalysisStatus, RiskAnalysis, RiskInput
-from audit.web import answer, cursor_position, locked, problems, with_etag
+from audit.web import cursor_position, problems
 
 READ_ROLES = ("internal_auditor", "controller", "committee", "city_controller")
 read_access = require_access(roles=READ_ROLES, key_scopes=("audit:read", "audit:write"))
@@ -53,7 +54,7 @@ async def list_risk_analyses(
 )
 async def create_risk_analysis(body: AnalysisCreate, session: Session, principal: CurrentPrincipal, response: Response) -> RiskAnalysis:
     analysis = await service.create(session, principal, data=body)
-    with_etag(response, analysis.revision)
+    set_etag(response, analysis.revision)
     response.headers["location"] = f"/audit/v1/risk-analyses/{analysis.id}"
     return analysis
 
@@ -64,7 +65,7 @@ async def create_risk_analysis(body: AnalysisCreate, session: Session, principal
     responses=problems(403, 404),
 )
 async def get_risk_analysis(analysis_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> RiskAnalysis:
-    return answer(response, await service.read(session, principal, analysis_id=analysis_id))
+    return with_etag(response, await service.read(session, principal, analysis_id=analysis_id))
 
 
 @router.post(
@@ -77,10 +78,10 @@ async def get_risk_analysis(analysis_id: uuid.UUID, session: Session, principal:
 async def add_risk(
     analysis_id: uuid.UUID, body: RiskInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response
 ) -> RiskAnalysis:
-    row = await locked(request, service.require, session, analysis_id)
+    row = await locked_at_revision(request, service.require, session, analysis_id)
     analysis, risk_id = await service.add_risk(session, principal, row=row, data=body)
     response.headers["location"] = f"/audit/v1/risk-analyses/{analysis_id}/risks/{risk_id}"
-    return answer(response, analysis)
+    return with_etag(response, analysis)
 
 
 @router.put(
@@ -92,9 +93,9 @@ async def change_risk(
     analysis_id: uuid.UUID, risk_id: uuid.UUID, body: RiskInput, session: Session, principal: CurrentPrincipal,
     request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await locked(request, service.require, session, analysis_id)
+    row = await locked_at_revision(request, service.require, session, analysis_id)
     risk = await service.require_risk(session, row, risk_id)
-    return answer(response, await service.change_risk(session, principal, row=row, risk=risk, data=body))
+    return with_etag(response, await service.change_risk(session, principal, row=row, risk=risk, data=body))
 
 
 @router.delete(
@@ -105,9 +106,9 @@ async def change_risk(
 async def remove_risk(
     analysis_id: uuid.UUID, risk_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await locked(request, service.require, session, analysis_id)
+    row = await locked_at_revision(request, service.require, session, analysis_id)
     risk = await service.require_risk(session, row, risk_id)
-    return answer(response, await service.remove_risk(session, principal, row=row, risk=risk))
+    return with_etag(response, await service.remove_risk(session, principal, row=row, risk=risk))
 
 
 @router.post(
@@ -118,8 +119,8 @@ async def remove_risk(
 async def request_risk_analysis_adoption(
     analysis_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await locked(request, service.require, session, analysis_id)
-    return answer(response, await service.request_adoption(session, principal, row=row))
+    row = await locked_at_revision(request, service.require, session, analysis_id)
+    return with_etag(response, await service.request_adoption(session, principal, row=row))
 
 
 @router.post(
@@ -132,8 +133,8 @@ async def request_risk_analysis_adoption(
 async def adopt_risk_analysis(
     analysis_id: uuid.UUID, body: DecisionInput, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await locked(request, service.require, session, analysis_id)
-    return answer(response, await service.adopt(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, analysis_id)
+    return with_etag(response, await service.adopt(session, principal, row=row, data=body))
 
 
 @router.post(
@@ -144,5 +145,5 @@ async def adopt_risk_analysis(
 async def return_risk_analysis(
     analysis_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> RiskAnalysis:
-    row = await locked(request, service.require, session, analysis_id)
-    return answer(response, await service.return_to_draft(session, principal, row=row))
+    row = await locked_at_revision(request, service.require, session, analysis_id)
+    return with_etag(response, await service.return_to_draft(session, principal, row=row))

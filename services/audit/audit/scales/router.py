@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal, require_access, service_reader
+from servicekit.concurrency import locked_at_revision, set_etag, with_etag
 from servicekit.db import Session
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
@@ -13,7 +14,7 @@ from servicekit.pagination import Page, PageParams, build_page, page_params
 from audit.auditlog.route import AuditedRoute
 from audit.scales import repository, service
 from audit.scales.schemas import RiskScale, ScaleContent, ScaleCreate
-from audit.web import answer, cursor_position, locked, problems, with_etag
+from audit.web import cursor_position, problems
 
 router = APIRouter(route_class=AuditedRoute, tags=["risk scales"])
 write_access = require_access(roles=("internal_auditor",))
@@ -43,7 +44,7 @@ async def list_risk_scales(
 )
 async def create_risk_scale(body: ScaleCreate, session: Session, principal: CurrentPrincipal, response: Response) -> RiskScale:
     scale = await service.create_scale(session, principal, data=body)
-    with_etag(response, scale.revision)
+    set_etag(response, scale.revision)
     response.headers["location"] = f"/audit/v1/risk-scales/{scale.id}"
     return scale
 
@@ -54,7 +55,7 @@ async def create_risk_scale(body: ScaleCreate, session: Session, principal: Curr
     responses=problems(404),
 )
 async def get_risk_scale(scale_id: uuid.UUID, session: Session, response: Response) -> RiskScale:
-    return answer(response, await service.get_scale(session, scale_id=scale_id))
+    return with_etag(response, await service.get_scale(session, scale_id=scale_id))
 
 
 @router.put(
@@ -66,5 +67,5 @@ async def get_risk_scale(scale_id: uuid.UUID, session: Session, response: Respon
 async def replace_risk_scale(
     scale_id: uuid.UUID, body: ScaleContent, session: Session, principal: CurrentPrincipal, request: Request, response: Response
 ) -> RiskScale:
-    row = await locked(request, service.require, session, scale_id)
-    return answer(response, await service.change_scale(session, principal, row=row, data=body))
+    row = await locked_at_revision(request, service.require, session, scale_id)
+    return with_etag(response, await service.change_scale(session, principal, row=row, data=body))
