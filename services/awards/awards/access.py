@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
 from servicekit.auth import CITY_WIDE_READ_ROLES, in_org_scope, require_access, service_reader
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import locked_at_revision, set_etag
 from servicekit.orgtree import stockholm_today, unit_and_ancestor_ids
 from servicekit.problems import PROBLEM_MEDIA_TYPE
 
@@ -47,10 +47,6 @@ async def unit_in_scope(session: AsyncSession, principal: Principal, unit_id) ->
     return bool(principal.org_scope) and in_org_scope(principal, [str(u) for u in chain] or [str(unit_id)])
 
 
-def set_etag(response, revision: int) -> None:
-    response.headers["etag"] = etag_for(revision)
-
-
 @dataclass(frozen=True)
 class Revisioned:
     """A resource read and changed by revision (feedback reports, good examples): each change locks the row the caller
@@ -60,9 +56,7 @@ class Revisioned:
     render: Callable[[AsyncSession, Row], Awaitable[BaseModel]]
 
     async def locked(self, session: AsyncSession, principal: Principal, resource_id: uuid.UUID, request: Request) -> Row:
-        row = await self.visible(session, principal, resource_id, lock=True)
-        require_if_match(request, row.revision)
-        return row
+        return await locked_at_revision(request, self.visible, session, principal, resource_id)
 
     async def answer(self, session: AsyncSession, response: Response, row: Row) -> BaseModel:
         set_etag(response, row.revision)

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
+from servicekit.concurrency import locked_at_revision, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.problems import ProblemError
 
-from awards.access import problems, reader, set_etag
+from awards.access import problems, reader
 from awards.applications import repository, service
 from awards.applications.schemas import Application, ApplicationChange, ApplicationCreate, Evidence
 
@@ -79,8 +79,7 @@ async def get_application(application_id: uuid.UUID, session: Session, principal
 async def change_application(
     application_id: uuid.UUID, body: ApplicationChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Application:
-    row = await service.visible_application(session, principal, application_id=application_id, lock=True)
-    require_if_match(request, row.revision)
+    row = await locked_at_revision(request, service.visible_application, session, principal, application_id=application_id)
     row = await service.change_application(session, principal, row=row, change=body)
     set_etag(response, row.revision)
     return await service.render(session, row)
@@ -95,8 +94,7 @@ async def change_application(
 async def submit_application(
     application_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Application:
-    row = await service.visible_application(session, principal, application_id=application_id, lock=True)
-    require_if_match(request, row.revision)
+    row = await locked_at_revision(request, service.visible_application, session, principal, application_id=application_id)
     row = await service.submit_application(session, principal, row=row)
     set_etag(response, row.revision)
     return await service.render(session, row)

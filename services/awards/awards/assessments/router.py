@@ -7,10 +7,10 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 
-from awards.access import examination_staff, problems, reader, set_etag
+from awards.access import examination_staff, problems, reader
 from awards.assessments import service
 from awards.assessments.schemas import Assessment, AssessmentIn, BandInfo, TeamAssessments
 from awards.assessments.scoring import BANDS

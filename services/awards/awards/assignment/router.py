@@ -5,11 +5,11 @@ import uuid
 from fastapi import APIRouter, Depends, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 
-from awards.access import award_admin, problems, set_etag
+from awards.access import award_admin, problems
 from awards.assignment import service
 from awards.assignment.schemas import MemberChange, Plan
 from awards.rounds import service as rounds

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 
-from awards.access import problems, reader, set_etag
+from awards.access import problems, reader
 from awards.assessments.service import team_for
 from awards.consensus import service
 from awards.consensus.schemas import Consensus, ConsensusAreaIn, SiteVisit, SiteVisitIn

@@ -7,13 +7,13 @@ from contracts.awards import RoundPhase
 from fastapi import APIRouter, Depends, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
+from servicekit.concurrency import locked_at_revision, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.problems import ProblemError
 
-from awards.access import award_admin, problems, reader, set_etag
+from awards.access import award_admin, problems, reader
 from awards.examiners import repository, service
 from awards.examiners.schemas import Enrolment, Examiner, ExaminerChange, ExaminerCreate, PoolMember, TrainingCreate
 from awards.rounds import service as rounds
@@ -65,8 +65,7 @@ async def get_examiner(examiner_id: uuid.UUID, session: Session, principal: Curr
 async def change_examiner(
     examiner_id: uuid.UUID, body: ExaminerChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response,
 ) -> Examiner:
-    row = await service.get_examiner(session, principal, examiner_id=examiner_id, lock=True)
-    require_if_match(request, row.revision)
+    row = await locked_at_revision(request, service.get_examiner, session, principal, examiner_id=examiner_id)
     row = await service.change_examiner(session, row=row, change=body)
     set_etag(response, row.revision)
     return await service.render(session, row)

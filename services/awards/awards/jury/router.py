@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 
-from awards.access import award_admin, jury_member, jury_or_office, problems, reader, set_etag
+from awards.access import award_admin, jury_member, jury_or_office, problems, reader
 from awards.jury import repository, service
 from awards.jury.schemas import BlindingTerms, BlindingTermsIn, Decision, DecisionIn, JuryApplication, JuryBoard, ShortlistIn
 from awards.rounds import service as rounds

@@ -7,13 +7,13 @@ from contracts.awards import Prize
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.problems import ProblemError
 
-from awards.access import award_admin, problems, reader, set_etag
+from awards.access import award_admin, problems, reader
 from awards.rounds import service
 from awards.rounds.schemas import ExitConditions, PhaseTransition, Round, RoundChange, RoundCreate
 from awards.rubrics import service as rubrics
