@@ -8,7 +8,7 @@ from contracts.feedback import CaseChannel, CaseKind, CaseStatus
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.orgtree import stockholm_today
@@ -67,7 +67,7 @@ async def create_case(
 ) -> CaseReceipt:
     row, token = await service.create_case(session, principal=principal, data=body, intake=intake, now=_now())
     response.headers["location"] = request.app.url_path_for("get_case", case_id=str(row.id))
-    response.headers["etag"] = etag_for(row.revision)
+    set_etag(response, row.revision)
     response.headers[TOKEN_HEADER] = token
     return CaseReceipt(
         id=row.id, registration_number=row.registration_number, status=row.status, unit_id=row.unit_id,
@@ -141,7 +141,7 @@ async def _view(session, principal, row) -> CaseView:
 )
 async def get_case(case_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> CaseView:
     row, _ = await service.read_case(session, principal=principal, case_id=case_id)
-    response.headers["etag"] = etag_for(row.revision)
+    set_etag(response, row.revision)
     return await _view(session, principal, row)
 
 
@@ -150,7 +150,7 @@ async def _apply(change, body, case_id: uuid.UUID, session, principal, request: 
     row, lineage = await service.read_case(session, principal=principal, case_id=case_id, lock=True)
     require_if_match(request, row.revision)
     row = await change(session, principal=principal, row=row, lineage=lineage, change=body, now=_now())
-    response.headers["etag"] = etag_for(row.revision)
+    set_etag(response, row.revision)
     return await _view(session, principal, row)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from servicekit.auth import CurrentPrincipal, public, service_reader
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import locked_at_revision, with_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 
@@ -34,8 +34,7 @@ async def list_categories(session: Session) -> list[Category]:
 async def create_category(body: CategoryCreate, session: Session, principal: CurrentPrincipal, request: Request, response: Response) -> Category:
     category = await service.create_category(session, principal=principal, data=body)
     response.headers["location"] = request.app.url_path_for("get_category", code=category.code)
-    response.headers["etag"] = etag_for(category.revision)
-    return category
+    return with_etag(response, category)
 
 
 @router.get(
@@ -44,8 +43,7 @@ async def create_category(body: CategoryCreate, session: Session, principal: Cur
 )
 async def get_category(code: CategoryCode, session: Session, response: Response) -> Category:
     category = service.render_category(await service.get_category(session, code=code))
-    response.headers["etag"] = etag_for(category.revision)
-    return category
+    return with_etag(response, category)
 
 
 @router.patch(
@@ -56,11 +54,9 @@ async def get_category(code: CategoryCode, session: Session, response: Response)
 async def change_category(
     code: CategoryCode, body: CategoryChange, session: Session, principal: CurrentPrincipal, request: Request, response: Response
 ) -> Category:
-    row = await service.get_category(session, code=code, lock=True)
-    require_if_match(request, row.revision)
+    row = await locked_at_revision(request, service.get_category, session, code=code)
     category = await service.change_category(session, principal=principal, row=row, change=body)
-    response.headers["etag"] = etag_for(category.revision)
-    return category
+    return with_etag(response, category)
 
 
 @router.get(

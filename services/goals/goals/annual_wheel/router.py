@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, with_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.orgtree import stockholm_today
 
@@ -71,8 +71,7 @@ async def put_annual_wheel_deadline(
     deadline = await service.put_deadline(
         session, principal=principal, committee_id=committee_id, period=parsed, current=current, data=body,
     )
-    response.headers["etag"] = etag_for(deadline.revision)
-    return deadline
+    return with_etag(response, deadline)
 
 
 @router.get(

@@ -8,7 +8,7 @@ from contracts.goals import BusinessPlanStatus, CommitmentStatus
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, page_params
@@ -35,17 +35,13 @@ UnitFilter = Annotated[uuid.UUID | None, Query(description="Only this organisati
 YearFilter = Annotated[int | None, Query(ge=1900, le=2200, description="Only this year (verksamhetsår).")]
 
 
-def _etag(response: Response, revision: int) -> None:
-    response.headers["etag"] = etag_for(revision)
-
-
 async def _plan_reply(session, plan, response: Response) -> BusinessPlan:
-    _etag(response, plan.revision)
+    set_etag(response, plan.revision)
     return await service.render_plan(session, plan)
 
 
 def _commitment_reply(loaded: service.Loaded, response: Response) -> Commitment:
-    _etag(response, loaded.row.revision)
+    set_etag(response, loaded.row.revision)
     return service.render(loaded)
 
 
@@ -197,7 +193,7 @@ async def get_commitment(
 ) -> Commitment:
     loaded = await service.load(session, commitment_id=commitment_id)
     await service.authorise(session, principal, unit_id=loaded.row.unit_id, year=loaded.row.year, roles=None)
-    _etag(response, loaded.row.revision)
+    set_etag(response, loaded.row.revision)
     return service.render(loaded, as_of=as_of)
 
 

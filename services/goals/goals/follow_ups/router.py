@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, page_params
@@ -21,7 +21,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["follow-ups"])
 
 
 def _reply(row, response: Response) -> FollowUp:
-    response.headers["etag"] = etag_for(row.revision)
+    set_etag(response, row.revision)
     return service.render(row)
 
 

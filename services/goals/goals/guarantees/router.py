@@ -7,7 +7,7 @@ from contracts.guarantees import GuaranteeStatus, QualityGuaranteeState
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, with_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, page_params
@@ -21,11 +21,6 @@ from goals.guarantees.schemas import (
 from goals.problems import problems
 
 router = APIRouter(route_class=TransactionalRoute, tags=["quality guarantees"])
-
-
-def _reply(response: Response, state: QualityGuaranteeState) -> QualityGuaranteeState:
-    response.headers["etag"] = etag_for(state.revision)
-    return state
 
 
 @router.post(
@@ -45,7 +40,7 @@ async def create_quality_guarantee(
 ) -> QualityGuaranteeState:
     state = await service.create(session, principal, data=body)
     response.headers["location"] = request.app.url_path_for("get_quality_guarantee", guarantee_id=str(state.id))
-    return _reply(response, state)
+    return with_etag(response, state)
 
 
 @router.get(
@@ -86,7 +81,7 @@ async def list_quality_guarantees(
 )
 async def get_quality_guarantee(guarantee_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> QualityGuaranteeState:
     versions = await service.load(session, principal, guarantee_id=guarantee_id, roles=None)
-    return _reply(response, versions[-1])
+    return with_etag(response, versions[-1])
 
 
 @router.get(
@@ -114,7 +109,7 @@ async def change_quality_guarantee(
 ) -> QualityGuaranteeState:
     versions = await service.load(session, principal, guarantee_id=guarantee_id, roles=service.WRITER_ROLES, lock=True)
     require_if_match(request, versions[-1].revision)
-    return _reply(response, await service.change(session, principal, versions=versions, data=body))
+    return with_etag(response, await service.change(session, principal, versions=versions, data=body))
 
 
 @router.post(
@@ -131,7 +126,7 @@ async def adopt_quality_guarantee(
 ) -> QualityGuaranteeState:
     versions = await service.load(session, principal, guarantee_id=guarantee_id, roles=service.DECIDER_ROLES, lock=True)
     require_if_match(request, versions[-1].revision)
-    return _reply(response, await service.adopt(session, principal, versions=versions, decision=body.decision))
+    return with_etag(response, await service.adopt(session, principal, versions=versions, decision=body.decision))
 
 
 @router.post(
@@ -147,7 +142,7 @@ async def publish_quality_guarantee(
 ) -> QualityGuaranteeState:
     versions = await service.load(session, principal, guarantee_id=guarantee_id, roles=service.PUBLISHER_ROLES, lock=True)
     require_if_match(request, versions[-1].revision)
-    return _reply(response, await service.publish(session, versions=versions))
+    return with_etag(response, await service.publish(session, versions=versions))
 
 
 @router.post(
@@ -163,7 +158,7 @@ async def withdraw_quality_guarantee(
 ) -> QualityGuaranteeState:
     versions = await service.load(session, principal, guarantee_id=guarantee_id, roles=service.PUBLISHER_ROLES, lock=True)
     require_if_match(request, versions[-1].revision)
-    return _reply(response, await service.withdraw(session, versions=versions, reason=body.reason))
+    return with_etag(response, await service.withdraw(session, versions=versions, reason=body.reason))
 
 
 async def require_public_reader(principal: CurrentPrincipal) -> None:

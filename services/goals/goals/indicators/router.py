@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, set_etag, with_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.orgtree import get_unit_state
@@ -50,8 +50,7 @@ async def import_access(principal: CurrentPrincipal) -> None:
 async def create_indicator(body: IndicatorCreate, session: Session, request: Request, response: Response) -> Indicator:
     indicator = await service.create_indicator(session, data=body)
     response.headers["location"] = request.app.url_path_for("get_indicator", indicator_id=str(indicator.id))
-    response.headers["etag"] = etag_for(indicator.revision)
-    return indicator
+    return with_etag(response, indicator)
 
 
 @router.get(
@@ -80,7 +79,7 @@ async def get_indicator(indicator_id: uuid.UUID, session: Session, principal: Cu
     row = await repository.get_indicator(session, indicator_id=indicator_id)
     if row is None:
         raise ProblemError(404, f"No indicator {indicator_id}.", kind="indicator-not-found")
-    response.headers["etag"] = etag_for(row.revision)
+    set_etag(response, row.revision)
     return service.render_indicator(row)
 
 
@@ -93,8 +92,7 @@ async def change_indicator(indicator_id: uuid.UUID, body: IndicatorChange, sessi
     row = await service.lock_indicator(session, indicator_id=indicator_id)
     require_if_match(request, row.revision)
     indicator = await service.change_indicator(session, row=row, data=body)
-    response.headers["etag"] = etag_for(indicator.revision)
-    return indicator
+    return with_etag(response, indicator)
 
 
 # --- targets -----------------------------------------------------------------------------------
@@ -110,8 +108,7 @@ async def change_indicator(indicator_id: uuid.UUID, body: IndicatorChange, sessi
 async def create_indicator_target(body: TargetCreate, session: Session, principal: CurrentPrincipal, request: Request, response: Response) -> Target:
     target = await service.create_target(session, principal, data=body)
     response.headers["location"] = request.app.url_path_for("get_indicator_target", target_id=str(target.id))
-    response.headers["etag"] = etag_for(target.revision)
-    return target
+    return with_etag(response, target)
 
 
 @router.get(
@@ -143,7 +140,7 @@ async def list_indicator_targets(
 )
 async def get_indicator_target(target_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Target:
     row = await service.load_target(session, principal, target_id=target_id, write=False)
-    response.headers["etag"] = etag_for(row.revision)
+    set_etag(response, row.revision)
     return service.render_target(row)
 
 
@@ -157,8 +154,7 @@ async def change_indicator_target(
     row = await service.load_target(session, principal, target_id=target_id, write=True)
     require_if_match(request, row.revision)
     target = await service.change_target(session, row=row, data=body)
-    response.headers["etag"] = etag_for(target.revision)
-    return target
+    return with_etag(response, target)
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -254,7 +250,7 @@ async def _external_ids(session, unit_id: uuid.UUID, *, lock: bool):
 async def get_external_ids(unit_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> ExternalIds:
     require_reader(principal)
     row = await _external_ids(session, unit_id, lock=False)
-    response.headers["etag"] = etag_for(row.revision if row else 0)
+    set_etag(response, row.revision if row else 0)
     return ExternalIds.model_validate(row, from_attributes=True) if row else ExternalIds()
 
 
@@ -273,5 +269,5 @@ async def put_external_ids(
     revision = row.revision if row else 0
     require_if_match(request, revision)
     await repository.save_external_ids(session, unit_id=unit_id, revision=revision + 1, values=body.model_dump())
-    response.headers["etag"] = etag_for(revision + 1)
+    set_etag(response, revision + 1)
     return body

@@ -6,7 +6,7 @@ import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from servicekit.auth import require_access
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.orgtree import OrganisationUnit, read_access, render_unit
@@ -31,10 +31,6 @@ _PROBLEMS = {
 router = APIRouter(route_class=TransactionalRoute, tags=["organisation"], dependencies=[write_access])
 
 
-def _with_etag(response: Response, revision: int) -> None:
-    response.headers["etag"] = etag_for(revision)
-
-
 @router.post(
     "/organisation-units",
     status_code=201,
@@ -47,7 +43,7 @@ def _with_etag(response: Response, revision: int) -> None:
 async def create_organisation_unit(body: UnitCreate, session: Session, request: Request, response: Response) -> OrganisationUnit:
     state = await service.create_unit(session, data=body)
     response.headers["location"] = request.app.url_path_for("get_organisation_unit", unit_id=str(state.id))
-    _with_etag(response, state.revision)
+    set_etag(response, state.revision)
     return render_unit(state, state.versions[0].valid_from)
 
 
@@ -65,7 +61,7 @@ async def change_organisation_unit(
     state = await service.lock_unit(session, unit_id=unit_id)
     require_if_match(request, state.revision)
     state = await service.change_unit(session, state=state, change=body)
-    _with_etag(response, state.revision)
+    set_etag(response, state.revision)
     return render_unit(state, body.effective_date)
 
 
@@ -83,7 +79,7 @@ async def close_organisation_unit(
     state = await service.lock_unit(session, unit_id=unit_id)
     require_if_match(request, state.revision)
     state = await service.close_unit(session, state=state, effective_date=body.effective_date)
-    _with_etag(response, state.revision)
+    set_etag(response, state.revision)
     return render_unit(state, body.effective_date)
 
 

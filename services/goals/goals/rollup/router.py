@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, set_etag, with_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.problems import ProblemError
@@ -115,7 +115,7 @@ async def get_goal_verdict(goal_id: uuid.UUID, period: str, session: Session, pr
     row = await service.repository.get_verdict(session, goal_id=goal_id, period=parsed.text)
     if row is None:
         raise ProblemError(404, f"No verdict on the goal for {period}.", kind="verdict-not-found")
-    response.headers["etag"] = etag_for(row.revision)
+    set_etag(response, row.revision)
     return service.render_verdict(row)
 
 
@@ -139,5 +139,4 @@ async def put_goal_verdict(
     current = await service.repository.get_verdict(session, goal_id=goal_id, period=parsed.text, lock=True)
     require_if_match(request, current.revision if current else 0)
     verdict = await service.put_verdict(session, principal=principal, goal=goal, period=parsed, current=current, data=body)
-    response.headers["etag"] = etag_for(verdict.revision)
-    return verdict
+    return with_etag(response, verdict)

@@ -7,7 +7,7 @@ from contracts.goals import GoalState, GoalStatus
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicekit.auth import CurrentPrincipal
-from servicekit.concurrency import etag_for, require_if_match
+from servicekit.concurrency import require_if_match, with_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, page_params
@@ -46,8 +46,7 @@ async def list_goal_levels(session: Session, principal: CurrentPrincipal) -> lis
 async def create_goal_level(body: GoalLevelCreate, session: Session, principal: CurrentPrincipal, response: Response) -> GoalLevel:
     access.require_staff_role(principal, ("admin",))
     level = await service.create_level(session, data=body)
-    response.headers["etag"] = etag_for(level.revision)
-    return level
+    return with_etag(response, level)
 
 
 @router.patch(
@@ -64,8 +63,7 @@ async def change_goal_level(
     level = await service.lock_level(session, code=code)
     require_if_match(request, level.revision)
     changed = await service.change_level(session, level=level, change=body)
-    response.headers["etag"] = etag_for(changed.revision)
-    return changed
+    return with_etag(response, changed)
 
 
 @router.get(
@@ -107,8 +105,7 @@ async def list_goals(
 async def create_goal(body: GoalCreate, session: Session, principal: CurrentPrincipal, request: Request, response: Response) -> GoalState:
     state = await service.create_goal(session, principal=principal, data=body)
     response.headers["location"] = request.app.url_path_for("get_goal", goal_id=str(state.id))
-    response.headers["etag"] = etag_for(state.revision)
-    return state
+    return with_etag(response, state)
 
 
 @router.get(
@@ -122,8 +119,7 @@ async def create_goal(body: GoalCreate, session: Session, principal: CurrentPrin
 async def get_goal(goal_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> GoalState:
     access.require_reader(principal)
     state = service.render_goal(await service.get_goal(session, goal_id=goal_id))
-    response.headers["etag"] = etag_for(state.revision)
-    return state
+    return with_etag(response, state)
 
 
 @router.patch(
@@ -141,5 +137,4 @@ async def change_goal(
     await service.authorise_goal_write(session, principal, goal=goal)
     require_if_match(request, goal.revision)
     state = await service.change_goal(session, goal=goal, change=body)
-    response.headers["etag"] = etag_for(state.revision)
-    return state
+    return with_etag(response, state)
