@@ -41,6 +41,11 @@ class ValidationProblem(Problem):
     errors: list[ValidationIssue]
 
 
+def openapi_problems(descriptions: Mapping[int, str], *statuses: int) -> dict[int, dict[str, Any]]:
+    """An operation's ``responses=`` for these statuses, each a problem document described in the service's own words."""
+    return {status: {"description": descriptions[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+
+
 def _content(name: str) -> dict[str, Any]:
     return {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{name}"}}}
 

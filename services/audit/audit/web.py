@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from typing import Any
 
+from servicekit.openapi import openapi_problems
 from servicekit.pagination import PageParams
-from servicekit.problems import PROBLEM_MEDIA_TYPE, ProblemError
+from servicekit.problems import ProblemError
 
 _DESCRIPTIONS = {
     403: "Not allowed for this role, organisation scope or person (e.g. approving one's own request).",
@@ -17,7 +18,7 @@ _DESCRIPTIONS = {
 
 
 def problems(*statuses: int) -> dict:
-    return {status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+    return openapi_problems(_DESCRIPTIONS, *statuses)
 
 
 def cursor_position(params: PageParams, **fields: Callable[[Any], Any]) -> tuple | None:

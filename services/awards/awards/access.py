@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit.assertion import Principal
 from servicekit.auth import CITY_WIDE_READ_ROLES, in_org_scope, require_access, service_reader
 from servicekit.concurrency import locked_at_revision, set_etag
+from servicekit.openapi import openapi_problems
 from servicekit.orgtree import stockholm_today, unit_and_ancestor_ids
-from servicekit.problems import PROBLEM_MEDIA_TYPE
 
 from awards.models import org_tables
 
@@ -63,14 +63,16 @@ class Revisioned:
         return await self.render(session, row)
 
 
+_DESCRIPTIONS = {
+    400: "Bad cursor or Idempotency-Key.",
+    403: "Not allowed for this role, scope or key.",
+    404: "Not found (or not visible to the caller).",
+    409: "Not in this phase or state (locked, closed, backwards, conditions unmet).",
+    412: "If-Match names an older revision.",
+    422: "Invalid input or a rule is broken.",
+    428: "If-Match is missing.",
+}
+
+
 def problems(*statuses: int) -> dict:
-    words = {
-        400: "Bad cursor or Idempotency-Key.",
-        403: "Not allowed for this role, scope or key.",
-        404: "Not found (or not visible to the caller).",
-        409: "Not in this phase or state (locked, closed, backwards, conditions unmet).",
-        412: "If-Match names an older revision.",
-        422: "Invalid input or a rule is broken.",
-        428: "If-Match is missing.",
-    }
-    return {status: {"description": words[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+    return openapi_problems(_DESCRIPTIONS, *statuses)

@@ -1,6 +1,6 @@
 """OpenAPI descriptions of the problem documents feedback's operations answer with."""
 
-from servicekit.problems import PROBLEM_MEDIA_TYPE
+from servicekit.openapi import openapi_problems
 
 _DESCRIPTIONS = {
     400: "Malformed input (cursor, Idempotency-Key, token header).",
@@ -15,4 +15,4 @@ _DESCRIPTIONS = {
 
 
 def problems(*statuses: int) -> dict:
-    return {status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+    return openapi_problems(_DESCRIPTIONS, *statuses)

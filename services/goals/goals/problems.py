@@ -1,6 +1,6 @@
 """OpenAPI descriptions of the problem documents goals' routes answer with."""
 
-from servicekit.problems import PROBLEM_MEDIA_TYPE
+from servicekit.openapi import openapi_problems
 
 _DESCRIPTIONS = {
     403: "Not allowed for this role, organisation scope or key scope.",
@@ -13,4 +13,4 @@ _DESCRIPTIONS = {
 
 def problems(*statuses: int) -> dict[int, dict]:
     """``responses=`` entries for the given statuses, each an RFC 9457 problem document."""
-    return {status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+    return openapi_problems(_DESCRIPTIONS, *statuses)

@@ -9,8 +9,8 @@ from servicekit.auth import require_access
 from servicekit.concurrency import require_if_match, set_etag
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
+from servicekit.openapi import openapi_problems
 from servicekit.orgtree import OrganisationUnit, read_access, render_unit
-from servicekit.problems import PROBLEM_MEDIA_TYPE
 
 from goals.organisation import service
 from goals.organisation.rules import ALLOWED_PARENTS, SWEDISH_NAMES
@@ -18,14 +18,11 @@ from goals.organisation.schemas import UnitChange, UnitClosure, UnitCreate, Unit
 
 write_access = require_access(roles=("admin",), key_scopes=("goals:write",))
 _PROBLEMS = {
-    status: {"description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
-    for status, description in (
-        (403, "Not allowed for this role or key scope."),
-        (404, "No such organisation unit."),
-        (412, "If-Match names an older revision."),
-        (422, "Invalid input or a rule of the tree is broken (invalid parent, cycle, code in use, children left, too early)."),
-        (428, "If-Match is missing."),
-    )
+    403: "Not allowed for this role or key scope.",
+    404: "No such organisation unit.",
+    412: "If-Match names an older revision.",
+    422: "Invalid input or a rule of the tree is broken (invalid parent, cycle, code in use, children left, too early).",
+    428: "If-Match is missing.",
 }
 
 router = APIRouter(route_class=TransactionalRoute, tags=["organisation"], dependencies=[write_access])
@@ -38,7 +35,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["organisation"], depend
     dependencies=[Depends(idempotency_key)],
     summary="Create an organisation unit",
     description="Skapa en organisationsenhet från ett datum. Accepts Idempotency-Key. The reply shows the unit as of its first day.",
-    responses={status: _PROBLEMS[status] for status in (403, 422)},
+    responses=openapi_problems(_PROBLEMS, 403, 422),
 )
 async def create_organisation_unit(body: UnitCreate, session: Session, request: Request, response: Response) -> OrganisationUnit:
     state = await service.create_unit(session, data=body)
@@ -53,7 +50,7 @@ async def create_organisation_unit(body: UnitCreate, session: Session, request: 
     summary="Rename, recode or move an organisation unit from a date",
     description="Byt namn, kod eller överordnad enhet från ett datum (omorganisation). Requires If-Match. "
     "The reply shows the unit as of the effective date.",
-    responses={status: _PROBLEMS[status] for status in (403, 404, 412, 422, 428)},
+    responses=openapi_problems(_PROBLEMS, 403, 404, 412, 422, 428),
 )
 async def change_organisation_unit(
     unit_id: uuid.UUID, body: UnitChange, session: Session, request: Request, response: Response
@@ -71,7 +68,7 @@ async def change_organisation_unit(
     summary="Close an organisation unit from a date",
     description="Lägg ned en enhet från ett datum (nedläggning); units under it must be closed or moved first. "
     "Requires If-Match. The reply shows the unit as of the closing day (status closed).",
-    responses={status: _PROBLEMS[status] for status in (403, 404, 412, 422, 428)},
+    responses=openapi_problems(_PROBLEMS, 403, 404, 412, 422, 428),
 )
 async def close_organisation_unit(
     unit_id: uuid.UUID, body: UnitClosure, session: Session, request: Request, response: Response
