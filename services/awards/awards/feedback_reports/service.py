@@ -10,7 +10,6 @@ A past round's approval and release (tidigare omgång) are imported by a system 
 they were taken; staff record the day they act.
 """
 
-import hashlib
 import uuid
 from datetime import UTC, date, datetime, time
 
@@ -19,6 +18,7 @@ from contracts.awards import RoundPhase
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import snapshots
 from servicekit.assertion import Principal
 from servicekit.orgtree import get_unit, stockholm_today
 from servicekit.orgtree.queries import STOCKHOLM
@@ -181,12 +181,6 @@ async def approve(session: AsyncSession, principal: Principal, *, row: Row, appr
     )
 
 
-def freeze(document: dict) -> tuple[str, str]:
-    """(the JSON text as stored and served, its SHA-256)."""
-    text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    return text, hashlib.sha256(text.encode()).hexdigest()
-
-
 async def release(session: AsyncSession, principal: Principal, *, row: Row, registration_number: str,
                   released_on: date | None = None) -> Row:
     _require_recorder(principal, released_on, "releases feedback reports")
@@ -207,7 +201,7 @@ async def release(session: AsyncSession, principal: Principal, *, row: Row, regi
         "registration_number": registration_number, "released_on": released_day.isoformat(),
         "released_at": released_at.isoformat(), "summary": row.summary, "areas": row.areas,
     }
-    text, digest = freeze(document)
+    text, digest = snapshots.freeze(document)
     return await repository.update_report(
         session, report_id=row.id, revision=row.revision + 1, status=ReportStatus.released.value, released_by=principal.subject,
         released_at=released_at, registration_number=registration_number, snapshot=text, sha256=digest,
