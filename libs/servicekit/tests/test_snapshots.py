@@ -3,7 +3,7 @@
 import hashlib
 import json
 
-from servicekit.snapshots import freeze
+from servicekit.snapshots import attachment, freeze
 
 # A document of the kind the services freeze: nested objects and lists, Swedish letters, null, a boolean,
 # integers and decimal fractions.
@@ -28,3 +28,12 @@ def test_a_known_document_freezes_to_the_text_and_digest_the_rule_gives():
     # The order of the keys as built does not matter: the same document, the same snapshot.
     assert freeze(dict(reversed(KNOWN.items()))) == (text, digest)
 
+
+def test_download_names_keep_ascii_as_it_was_and_carry_the_rest_in_utf8():
+    assert attachment("rapport-2015-VB-v2.xlsx") == 'attachment; filename="rapport-2015-VB-v2.xlsx"'
+    assert attachment('synpunkter-2015-T1-SDN-SPT 2015/0412".csv') == \
+        'attachment; filename="synpunkter-2015-T1-SDN-SPT 2015-0412.csv"'
+    named = attachment("återkoppling-KU 2015–17.pdf")
+    assert named == ("attachment; filename=\"aterkoppling-KU 2015-17.pdf\"; "
+                     "filename*=UTF-8''%C3%A5terkoppling-KU%202015%E2%80%9317.pdf")
+    named.encode("latin-1")  # what a header can carry

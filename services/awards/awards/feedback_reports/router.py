@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from servicekit import snapshots
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
@@ -136,5 +137,5 @@ async def get_document(
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", row.registration_number or str(row.id)).strip("-") or str(row.id)
     return Response(body, media_type=MEDIA[format], headers={
         "x-snapshot-sha256": row.sha256,
-        "content-disposition": f'attachment; filename="aterkopplingsrapport-{safe}.{format}"',
+        "content-disposition": snapshots.attachment(f"aterkopplingsrapport-{safe}.{format}"),
     })
