@@ -28,11 +28,19 @@ award_admin = require_access(roles=("award_admin",))
 examination_staff = require_access(roles=("award_admin", "examiner"))
 jury_member = require_access(roles=("jury",))
 jury_or_office = require_access(roles=("jury", "award_admin"))
+# Steps the award office takes, which a system key (awards:write) may also import with the earlier day they were taken.
+office_or_import = require_access(roles=("award_admin",), key_scopes=("awards:write",))
 reader = service_reader
 
 
 def is_award_admin(principal: Principal) -> bool:
     return principal.actor_kind == "staff" and bool(principal.roles & ADMIN_ROLES)
+
+
+def is_award_import(principal: Principal) -> bool:
+    """A system key with awards:write for the whole city: an import of the award office's records of a past round
+    (as feedback takes a case's earlier steps only from a system key), never a person's step taken here."""
+    return principal.actor_kind == "system" and not principal.org_scope and "awards:write" in principal.key_scopes
 
 
 def reads_everything(principal: Principal) -> bool:

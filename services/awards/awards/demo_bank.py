@@ -1,10 +1,10 @@
 """First-start content, concluded: the 2015 round's feedback report released and seed 004's good examples published.
 
 Through the API only, idempotent (each step looks first). After the jury's decision the award
-office drafts the development unit's feedback report from the team's consensus, a second
-administrator approves it (nobody approves what they wrote), and it is released under its
-registration number, frozen; both on their historical days of the 2015 round (recorded as admin, who
-alone may give a past day). The unit's manager gives consent, and three of the unit's practices
+office drafts the development unit's feedback report from the team's consensus; its approval and
+release under its registration number (frozen) come as an import of the 2015 round's records, on
+their historical days, through a system key with awards:write (as feedback's demo imports its
+earlier register): only an import gives a past day. The unit's manager gives consent, and three of the unit's practices
 from seed 004 are published as good examples: its meeting structure (1.5.1), its annual wheel of
 follow-ups (6.3) and its shared responsibility for commitments followed up at unit meetings (3.4,
 6.2). Rinkeby vård- och omsorgsboende records that it has taken up the annual wheel.
@@ -12,12 +12,11 @@ follow-ups (6.3) and its shared responsibility for commitments followed up at un
 
 from awards.demo_examination import BASE, move, ok
 
-OFFICE, OFFICE_APPROVER = "demo-award-office", "demo-kansli-granskare"
 REGISTRATION_NUMBER = "KU 2015/17"
 # The round is seed 004's, of 2015: approved after the jury's decision (deadline 15 November) and released by the
-# phase's deadline (1 December), before the unit's consent (3 December). Recording past days takes the admin role.
+# phase's deadline (1 December), before the unit's consent (3 December). Past days are imported by a system key.
 APPROVED_ON, RELEASED_ON = "2015-11-30", "2015-12-01"
-RECORDING_PAST = ("award_admin", "admin")
+IMPORT_SUBJECT = "demo-import"
 SUMMARY = (
     "Enheten för verksamhetsutveckling har ett systematiskt och väl förankrat arbetssätt: en tydlig mötesstruktur, "
     "åtaganden som varje medarbetare ansvarar för och följer upp, och ett årshjul som styr när planering och uppföljning "
@@ -91,15 +90,14 @@ async def _release_report(api, admin, application_id: str) -> None:
         report, etag = ok(edited), edited.headers["etag"]
     else:
         report, etag = found[0], f'"{found[0]["revision"]}"'
+    importer = api.client(roles=(), actor="system", scopes=("awards:write",), subject=IMPORT_SUBJECT)
     if report["status"] == "draft":
-        approver = api.client(roles=RECORDING_PAST, subject=OFFICE_APPROVER)
-        approved = await approver.post(f"{BASE}/feedback-reports/{report['id']}/approval", json={"approved_on": APPROVED_ON},
+        approved = await importer.post(f"{BASE}/feedback-reports/{report['id']}/approval", json={"approved_on": APPROVED_ON},
                                        headers={"if-match": etag})
         ok(approved)
         etag = approved.headers["etag"]
-    office = api.client(roles=RECORDING_PAST, subject=OFFICE)
-    ok(await office.post(f"{BASE}/feedback-reports/{report['id']}/release",
-                         json={"registration_number": REGISTRATION_NUMBER, "released_on": RELEASED_ON}, headers={"if-match": etag}))
+    ok(await importer.post(f"{BASE}/feedback-reports/{report['id']}/release",
+                           json={"registration_number": REGISTRATION_NUMBER, "released_on": RELEASED_ON}, headers={"if-match": etag}))
 
 
 async def _publish_examples(api, admin, round_id: str, application: dict) -> None:

@@ -114,27 +114,9 @@ async def test_a_report_is_drafted_edited_approved_by_another_released_and_froze
     assert "1 of 2 examined applications" in waiting["conditions"][0]["explanation"]
     other = (await office.post(f"{BASE}/feedback-reports", json={"application_id": decided["other"]})).json()
     other_url, first = f"{BASE}/feedback-reports/{other['id']}", {"if-match": f'"{other["revision"]}"'}
-    # A past day (recording a past round) is admin's alone; nobody records a day still to come.
-    refused = await approver.post(f"{other_url}/approval", headers=first, json={"approved_on": "2015-11-30"})
-    assert refused.status_code == 422 and refused.json()["type"].endswith("/past-date-not-allowed")
-    platform = harness.client(roles=["admin"], subject="platform-admin")
-    tomorrow = (stockholm_today() + timedelta(days=1)).isoformat()
-    refused = await platform.post(f"{other_url}/approval", headers=first, json={"approved_on": tomorrow})
-    assert refused.status_code == 422 and refused.json()["type"].endswith("/date-in-future")
-    assert (await office.get(other_url)).json()["status"] == "draft"
-    ok = await platform.post(f"{other_url}/approval", headers=first, json={"approved_on": "2015-11-30"})
-    assert ok.status_code == 200, ok.text
-    assert datetime.fromisoformat(ok.json()["approved_at"]) == datetime(2015, 11, 30, tzinfo=STOCKHOLM)
-    early = await platform.post(f"{other_url}/release", headers={"if-match": ok.headers["etag"]},
-                                json={"registration_number": "KU 2015/18", "released_on": "2015-11-29"})
-    assert early.status_code == 422 and early.json()["type"].endswith("/released-before-approval")
-    past = await platform.post(f"{other_url}/release", headers={"if-match": ok.headers["etag"]},
-                               json={"registration_number": "KU 2015/18", "released_on": "2015-12-01"})
-    assert past.status_code == 200, past.text
-    assert datetime.fromisoformat(past.json()["released_at"]) == datetime(2015, 12, 1, tzinfo=STOCKHOLM)
-    frozen_past = json.loads((await office.get(f"{other_url}/document", params={"format": "json"})).content)
-    assert frozen_past["released_on"] == "2015-12-01"
-    assert datetime.fromisoformat(frozen_past["released_at"]) == datetime(2015, 12, 1, tzinfo=STOCKHOLM)
+    approved = await approver.post(f"{other_url}/approval", headers=first)
+    assert (await office.post(f"{other_url}/release", headers={"if-match": approved.headers["etag"]},
+                              json={"registration_number": "KU 2015/18"})).status_code == 200
     done = (await office.get(f"{BASE}/rounds/{award.id}/exit-conditions")).json()
     assert done["can_move"] is True and done["conditions"][0]["met"] is True
     # The last phase reports whether every awarded unit (the development unit won) was asked for consent.
@@ -175,3 +157,48 @@ async def test_no_report_before_consensus_and_no_release_before_the_decision(awa
     assert blank.status_code == 422
     # A unit manager never drafts.
     assert (await award.manager("SDF-SPT-STAB-VU").post(f"{BASE}/feedback-reports", json={"application_id": application})).status_code == 403
+
+
+async def test_a_past_rounds_days_come_only_from_a_system_import(award, harness):
+    """An earlier approval or release day is an import (a system key with awards:write), as a case's earlier steps are
+    in feedback; staff, admin included, get 422 and change nothing; nobody records a day still to come."""
+    decided = await decided_round(award)
+    office, approver = award.admin, harness.client(roles=["award_admin"], subject="office-3")
+    drafted = await office.post(f"{BASE}/feedback-reports", json={"application_id": decided["other"]})
+    other = drafted.json()
+    other_url, first = f"{BASE}/feedback-reports/{other['id']}", {"if-match": drafted.headers["etag"]}
+    platform = harness.client(roles=["admin"], subject="platform-admin")
+    importer = harness.client(roles=[], actor="system", scopes=["awards:write"], subject="kansli-import")
+    for who in (approver, platform):
+        refused = await who.post(f"{other_url}/approval", headers=first, json={"approved_on": "2015-11-30"})
+        assert refused.status_code == 422 and refused.json()["type"].endswith("/past-date-not-allowed"), refused.text
+    tomorrow = (stockholm_today() + timedelta(days=1)).isoformat()
+    for who in (platform, importer):
+        refused = await who.post(f"{other_url}/approval", headers=first, json={"approved_on": tomorrow})
+        assert refused.status_code == 422 and refused.json()["type"].endswith("/date-in-future"), refused.text
+    # A system never takes the step itself: without an earlier day it is refused; so is a reading key's import.
+    assert (await importer.post(f"{other_url}/approval", headers=first)).status_code == 403
+    reading = harness.client(roles=[], actor="system", scopes=["awards:read"], subject="kansli-läsare")
+    assert (await reading.post(f"{other_url}/approval", headers=first, json={"approved_on": "2015-11-30"})).status_code == 403
+    unchanged = (await office.get(other_url)).json()
+    assert (unchanged["status"], unchanged["revision"], unchanged["approved_at"]) == ("draft", other["revision"], None)
+
+    imported = await importer.post(f"{other_url}/approval", headers=first, json={"approved_on": "2015-11-30"})
+    assert imported.status_code == 200, imported.text
+    assert datetime.fromisoformat(imported.json()["approved_at"]) == datetime(2015, 11, 30, tzinfo=STOCKHOLM)
+    approved_etag = {"if-match": imported.headers["etag"]}
+    refused = await platform.post(f"{other_url}/release", headers=approved_etag,
+                                  json={"registration_number": "KU 2015/18", "released_on": "2015-12-01"})
+    assert refused.status_code == 422 and refused.json()["type"].endswith("/past-date-not-allowed")
+    assert (await office.get(other_url)).json()["status"] == "approved"
+    early = await importer.post(f"{other_url}/release", headers=approved_etag,
+                                json={"registration_number": "KU 2015/18", "released_on": "2015-11-29"})
+    assert early.status_code == 422 and early.json()["type"].endswith("/released-before-approval")
+    past = await importer.post(f"{other_url}/release", headers=approved_etag,
+                               json={"registration_number": "KU 2015/18", "released_on": "2015-12-01"})
+    assert past.status_code == 200, past.text
+    assert datetime.fromisoformat(past.json()["released_at"]) == datetime(2015, 12, 1, tzinfo=STOCKHOLM)
+    frozen_past = json.loads((await office.get(f"{other_url}/document", params={"format": "json"})).content)
+    assert frozen_past["released_on"] == "2015-12-01"
+    assert datetime.fromisoformat(frozen_past["released_at"]) == datetime(2015, 12, 1, tzinfo=STOCKHOLM)
+    assert "kansli-import" not in json.dumps(frozen_past), "no people (nor keys) in the document"

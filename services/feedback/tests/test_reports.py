@@ -65,6 +65,7 @@ async def test_a_submitted_report_is_frozen_and_a_correction_supersedes_it(api, 
         table = await controller.get(f"{P}/statistics-reports/{correction['id']}/snapshot.csv")
         assert (await bromma.get(f"{P}/statistics-reports/{correction['id']}/snapshot.xlsx")).status_code == 403
     assert workbook.status_code == 200 and workbook.headers["content-type"] == XLSX
+    assert workbook.headers["content-disposition"] == 'attachment; filename="synpunkter-2015-T1-SDN-SPT-2015-102.xlsx"'
     sheets = load_workbook(io.BytesIO(workbook.content))
     summary = {row[0]: row[1] for row in sheets["Sammanfattning"].iter_rows(values_only=True)}
     assert (summary["Diarienummer"], summary["Mottagna ärenden"], summary["SHA-256"]) == ("SDN-SPT-2015/102", 4, correction["sha256"])
@@ -73,3 +74,17 @@ async def test_a_submitted_report_is_frozen_and_a_correction_supersedes_it(api, 
     rows = list(csv.reader(io.StringIO(table.text), delimiter=";"))
     assert rows[0][:4] == ["Indelning", "Nyckel", "Namn", "Ärenden"]
     assert {(row[1], row[3]) for row in rows[1:] if row[0] == "Enhet"} == {("FSK-UGGLAN", "3"), ("FSK-BJORKEN", "1"), ("SDF-SPT-SM", "0")}
+
+
+async def test_a_registration_number_beyond_latin1_still_downloads(api, org):
+    """A diarienummer with a dash a header cannot carry (en dash) names the downloads in UTF-8, beside an ASCII name."""
+    async with api.staff("SDN-SPT", roles=["controller"]) as controller:
+        submitted = await controller.post(f"{P}/committees/{org['SDN-SPT']}/statistics-reports",
+                                          json={"period": "2015-T1", "registration_number": "SDN–SPT 2015/104"})
+        assert submitted.status_code == 201, submitted.text
+        for extension in ("xlsx", "csv"):
+            download = await controller.get(f"{P}/statistics-reports/{submitted.json()['id']}/snapshot.{extension}")
+            assert download.status_code == 200
+            assert download.headers["content-disposition"] == (
+                f'attachment; filename="synpunkter-2015-T1-SDN-SPT 2015-104.{extension}"; '
+                f"filename*=UTF-8''synpunkter-2015-T1-SDN%E2%80%93SPT%202015-104.{extension}")

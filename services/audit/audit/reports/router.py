@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from servicekit import snapshots
 from servicekit.auth import CurrentPrincipal
 from servicekit.concurrency import locked_at_revision, set_etag, with_etag
 from servicekit.db import Session
@@ -104,7 +105,7 @@ async def send_report(report_id: uuid.UUID, session: Session, principal: Current
 async def get_report_snapshot(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Response:
     row = await service.read(session, principal, report_id=report_id)
     text, _ = service.frozen_snapshot(row)
-    return Response(text, media_type="application/json", headers={"etag": f'"{row.sha256}"'})
+    return snapshots.json_download(text, sha256=row.sha256)
 
 
 @router.get(
@@ -117,4 +118,4 @@ async def get_report_xlsx(report_id: uuid.UUID, session: Session, principal: Cur
     _, document = service.frozen_snapshot(row)
     filename = f"internkontroll-{row.year}-{row.period}.xlsx"
     return Response(xlsx.render(document, sha256=row.sha256), media_type=XLSX,
-                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+                    headers={"content-disposition": snapshots.attachment(filename)})

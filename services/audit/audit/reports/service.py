@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import snapshots
 from servicekit.assertion import Principal
 from servicekit.orgtree import stockholm_today
 from servicekit.problems import ProblemError
@@ -83,7 +84,7 @@ async def request_sending(session: AsyncSession, principal: Principal, *, row, d
     before = render(row)
     document = await snapshot.build(session, row)
     document["registration_number"] = data.registration_number
-    text, digest = snapshot.freeze(document)
+    text, digest = snapshots.freeze(document)
     await repository.update_report(session, row.id, {
         "status": ReportStatus.sending_requested.value, "registration_number": data.registration_number,
         "snapshot": text, "sha256": digest, "requested_by": principal.subject, "revision": row.revision + 1,

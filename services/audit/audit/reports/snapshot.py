@@ -5,13 +5,11 @@ their action plans, the follow-up of last year's findings, and the risk analyses
 names units by id and code and people not at all; XLSX is rendered from it, never from the data.
 """
 
-import hashlib
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -114,9 +112,3 @@ async def build(session: AsyncSession, report) -> dict[str, Any]:
         "risks_by_level": dict(sorted(levels.items())),
     }
     return document
-
-
-def freeze(document: dict[str, Any]) -> tuple[str, str]:
-    """(the JSON text as stored and served, its SHA-256)."""
-    text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    return text, hashlib.sha256(text.encode()).hexdigest()

@@ -7,13 +7,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from servicekit import snapshots
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
 from servicekit.pagination import Page, PageParams, build_page, page_params
 from servicekit.problems import ProblemError
 
-from awards.access import Revisioned, award_admin, problems, reader
+from awards.access import Revisioned, award_admin, office_or_import, problems, reader
 from awards.feedback_reports import documents, service
 from awards.feedback_reports.schemas import Approval, FeedbackReport, Release, ReportChange, ReportCreate, ReportStatus
 
@@ -86,9 +87,10 @@ async def change_report(report_id: uuid.UUID, body: ReportChange, session: Sessi
 
 
 @router.post(
-    f"{REPORT}/approval", response_model=FeedbackReport, dependencies=[award_admin], summary="Approve a feedback report",
-    description="Godkänn: by an award administrator who neither drafted nor edited it (403 own-report). Today, or (admin "
-    "recording a past round) an earlier approved_on. Requires If-Match.",
+    f"{REPORT}/approval", response_model=FeedbackReport, dependencies=[office_or_import], summary="Approve a feedback report",
+    description="Godkänn: by an award administrator who neither drafted nor edited it (403 own-report), today. A past "
+    "round's approval (tidigare omgång) is imported with its earlier approved_on by a system key with awards:write "
+    "only; staff giving an earlier day, admin included, get 422 past-date-not-allowed. Requires If-Match.",
     responses=problems(403, 404, 409, 412, 422, 428),
 )
 async def approve_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, request: Request,
@@ -99,9 +101,11 @@ async def approve_report(report_id: uuid.UUID, session: Session, principal: Curr
 
 
 @router.post(
-    f"{REPORT}/release", response_model=FeedbackReport, dependencies=[award_admin], summary="Release a feedback report",
-    description="Lämna rapporten till enheten: an approved report, after the jury's decision, with its diarienummer. "
-    "Frozen from then on: the JSON snapshot is stored with its SHA-256 and never changes. award_admin. Requires If-Match.",
+    f"{REPORT}/release", response_model=FeedbackReport, dependencies=[office_or_import], summary="Release a feedback report",
+    description="Lämna rapporten till enheten: an approved report, after the jury's decision, with its diarienummer, "
+    "by award_admin today, never before its approval. A past round's release is imported with its earlier released_on "
+    "by a system key with awards:write only (staff: 422 past-date-not-allowed). Frozen from then on: the JSON snapshot "
+    "is stored with its SHA-256 and never changes. Requires If-Match.",
     responses=problems(403, 404, 409, 412, 422, 428),
 )
 async def release_report(report_id: uuid.UUID, body: Release, session: Session, principal: CurrentPrincipal, request: Request,
@@ -133,5 +137,5 @@ async def get_document(
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", row.registration_number or str(row.id)).strip("-") or str(row.id)
     return Response(body, media_type=MEDIA[format], headers={
         "x-snapshot-sha256": row.sha256,
-        "content-disposition": f'attachment; filename="aterkopplingsrapport-{safe}.{format}"',
+        "content-disposition": snapshots.attachment(f"aterkopplingsrapport-{safe}.{format}"),
     })

@@ -49,8 +49,10 @@ class ReportChange(BaseModel):
     areas: list[ReportAreaChange] | None = Field(None, max_length=20, description="Areas whose findings are rewritten.")
 
 
-PAST_DAY = ("Today when left out. Only admin gives an earlier day (recording a past round); it is then stored as that day's "
-            "start in Europe/Stockholm. Never in the future.")
+PAST_DAY = ("Today when left out. An earlier day only from a system key with awards:write importing a past round's records "
+            "(tidigare omgång), stored as that day's start in Europe/Stockholm; staff, admin included, get 422 "
+            "past-date-not-allowed (a step taken here is recorded on the day it is taken). Never in the future "
+            "(422 date-in-future).")
 
 
 class Approval(BaseModel):

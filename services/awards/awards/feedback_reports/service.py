@@ -6,9 +6,10 @@ written or edited it, and released once the jury has decided (the round in
 ``feedback_reports_released`` or later). Release freezes it: the JSON document is stored with
 its SHA-256 and registration number and never changes; PDF and DOCX are rendered from it. The
 unit (and readers of its scope) see only a released report of their own; drafts are the office's.
+A past round's approval and release (tidigare omgång) are imported by a system key with the days
+they were taken; staff record the day they act.
 """
 
-import hashlib
 import uuid
 from datetime import UTC, date, datetime, time
 
@@ -17,12 +18,13 @@ from contracts.awards import RoundPhase
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import snapshots
 from servicekit.assertion import Principal
 from servicekit.orgtree import get_unit, stockholm_today
 from servicekit.orgtree.queries import STOCKHOLM
 from servicekit.problems import ProblemError
 
-from awards.access import is_award_admin, reads_everything, unit_in_scope
+from awards.access import is_award_admin, is_award_import, reads_everything, unit_in_scope
 from awards.applications import repository as applications
 from awards.applications import service as application_service
 from awards.applications.service import SCOPED_READ_ROLES
@@ -52,17 +54,33 @@ async def render(session: AsyncSession, row: Row) -> FeedbackReport:
     )
 
 
+def _imports(principal: Principal, given: date | None) -> bool:
+    """Whether the step is an import of a past round's record: a system key giving a day other than today."""
+    return principal.actor_kind == "system" and given is not None and given != stockholm_today()
+
+
+def _require_recorder(principal: Principal, given: date | None, action: str) -> None:
+    """Who records an approval or release: the award office, as it happens; or a system key with awards:write
+    importing a past round's records with the day each step was taken (a system never takes the step itself)."""
+    if not _imports(principal, given):
+        _require_admin(principal, action)
+    elif not is_award_import(principal):
+        raise ProblemError(403, "Importing a past round's feedback reports needs a system key with awards:write for "
+                           "the whole city.", kind="forbidden")
+
+
 def _when(principal: Principal, given: date | None, *, what: str) -> tuple[date, datetime]:
-    """The day and time an approval or release is recorded with: now; or, for admin recording a past round, the
-    start of an earlier day (Europe/Stockholm). Ordinary callers, the award office included, record today only."""
+    """The day and time an approval or release is recorded with: now; or, for a system key importing a past round
+    (see ``_require_recorder``), the start of that earlier day (Europe/Stockholm). Staff, admin included, record
+    today only: a step taken here is recorded when it is taken."""
     today = stockholm_today()
     if given is None or given == today:
         return today, datetime.now(UTC)
     if given > today:
         raise ProblemError(422, f"A report cannot be {what} in the future.", kind="date-in-future")
-    if not (principal.actor_kind == "staff" and "admin" in principal.roles):
-        raise ProblemError(422, f"Only admin records a report as {what} on an earlier day (a past round); others record today.",
-                           kind="past-date-not-allowed")
+    if principal.actor_kind != "system":
+        raise ProblemError(422, f"Only a system importing a past round's records gives the day a report was {what}; "
+                           "a report is recorded here on the day it is.", kind="past-date-not-allowed")
     return given, datetime.combine(given, time(), STOCKHOLM)
 
 
@@ -72,8 +90,9 @@ def _require_admin(principal: Principal, action: str) -> None:
 
 
 async def can_read(session: AsyncSession, principal: Principal, row: Row) -> bool:
-    """The office reads every report; city-wide readers and the unit's own scope only released ones."""
-    if is_award_admin(principal):
+    """The office (and an import of its records) reads every report; city-wide readers and the unit's own scope only
+    released ones."""
+    if is_award_admin(principal) or is_award_import(principal):
         return True
     if row.status != ReportStatus.released:
         return False
@@ -149,7 +168,7 @@ async def change_report(session: AsyncSession, principal: Principal, *, row: Row
 
 
 async def approve(session: AsyncSession, principal: Principal, *, row: Row, approved_on: date | None = None) -> Row:
-    _require_admin(principal, "approves feedback reports")
+    _require_recorder(principal, approved_on, "approves feedback reports")
     if row.status != ReportStatus.draft:
         raise ProblemError(409, f"The report is {row.status}; only a draft is approved.", kind="feedback-report-not-draft")
     if principal.subject in row.authors:
@@ -162,15 +181,9 @@ async def approve(session: AsyncSession, principal: Principal, *, row: Row, appr
     )
 
 
-def freeze(document: dict) -> tuple[str, str]:
-    """(the JSON text as stored and served, its SHA-256)."""
-    text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    return text, hashlib.sha256(text.encode()).hexdigest()
-
-
 async def release(session: AsyncSession, principal: Principal, *, row: Row, registration_number: str,
                   released_on: date | None = None) -> Row:
-    _require_admin(principal, "releases feedback reports")
+    _require_recorder(principal, released_on, "releases feedback reports")
     if row.status != ReportStatus.approved:
         raise ProblemError(409, f"The report is {row.status}; it is released once approved.", kind="feedback-report-not-approved")
     round_row = await rounds.get_round(session, round_id=row.round_id)
@@ -188,7 +201,7 @@ async def release(session: AsyncSession, principal: Principal, *, row: Row, regi
         "registration_number": registration_number, "released_on": released_day.isoformat(),
         "released_at": released_at.isoformat(), "summary": row.summary, "areas": row.areas,
     }
-    text, digest = freeze(document)
+    text, digest = snapshots.freeze(document)
     return await repository.update_report(
         session, report_id=row.id, revision=row.revision + 1, status=ReportStatus.released.value, released_by=principal.subject,
         released_at=released_at, registration_number=registration_number, snapshot=text, sha256=digest,
@@ -202,8 +215,9 @@ def frozen(row: Row) -> tuple[str, dict]:
 
 
 async def list_reports(session: AsyncSession, principal: Principal, *, round_id, application_id, status, after, limit) -> list[Row]:
-    """The office lists every report; everyone else released ones: city-wide readers all, others their scope's."""
-    if is_award_admin(principal):
+    """The office (and an import of its records) lists every report; everyone else released ones: city-wide readers
+    all, others their scope's."""
+    if is_award_admin(principal) or is_award_import(principal):
         statuses, roots = ([status.value] if status else [s.value for s in ReportStatus]), None
     elif status not in (None, ReportStatus.released):
         return []

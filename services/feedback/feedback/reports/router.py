@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from servicekit import snapshots
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import Session, TransactionalRoute
 
@@ -66,11 +67,11 @@ async def get_statistics_report(report_id: uuid.UUID, session: Session, principa
 )
 async def get_statistics_report_snapshot(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Response:
     row = await service.read(session, principal=principal, report_id=report_id)
-    return Response(row.snapshot, media_type="application/json", headers={"etag": f'"{row.sha256}"'})
+    return snapshots.json_download(row.snapshot, sha256=row.sha256)
 
 
 def _filename(row, extension: str) -> str:
-    return f"synpunkter-{row.period}-{row.registration_number}.{extension}".replace("/", "-").replace('"', "")
+    return f"synpunkter-{row.period}-{row.registration_number}.{extension}"
 
 
 @router.get(
@@ -81,7 +82,7 @@ def _filename(row, extension: str) -> str:
 async def get_statistics_report_xlsx(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Response:
     row = await service.read(session, principal=principal, report_id=report_id)
     return Response(render.xlsx(service.load(row), sha256=row.sha256), media_type=XLSX,
-                    headers={"content-disposition": f'attachment; filename="{_filename(row, "xlsx")}"'})
+                    headers={"content-disposition": snapshots.attachment(_filename(row, "xlsx"))})
 
 
 @router.get(
@@ -92,4 +93,4 @@ async def get_statistics_report_xlsx(report_id: uuid.UUID, session: Session, pri
 async def get_statistics_report_csv(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Response:
     row = await service.read(session, principal=principal, report_id=report_id)
     return Response(render.csv_text(service.load(row)), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{_filename(row, "csv")}"'})
+                    headers={"content-disposition": snapshots.attachment(_filename(row, "csv"))})

@@ -6,7 +6,6 @@ rendered from it. A period has one report in force: submitting again is refused 
 report names the one it corrects, with a reason; the corrected one is kept, marked superseded.
 """
 
-import hashlib
 import uuid
 from datetime import datetime
 
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.assertion import Principal
 from servicekit.orgtree import stockholm_today
+from servicekit import snapshots
 from servicekit.problems import ProblemError
 
 from feedback import access, organisation
@@ -29,12 +29,6 @@ SNAPSHOT_VERSION = 1
 
 def render(row: Row) -> Report:
     return Report(**{key: getattr(row, key) for key in Report.model_fields})
-
-
-def freeze(document: dict) -> tuple[str, str]:
-    """(the JSON text as stored and served, its SHA-256)."""
-    text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    return text, hashlib.sha256(text.encode()).hexdigest()
 
 
 async def submit(
@@ -67,7 +61,7 @@ async def submit(
         "corrects": str(data.corrects) if data.corrects else None, "correction_reason": data.correction_reason,
         "statistics": figures.model_dump(mode="json"),
     }
-    text, digest = freeze(document)
+    text, digest = snapshots.freeze(document)
     if in_force is not None:
         # The one in force steps aside first: one submitted report per committee and period.
         await repository.supersede(session, report_id=in_force.id, by=report_id)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from servicekit import snapshots
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import Session, TransactionalRoute
 from servicekit.idempotency import idempotency_key
@@ -45,14 +46,16 @@ def _chosen(format: str | None, request: Request) -> str:
 
 
 def _download(body: dict, *, text: str | None, sha256: str | None, chosen: str, filename: str) -> Response:
-    headers = {"etag": f'"{sha256}"'} if sha256 else {}
+    headers = {"etag": snapshots.etag(sha256)} if sha256 else {}
     if chosen == "xlsx":
-        headers["content-disposition"] = f'attachment; filename="{filename}.xlsx"'
+        headers["content-disposition"] = snapshots.attachment(f"{filename}.xlsx")
         return Response(render.xlsx(body, sha256=sha256), media_type=render.XLSX, headers=headers)
     if chosen == "csv":
-        headers["content-disposition"] = f'attachment; filename="{filename}.csv"'
+        headers["content-disposition"] = snapshots.attachment(f"{filename}.csv")
         return Response(render.csv_text(body, sha256=sha256), media_type=f"{render.CSV}; charset=utf-8", headers=headers)
-    return Response(text if text is not None else orjson.dumps(body), media_type="application/json", headers=headers)
+    if text is not None:
+        return snapshots.json_download(text, sha256=sha256)
+    return Response(orjson.dumps(body), media_type="application/json", headers=headers)
 
 
 @router.get(
@@ -94,7 +97,7 @@ async def submit_report(
     await service.authorise(session, principal, committee_id=committee_id, year=parsed.year, roles=service.SUBMITTER_ROLES)
     report = await service.submit(session, principal=principal, committee_id=committee_id, period=parsed, data=body, today=today)
     response.headers["location"] = request.app.url_path_for("get_report", report_id=str(report.id))
-    response.headers["etag"] = f'"{report.sha256}"'
+    response.headers["etag"] = snapshots.etag(report.sha256)
     return report
 
 
@@ -130,7 +133,7 @@ async def list_committee_reports(
 async def get_report(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal, response: Response) -> Report:
     row = await service.snapshot(session, report_id=report_id)
     await service.authorise(session, principal, committee_id=row.committee_id, year=row.year, roles=None)
-    response.headers["etag"] = f'"{row.sha256}"'
+    response.headers["etag"] = snapshots.etag(row.sha256)
     return service.render(row)
 
 

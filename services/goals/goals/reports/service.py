@@ -8,11 +8,9 @@ it is marked a correction: then it is a new snapshot (version + 1) that supersed
 both kept. Each submission records goals.report.submitted.
 """
 
-import hashlib
 import uuid
 from datetime import UTC, date, datetime
 
-import orjson
 from contracts.goals import REPORT_SUBMITTED, SCHEMA_VERSION, ReportSubmitted
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +19,7 @@ from servicekit.assertion import Principal
 from servicekit.events.outbox import EventPublisher
 from servicekit.pagination import PageParams, build_page
 from servicekit.problems import ProblemError
+from servicekit.snapshots import freeze
 
 from goals import cursors
 from goals.annual_wheel import service as annual_wheel
@@ -62,12 +61,6 @@ def render(row: Row) -> Report:
 async def live(session: AsyncSession, *, committee_id: uuid.UUID, period: FollowUpPeriod) -> dict:
     built = await document.build(session, committee_id=committee_id, period=period)
     return {**built, "frozen": None}
-
-
-def freeze(built: dict) -> tuple[str, str]:
-    """(the JSON text as stored and served, its SHA-256)."""
-    text = orjson.dumps(built, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    return text, hashlib.sha256(text.encode()).hexdigest()
 
 
 async def submit(
