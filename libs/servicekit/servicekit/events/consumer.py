@@ -7,7 +7,8 @@ acknowledged. A redelivered or replayed
 event finds its id already recorded and changes nothing. A handler that fails leaves the message
 pending; it is retried when XAUTOCLAIM reclaims it (which also rescues messages of crashed
 consumers) and after ``max_deliveries`` it moves to the dead-letter stream. A message that cannot
-even be parsed goes there at once, since no retry can help it.
+even be parsed goes there at once, since no retry can help it. An event of a type the consumer has
+no handler for is acknowledged without a transaction: it has no effect to record.
 """
 
 import asyncio
@@ -26,7 +27,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
+from servicekit.events.envelope import ENVELOPE_FIELD, TYPE_FIELD, Envelope
 from servicekit.tables import ProcessedEvent
 
 log = logging.getLogger("servicekit.consumer")
@@ -124,16 +125,27 @@ class EventConsumer:
         One commit per batch instead of per event: a durable commit costs milliseconds, so this is
         what makes a consumer keep up. A failing handler rolls back only its own savepoint.
         """
-        parsed = []
+        parsed, passed_over = [], []
         for message_id, fields in messages:
             if fields is None:  # deleted from the stream while pending (Redis 6.2's XAUTOCLAIM)
-                await self.redis.xack(stream, self.group, message_id)
+                passed_over.append(message_id)
+                continue
+            kind = fields.get(TYPE_FIELD)
+            if kind is not None and _text(kind) not in self.handlers:
+                # Nothing here handles it: no effect to record, so not even parsed (a stream carries
+                # every event of its service, most of them of no interest to a given consumer).
+                passed_over.append(message_id)
                 continue
             envelope = _parse(fields)
             if envelope is None:
                 await self.dead_letter(stream, message_id, fields, "the message is not a valid event envelope")
                 continue
+            if envelope.type not in self.handlers:
+                passed_over.append(message_id)
+                continue
             parsed.append((message_id, fields, envelope))
+        if passed_over:
+            await self.redis.xack(stream, self.group, *passed_over)
         if not parsed:
             return
         failures = []

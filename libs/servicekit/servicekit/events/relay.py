@@ -19,7 +19,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from servicekit.dburl import plain_url
-from servicekit.events.envelope import ENVELOPE_FIELD
+from servicekit.events.envelope import ENVELOPE_FIELD, TYPE_FIELD
 from servicekit.events.outbox import NOTIFY_CHANNEL
 
 log = logging.getLogger("servicekit.relay")
@@ -27,7 +27,7 @@ log = logging.getLogger("servicekit.relay")
 RELAY_LOCK_KEY = 0x51_4D_52_45_4C_41_59  # "QMRELAY"
 
 _UNPUBLISHED = """
-    SELECT position, envelope::text AS envelope FROM outbox
+    SELECT position, envelope::text AS envelope, envelope->>'type' AS type FROM outbox
     WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
 """
 
@@ -75,7 +75,7 @@ class OutboxRelay:
                 return 0
             pipe = self.redis.pipeline(transaction=False)
             for row in rows:
-                pipe.xadd(self.stream, {ENVELOPE_FIELD: row["envelope"]})
+                pipe.xadd(self.stream, {ENVELOPE_FIELD: row["envelope"], TYPE_FIELD: row["type"]})
             await pipe.execute()
             await connection.execute(
                 "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
@@ -119,7 +119,7 @@ async def replay(*, database_url: str, redis: aioredis.Redis, stream: str, since
         last = 0
         while True:
             rows = await connection.fetch(
-                "SELECT position, envelope::text AS envelope FROM outbox "
+                "SELECT position, envelope::text AS envelope, envelope->>'type' AS type FROM outbox "
                 "WHERE created_at >= $1 AND position > $2 ORDER BY position LIMIT $3",
                 since, last, batch_size,
             )
@@ -127,7 +127,7 @@ async def replay(*, database_url: str, redis: aioredis.Redis, stream: str, since
                 return count
             pipe = redis.pipeline(transaction=False)
             for row in rows:
-                pipe.xadd(stream, {ENVELOPE_FIELD: row["envelope"]})
+                pipe.xadd(stream, {ENVELOPE_FIELD: row["envelope"], TYPE_FIELD: row["type"]})
             await pipe.execute()
             count += len(rows)
             last = rows[-1]["position"]
