@@ -142,24 +142,26 @@ async def publish_marked(
     return taken, published
 
 
-# The committee statistics (rendered whole for the requests, service.store) are written at most
-# this often while cases keep coming; in between the stored ones are removed (a request computes
-# them) and written once the committee has been quiet this long (store_deferred).
-STORE_EVERY_SECONDS = 1.0
+# The committee statistics (rendered whole for the requests, service.store) are written by the round
+# that follows a quiet spell of the committee's year; while cases keep coming (rounds less than this
+# apart) the stored ones are removed once (a request computes them) and written when the year has
+# been quiet this long (store_deferred). Rendering a whole committee every round would cost more
+# than the round itself, for figures the next case makes old.
 STORE_QUIET_SECONDS = 0.3
 
 
 async def _store_or_defer(session: AsyncSession, state: incremental.Year, computed_year: dict) -> None:
     clock = time.monotonic()
-    if clock - state.stored_at >= STORE_EVERY_SECONDS:
+    quiet_before, state.last_round = clock - state.last_round >= STORE_QUIET_SECONDS, clock
+    if quiet_before:
         for computed in computed_year.values():
             await service.store(session, computed, last=state.stored)
-        state.stored_at, state.unstored = clock, None
+        state.unstored = None
         return
     if state.unstored is None:
         await repository.remove_statistics(session, committee_id=state.committee_id, year=state.year)
         state.stored = {}
-    state.unstored, state.last_round = computed_year, clock
+    state.unstored = computed_year
 
 
 def deferred() -> list[incremental.Year]:
@@ -185,5 +187,4 @@ async def store_deferred(session: AsyncSession, state: incremental.Year) -> bool
         return False
     for computed in computed_year.values():
         await service.store(session, computed, last=state.stored)
-    state.stored_at = time.monotonic()
     return True

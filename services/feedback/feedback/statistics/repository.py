@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, delete, func, select, text
+from sqlalchemy import Date, Row, Uuid, and_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,12 +100,16 @@ class TreeUnit:
     name: str
 
 
+# Built once with parameters: the worker asks for a tree every round, and building the recursive
+# CTE anew cost it more than running it.
+_TREE = subtree_cte(org_tables, root_id=bindparam("committee_id", type_=Uuid), as_of=bindparam("on", type_=Date))
+_COMMITTEE_TREE = select(_TREE.c.unit_id, _TREE.c.parent_id, _TREE.c.type, _TREE.c.code, _TREE.c.name).order_by(
+    _TREE.c.depth, _TREE.c.code)
+
+
 async def committee_tree(session: AsyncSession, *, committee_id: uuid.UUID, on: date) -> list[TreeUnit]:
     """The committee and every unit under it in effect on the day, parents before children."""
-    tree = subtree_cte(org_tables, root_id=committee_id, as_of=on)
-    rows = await session.execute(
-        select(tree.c.unit_id, tree.c.parent_id, tree.c.type, tree.c.code, tree.c.name).order_by(tree.c.depth, tree.c.code)
-    )
+    rows = await session.execute(_COMMITTEE_TREE, {"committee_id": committee_id, "on": on})
     return [TreeUnit(*row) for row in rows]
 
 
