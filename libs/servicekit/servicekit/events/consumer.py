@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +32,12 @@ from servicekit.events.envelope import ENVELOPE_FIELD, TYPE_FIELD, Envelope
 from servicekit.tables import ProcessedEvent
 
 log = logging.getLogger("servicekit.consumer")
+
+# One statement whatever the batch's size (a VALUES list per size would be compiled and prepared anew).
+_RECORD_MANY = text(
+    "INSERT INTO processed_events (event_id, type) SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
@@ -190,12 +197,9 @@ class EventConsumer:
             try:
                 async with session.begin_nested():
                     unique = list({envelope.id: envelope for _, _, envelope in items}.values())
-                    recorded = set(await session.scalars(
-                        insert(ProcessedEvent)
-                        .values([{"event_id": envelope.id, "type": envelope.type} for envelope in unique])
-                        .on_conflict_do_nothing()
-                        .returning(ProcessedEvent.event_id)
-                    ))
+                    recorded = set(await session.scalars(_RECORD_MANY, {
+                        "ids": [envelope.id for envelope in unique], "types": [envelope.type for envelope in unique],
+                    }))
                     fresh = [envelope for envelope in unique if envelope.id in recorded]
                     if fresh:
                         await batch(session, fresh)
