@@ -98,6 +98,18 @@ async def test_drain_waits_for_the_leading_relay_and_publishes_itself_when_none_
     assert [event.data["title"] for event in await stream_events(redis_client, stream)] == ["first", "second"]
 
 
+async def test_many_events_recorded_in_one_statement_are_published_in_their_order(sessions, sample_db, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    async with sessions() as session, session.begin():
+        recorded = await publisher.record_many(session, [
+            ("sample.note.created", str(i), NoteCreated(id=i, title=f"n{i}")) for i in (3, 1, 2)])
+    await drain(database_url=sample_db, redis=redis_client, stream=stream, timeout=30)
+    published = await stream_events(redis_client, stream)
+    assert [event.id for event in published] == [envelope.id for envelope in recorded]
+    assert [(event.subject, event.data["title"], event.source) for event in published] == [
+        ("3", "n3", "/sample"), ("1", "n1", "/sample"), ("2", "n2", "/sample")]
+
+
 async def test_replay_republishes_from_a_point_in_time(sessions, sample_db, redis_client):
     stream = f"test:{secrets.token_hex(4)}.events"
     async with sessions() as session, session.begin():

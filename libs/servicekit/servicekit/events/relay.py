@@ -4,8 +4,10 @@ One relay per service is the leader (a session-level advisory lock, released by 
 the process dies); others wait as hot standbys. A single publisher keeps the stream close to
 outbox order, but not strictly: a row's position is fixed at insert while transactions commit in
 any order. Consumers do not rely on order (events carry full state with a revision).
-The relay wakes on NOTIFY (sent at commit) and polls as a fallback. A crash between XADD and
-marking the row published re-publishes it: delivery is at-least-once and consumers deduplicate.
+The relay wakes on NOTIFY (sent at commit) and polls as a fallback; while events keep coming it
+lingers a few milliseconds before each batch, so that a burst goes out in few batches. A crash
+between XADD and marking the row published re-publishes it: delivery is at-least-once and
+consumers deduplicate.
 Rows are kept after publishing (pruned after the retention period) so ``replay`` can refill a
 Redis that lost its data.
 """
@@ -35,13 +37,14 @@ _UNPUBLISHED = """
 class OutboxRelay:
     def __init__(
         self, *, database_url: str, redis: aioredis.Redis, stream: str, batch_size: int = 500,
-        poll_seconds: float = 1.0,
+        poll_seconds: float = 1.0, linger_seconds: float = 0.0,
     ) -> None:
         self.dsn = plain_url(database_url)
         self.redis = redis
         self.stream = stream
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.linger_seconds = linger_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -60,9 +63,14 @@ class OutboxRelay:
             log.info("relay is the leader", extra={"stream": self.stream})
             wake = asyncio.Event()
             await connection.add_listener(NOTIFY_CHANNEL, lambda *_: wake.set())
+            loop, last_batch = asyncio.get_running_loop(), float("-inf")
             while not stop.is_set():
+                if loop.time() - last_batch < self.linger_seconds:
+                    await asyncio.sleep(self.linger_seconds)  # busy: let the moment's commits join this batch
                 wake.clear()
                 published = await self.publish_batch(connection)
+                if published:
+                    last_batch = loop.time()
                 if published < self.batch_size:
                     await _wait_any(stop, wake, self.poll_seconds)
         finally:

@@ -46,10 +46,11 @@ async def publish_committee(
     if not changed:
         return 0
     # The revisions counted in the table, so each is one higher than the last whoever published it.
-    revisions = await repository.store_published_many(session, rows=[{
-        "unit_id": unit.unit_id, "period": period, "committee_id": computed.committee_id, "revision": 1,
-        "figures": document, "computed_at": computed.computed_at,
-    } for unit, _, document, _ in changed])
+    revisions = await repository.store_published_many(
+        session, period=period, committee_id=computed.committee_id, computed_at=computed.computed_at,
+        figures={unit.unit_id: document for unit, _, document, _ in changed},
+    )
+    events = []
     for unit, figures, document, signature in changed:
         revision = revisions[unit.unit_id]
         published[(unit.unit_id, period)] = (revision, document)
@@ -60,10 +61,8 @@ async def publish_committee(
             revision=revision, minimum_cell=computed.min_cell, computed_at=computed.computed_at,
             **figures.model_dump(),
         )
-        await publisher.record(
-            session, type=UNIT_STATISTICS_CHANGED, subject=f"{unit.unit_id}/{period}", schema_version=SCHEMA_VERSION,
-            data=UnitStatisticsChanged(statistics=statistics),
-        )
+        events.append((UNIT_STATISTICS_CHANGED, f"{unit.unit_id}/{period}", UnitStatisticsChanged(statistics=statistics)))
+    await publisher.record_many(session, events, schema_version=SCHEMA_VERSION)
     return len(changed)
 
 

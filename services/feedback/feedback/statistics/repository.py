@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import orjson
 from sqlalchemy import Date, Row, Uuid, and_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -218,15 +219,26 @@ async def store_published(session: AsyncSession, *, values: dict) -> int:
     ).returning(unit_statistics.c.revision))
 
 
-async def store_published_many(session: AsyncSession, *, rows: list[dict]) -> dict:
-    """``store_published`` for several units (each once) in one statement: unit → revision."""
-    upsert = insert(unit_statistics).values(rows)
-    result = await session.execute(upsert.on_conflict_do_update(
-        index_elements=[unit_statistics.c.unit_id, unit_statistics.c.period],
-        set_={key: upsert.excluded[key] for key in rows[0] if key not in ("unit_id", "period", "revision")}
-        | {"revision": unit_statistics.c.revision + 1},
-    ).returning(unit_statistics.c.unit_id, unit_statistics.c.revision))
+async def store_published_many(
+    session: AsyncSession, *, period: str, committee_id: uuid.UUID, computed_at: datetime, figures: dict[uuid.UUID, dict],
+) -> dict:
+    """``store_published`` for several units of a committee's period in one statement (the same
+    whatever their number): unit → revision."""
+    result = await session.execute(_STORE_PUBLISHED_MANY, {
+        "period": period, "committee_id": committee_id, "computed_at": computed_at, "unit_ids": list(figures),
+        "figures": [orjson.dumps(document).decode() for document in figures.values()],
+    })
     return {row.unit_id: row.revision for row in result}
+
+
+_STORE_PUBLISHED_MANY = text("""
+INSERT INTO unit_statistics (unit_id, period, committee_id, revision, figures, computed_at)
+SELECT unit_id, :period, :committee_id, 1, CAST(figures AS jsonb), :computed_at
+FROM unnest(CAST(:unit_ids AS uuid[]), CAST(:figures AS text[])) AS u(unit_id, figures)
+ON CONFLICT (unit_id, period) DO UPDATE SET committee_id = excluded.committee_id, figures = excluded.figures,
+    computed_at = excluded.computed_at, revision = unit_statistics.revision + 1
+RETURNING unit_id, revision
+""")
 
 
 async def marked(session: AsyncSession, *, committee_id: uuid.UUID, first_day: date, end_day: date) -> bool:
