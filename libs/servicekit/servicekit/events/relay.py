@@ -28,9 +28,14 @@ log = logging.getLogger("servicekit.relay")
 # Advisory locks are per database, and each service has its own database.
 RELAY_LOCK_KEY = 0x51_4D_52_45_4C_41_59  # "QMRELAY"
 
-_UNPUBLISHED = """
-    SELECT position, envelope::text AS envelope, envelope->>'type' AS type FROM outbox
-    WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+# The next unpublished rows, marked published in the same statement; the transaction commits only
+# once Redis has them, so a failed XADD leaves them unpublished (one round trip instead of a
+# SELECT ... FOR UPDATE and an UPDATE).
+_CLAIM = """
+    UPDATE outbox SET published_at = now() WHERE position IN (
+        SELECT position FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING position, envelope::text AS envelope, envelope->>'type' AS type
 """
 
 
@@ -78,17 +83,13 @@ class OutboxRelay:
 
     async def publish_batch(self, connection: asyncpg.Connection) -> int:
         async with connection.transaction():
-            rows = await connection.fetch(_UNPUBLISHED, self.batch_size)
+            rows = sorted(await connection.fetch(_CLAIM, self.batch_size), key=lambda row: row["position"])
             if not rows:
                 return 0
             pipe = self.redis.pipeline(transaction=False)
             for row in rows:
                 pipe.xadd(self.stream, {ENVELOPE_FIELD: row["envelope"], TYPE_FIELD: row["type"]})
             await pipe.execute()
-            await connection.execute(
-                "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
-                [row["position"] for row in rows],
-            )
         return len(rows)
 
 
