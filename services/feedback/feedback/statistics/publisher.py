@@ -112,9 +112,8 @@ async def publish_marked(
     The marked cases are applied to the committee's year as this worker keeps it
     (feedback.statistics.incremental); the year's three periods are rendered and protected from it
     as the full computation does, and only what changed is published and stored."""
-    if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY, func.hashtext(str(committee_id))))):
-        return 0, 0  # another worker is at this committee
-    years, taken = await repository.take_dirty(session, committee_id=committee_id, limit=batch)
+    # Nothing taken when another worker is at this committee (its lock is taken with the marks).
+    years, taken = await repository.take_dirty(session, committee_id=committee_id, limit=batch, lock_key=LOCK_KEY)
     published = 0
     today = stockholm_today()
     tree = await repository.committee_tree(session, committee_id=committee_id, on=today) if years else []

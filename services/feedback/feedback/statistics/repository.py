@@ -132,9 +132,12 @@ async def promises_not_kept(session: AsyncSession, *, committee_id: uuid.UUID, s
 
 _TAKE = text("""
     -- By the array of ids, found through the primary key: a join with the claimed rows could be
-    -- planned as a nested loop over the whole table (fresh marks have no statistics).
+    -- planned as a nested loop over the whole table (fresh marks have no statistics). Nothing is
+    -- taken unless the committee's transaction-level lock is had (evaluated once, an InitPlan).
     DELETE FROM statistics_dirty WHERE id = ANY(ARRAY(
-        SELECT id FROM statistics_dirty WHERE committee_id = :committee_id ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+        SELECT id FROM statistics_dirty
+        WHERE committee_id = :committee_id AND (SELECT pg_try_advisory_xact_lock(:lock_key, hashtext(CAST(:committee_id AS text))))
+        ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
     )) RETURNING received_on, case_id
 """)
 
@@ -143,14 +146,17 @@ async def marked_committees(session: AsyncSession) -> list[uuid.UUID]:
     return list(await session.scalars(select(statistics_dirty.c.committee_id).distinct()))
 
 
-async def take_dirty(session: AsyncSession, *, committee_id: uuid.UUID, limit: int) -> tuple[dict[int, set | None], int]:
-    """Claims and removes up to ``limit`` marks of the committee (other workers skip the locked
-    ones): per year marked, the cases that changed, or None when a mark names none (the whole
-    year to be counted again); and how many marks were taken. The caller's transaction keeps them
-    claimed until it commits; a failure puts them back."""
+async def take_dirty(
+    session: AsyncSession, *, committee_id: uuid.UUID, limit: int, lock_key: int,
+) -> tuple[dict[int, set | None], int]:
+    """Claims and removes up to ``limit`` marks of the committee, if the caller's transaction gets
+    the committee's advisory lock (``lock_key``, the committee's hash): per year marked, the cases
+    that changed, or None when a mark names none (the whole year to be counted again); and how
+    many marks were taken. The transaction keeps them claimed until it commits; a failure puts
+    them back."""
     years: dict[int, set | None] = {}
     taken = 0
-    for received_on, case_id in await session.execute(_TAKE, {"committee_id": committee_id, "limit": limit}):
+    for received_on, case_id in await session.execute(_TAKE, {"committee_id": committee_id, "limit": limit, "lock_key": lock_key}):
         taken += 1
         cases = years.setdefault(received_on.year, set())
         if cases is None or case_id is None:
