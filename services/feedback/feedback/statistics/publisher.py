@@ -144,8 +144,9 @@ async def publish_marked(
 # that follows a quiet spell of the committee's year; while cases keep coming (rounds less than this
 # apart) the stored ones are removed once (a request computes them) and written when the year has
 # been quiet this long (store_deferred). Rendering a whole committee every round would cost more
-# than the round itself, for figures the next case makes old.
-STORE_QUIET_SECONDS = 0.3
+# than the round itself, for figures the next case makes old: a committee's statistics are asked
+# for far less often than its cases come in.
+STORE_QUIET_SECONDS = 2.0
 
 
 async def _store_or_defer(session: AsyncSession, state: incremental.Year, computed_year: dict) -> None:
