@@ -23,6 +23,9 @@ class ServiceSettings(BaseSettings):
     # Event machinery tuning.
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 500
+    # Under load (a batch less than this ago) the relay waits this long before the next, so that the
+    # commits of the moment go out in one batch instead of one round of statements each.
+    relay_linger_seconds: float = 0.005
     consumer_batch_size: int = 100
     consumer_block_ms: int = 1000
     consumer_claim_idle_ms: int = 30_000

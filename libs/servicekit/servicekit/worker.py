@@ -40,6 +40,7 @@ async def run_worker(service: ServiceDefinition, *, relay: bool = True, consumer
         tasks.append(asyncio.create_task(OutboxRelay(
             database_url=settings.database_url, redis=redis, stream=stream,
             batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds,
+            linger_seconds=settings.relay_linger_seconds,
         ).run(stop)))
     if consumers and service.subscriptions:
         handlers = {etype: fn for per_source in service.subscriptions.values() for etype, fn in per_source.items()}

@@ -13,10 +13,10 @@ from sqlalchemy import delete, func, select
 from servicekit.db import create_engine, sessionmaker
 from servicekit.dburl import plain_url
 from servicekit.events.consumer import EventConsumer
-from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
+from servicekit.events.envelope import ENVELOPE_FIELD, TYPE_FIELD, Envelope
 from servicekit.events.outbox import EventPublisher
 from servicekit.events.relay import RELAY_LOCK_KEY, OutboxRelay, drain, replay
-from servicekit.tables import OutboxEvent
+from servicekit.tables import OutboxEvent, ProcessedEvent
 from servicekit.worker import housekeep
 
 publisher = EventPublisher("sample")
@@ -98,6 +98,18 @@ async def test_drain_waits_for_the_leading_relay_and_publishes_itself_when_none_
     assert [event.data["title"] for event in await stream_events(redis_client, stream)] == ["first", "second"]
 
 
+async def test_many_events_recorded_in_one_statement_are_published_in_their_order(sessions, sample_db, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    async with sessions() as session, session.begin():
+        recorded = await publisher.record_many(session, [
+            ("sample.note.created", str(i), NoteCreated(id=i, title=f"n{i}")) for i in (3, 1, 2)])
+    await drain(database_url=sample_db, redis=redis_client, stream=stream, timeout=30)
+    published = await stream_events(redis_client, stream)
+    assert [event.id for event in published] == [envelope.id for envelope in recorded]
+    assert [(event.subject, event.data["title"], event.source) for event in published] == [
+        ("3", "n3", "/sample"), ("1", "n1", "/sample"), ("2", "n2", "/sample")]
+
+
 async def test_replay_republishes_from_a_point_in_time(sessions, sample_db, redis_client):
     stream = f"test:{secrets.token_hex(4)}.events"
     async with sessions() as session, session.begin():
@@ -163,6 +175,34 @@ async def test_duplicates_are_applied_once_and_poison_goes_to_dead_letter(sessio
     dead = await redis_client.xrange(stream + ".dead-letter")
     assert dead[0][1][ENVELOPE_FIELD] == b"this is not json"
     assert b"not a valid event envelope" in dead[0][1][b"reason"]
+
+
+async def test_events_without_a_handler_are_acknowledged_and_leave_no_trace(sessions, sample_db, redis_client):
+    stream = f"test:{secrets.token_hex(4)}.events"
+    async with sessions() as session, session.begin():
+        await publisher.record(session, type="sample.note.created", subject="1", data=NoteCreated(id=1, title="wanted"))
+        await publisher.record(session, type="sample.note.archived", subject="1", data=NoteCreated(id=1, title="unwanted"))
+    await drain(database_url=sample_db, redis=redis_client, stream=stream, timeout=30)
+    # The relay names each message's type beside its envelope.
+    assert [fields[TYPE_FIELD] for _, fields in await redis_client.xrange(stream)] == [
+        b"sample.note.created", b"sample.note.archived"]
+    # A message published before the type field existed is recognised from its envelope.
+    older = Envelope(source="/sample", type="sample.note.archived", subject="2", data={"title": "older"})
+    last_id = await redis_client.xadd(stream, {ENVELOPE_FIELD: older.to_json()})
+    async with sessions() as session, session.begin():
+        await session.execute(delete(ProcessedEvent))
+    consumer = make_consumer(redis_client, sessions, stream, {"sample.note.created": insert_note})
+
+    async def settled() -> bool:
+        groups = await redis_client.xinfo_groups(stream)
+        return bool(groups) and groups[0]["pending"] == 0 and groups[0]["last-delivered-id"] == last_id
+
+    await run_until(consumer, settled)
+    async with sessions() as session:
+        titles = (await session.scalars(select(Note.title))).all()
+        recorded = set(await session.scalars(select(ProcessedEvent.type)))
+    assert titles == ["wanted"]
+    assert recorded == {"sample.note.created"}  # the others had nothing to record
 
 
 async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(sessions, redis_client):

@@ -4,7 +4,7 @@ the outbox, suppressed, a revision higher each time; the expected figures worked
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from feedback.models import cases, statistics_dirty
 
@@ -115,4 +115,20 @@ async def test_a_committee_is_recomputed_at_most_once_per_coalescing_window(api,
     assert await statistics_worker.run() == 4
     newer = (await statistics_worker.published())[4:]
     assert {(e["cases"], e["revision"], e["period"]) for e in newer} == {(2, 2, "2026-VB")}
+    assert (await harness.session.scalar(select(statistics_dirty.c.id).limit(1))) is None
+
+
+async def test_a_committee_another_worker_is_at_is_left_to_it(api, org, harness, statistics_worker):
+    from feedback.statistics.publisher import LOCK_KEY
+
+    await api.create(unit_id=str(org["FSK-UGGLAN"]), received_at="2026-09-01T10:00:00+02:00")
+    lock = {"key": LOCK_KEY, "committee": str(org["SDN-SPT"])}
+    async with harness.app.state.engine.connect() as other_worker:
+        await other_worker.execute(text("SELECT pg_advisory_lock(:key, hashtext(:committee))"), lock)
+        # The committee's lock is another's: this round takes none of its marks and publishes nothing.
+        assert await statistics_worker.run() == 0
+        assert (await harness.session.scalar(select(statistics_dirty.c.id).limit(1))) is not None
+        await other_worker.execute(text("SELECT pg_advisory_unlock(:key, hashtext(:committee))"), lock)
+    # VB of Ugglan and the three levels above.
+    assert await statistics_worker.run() == 4
     assert (await harness.session.scalar(select(statistics_dirty.c.id).limit(1))) is None

@@ -1,13 +1,14 @@
 """Idempotent consumers on Redis Streams consumer groups.
 
 For each message, the event id is recorded in ``processed_events`` in the same transaction as the
-handler's effects (a batch shares one transaction, each event in its own savepoint, or the events
-of a handler with a ``batch`` form together in one); only after commit are the messages
-acknowledged. A redelivered or replayed
+handler's effects (a batch shares one transaction; the events of a handler with a ``batch`` form
+go together in one statement; a batch that fails is applied again with each event in its own
+savepoint); only after commit are the messages acknowledged. A redelivered or replayed
 event finds its id already recorded and changes nothing. A handler that fails leaves the message
 pending; it is retried when XAUTOCLAIM reclaims it (which also rescues messages of crashed
 consumers) and after ``max_deliveries`` it moves to the dead-letter stream. A message that cannot
-even be parsed goes there at once, since no retry can help it.
+even be parsed goes there at once, since no retry can help it. An event of a type the consumer has
+no handler for is acknowledged without a transaction: it has no effect to record.
 """
 
 import asyncio
@@ -22,14 +23,21 @@ from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from servicekit.events.envelope import ENVELOPE_FIELD, Envelope
+from servicekit.events.envelope import ENVELOPE_FIELD, TYPE_FIELD, Envelope
 from servicekit.tables import ProcessedEvent
 
 log = logging.getLogger("servicekit.consumer")
+
+# One statement whatever the batch's size (a VALUES list per size would be compiled and prepared anew).
+_RECORD_MANY = text(
+    "INSERT INTO processed_events (event_id, type) SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
@@ -119,35 +127,43 @@ class EventConsumer:
                 start = next_start
 
     async def handle_batch(self, stream: str, messages: list) -> None:
-        """Apply a batch in one transaction, each event in its own savepoint, then acknowledge.
+        """Apply a batch in one transaction, then acknowledge.
 
         One commit per batch instead of per event: a durable commit costs milliseconds, so this is
-        what makes a consumer keep up. A failing handler rolls back only its own savepoint.
+        what makes a consumer keep up. The batch is first applied as a whole, without savepoints
+        (each one a round trip); if a handler fails, that transaction is rolled back and the batch
+        applied again with each event in its own savepoint, so that only the bad event fails.
         """
-        parsed = []
+        parsed, passed_over = [], []
         for message_id, fields in messages:
             if fields is None:  # deleted from the stream while pending (Redis 6.2's XAUTOCLAIM)
-                await self.redis.xack(stream, self.group, message_id)
+                passed_over.append(message_id)
+                continue
+            kind = fields.get(TYPE_FIELD)
+            if kind is not None and _text(kind) not in self.handlers:
+                # Nothing here handles it: no effect to record, so not even parsed (a stream carries
+                # every event of its service, most of them of no interest to a given consumer).
+                passed_over.append(message_id)
                 continue
             envelope = _parse(fields)
             if envelope is None:
                 await self.dead_letter(stream, message_id, fields, "the message is not a valid event envelope")
                 continue
+            if envelope.type not in self.handlers:
+                passed_over.append(message_id)
+                continue
             parsed.append((message_id, fields, envelope))
+        if passed_over:
+            await self.redis.xack(stream, self.group, *passed_over)
         if not parsed:
             return
         failures = []
-        async with self.sessions() as session, session.begin():
-            singles = await self._apply_batches(session, parsed)
-            for message_id, fields, envelope in singles:
-                try:
-                    async with session.begin_nested():
-                        await self._apply_in(session, envelope)
-                except Exception as exc:
-                    if _is_infrastructure_failure(exc):
-                        raise  # not the message's fault: run() backs off and the batch stays pending
-                    log.exception("handler failed", extra={"event_id": str(envelope.id), "event_type": envelope.type})
-                    failures.append((message_id, fields, exc))
+        try:
+            async with self.sessions() as session, session.begin():
+                await self._apply_together(session, [envelope for _, _, envelope in parsed])
+        except _TogetherFailed as failed:
+            log.warning("a batch failed, applying its events one by one", extra={"error": repr(failed.cause)})
+            failures = await self._apply_one_by_one(parsed, known=failed)
         failed = {message_id for message_id, _, _ in failures}
         applied = [message_id for message_id, _, _ in parsed if message_id not in failed]
         if applied:
@@ -157,42 +173,57 @@ class EventConsumer:
             if await self.deliveries(stream, message_id) >= self.max_deliveries:
                 await self.dead_letter(stream, message_id, fields, f"{type(exc).__name__}: {exc}"[:500])
 
-    async def _apply_batches(self, session: AsyncSession, parsed: list) -> list:
-        """Applies the events whose handler has a ``batch`` form (``handler.batch(session, envelopes)``,
-        the same effects for many events in one statement) together, per handler, in a savepoint:
-        their ids recorded in one insert, the new ones handed over at once. Returns the events left
-        for one at a time: those without a batch form, and a failed batch's, so that only a bad
-        event fails."""
+    async def _apply_together(self, session: AsyncSession, envelopes: list[Envelope]) -> None:
+        """Every event in the caller's transaction. Those whose handler has a ``batch`` form
+        (``handler.batch(session, envelopes)``, the same effects for many events in one statement)
+        go together, per handler: their ids recorded in one insert, the new ones handed over at
+        once; the others one after another."""
         groups: dict = {}
-        singles = []
-        for item in parsed:
-            batch = getattr(self.handlers.get(item[2].type), "batch", None)
-            if batch is None:
-                singles.append(item)
-            else:
-                groups.setdefault(batch, []).append(item)
-        for batch, items in groups.items():
-            if len(items) == 1:
-                singles.extend(items)
+        for envelope in envelopes:
+            batch = getattr(self.handlers[envelope.type], "batch", None)
+            if batch is not None:
+                groups.setdefault(batch, []).append(envelope)
                 continue
             try:
-                async with session.begin_nested():
-                    unique = list({envelope.id: envelope for _, _, envelope in items}.values())
-                    recorded = set(await session.scalars(
-                        insert(ProcessedEvent)
-                        .values([{"event_id": envelope.id, "type": envelope.type} for envelope in unique])
-                        .on_conflict_do_nothing()
-                        .returning(ProcessedEvent.event_id)
-                    ))
-                    fresh = [envelope for envelope in unique if envelope.id in recorded]
-                    if fresh:
-                        await batch(session, fresh)
+                await self._apply_in(session, envelope)
+            except Exception as exc:
+                if _is_infrastructure_failure(exc):
+                    raise  # not the messages' fault: run() backs off and the batch stays pending
+                raise _TogetherFailed(exc, envelope.id) from exc
+        for batch, group in groups.items():
+            unique = list({envelope.id: envelope for envelope in group}.values())
+            try:
+                recorded = set(await session.scalars(_RECORD_MANY, {
+                    "ids": [envelope.id for envelope in unique], "types": [envelope.type for envelope in unique],
+                }))
+                fresh = [envelope for envelope in unique if envelope.id in recorded]
+                if fresh:
+                    await batch(session, fresh)
             except Exception as exc:
                 if _is_infrastructure_failure(exc):
                     raise
-                log.warning("batch handler failed, applying one by one", extra={"error": repr(exc)})
-                singles.extend(items)
-        return singles
+                raise _TogetherFailed(exc, unique[0].id if len(unique) == 1 else None) from exc
+
+    async def _apply_one_by_one(self, parsed: list, known: "_TogetherFailed") -> list:
+        """The batch in one transaction, each event in its own savepoint; returns the failures. The
+        event known to have failed already (``known.event_id``) is not tried a second time."""
+        failures = []
+        async with self.sessions() as session, session.begin():
+            for message_id, fields, envelope in parsed:
+                if envelope.id == known.event_id:
+                    log.error("handler failed", exc_info=known.cause,
+                              extra={"event_id": str(envelope.id), "event_type": envelope.type})
+                    failures.append((message_id, fields, known.cause))
+                    continue
+                try:
+                    async with session.begin_nested():
+                        await self._apply_in(session, envelope)
+                except Exception as exc:
+                    if _is_infrastructure_failure(exc):
+                        raise
+                    log.exception("handler failed", extra={"event_id": str(envelope.id), "event_type": envelope.type})
+                    failures.append((message_id, fields, exc))
+        return failures
 
     async def apply(self, envelope: Envelope) -> bool:
         """Apply one event exactly once in its own transaction; False when it had been applied before."""
@@ -223,6 +254,15 @@ class EventConsumer:
         await self.redis.xadd(self.dead_letter_stream, entry)
         await self.redis.xack(stream, self.group, message_id)
         log.error("message dead-lettered", extra={"stream": stream, "message_id": _text(message_id), "reason": reason})
+
+
+class _TogetherFailed(Exception):
+    """A handler failed while the batch was applied as a whole (``event_id``: the event whose handler
+    it was, when that is one event; None for a batch form's group of several)."""
+
+    def __init__(self, cause: Exception, event_id) -> None:
+        super().__init__(repr(cause))
+        self.cause, self.event_id = cause, event_id
 
 
 def _parse(fields: dict) -> Envelope | None:

@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field
 
 SPEC_VERSION = "1.0"
 ENVELOPE_FIELD = b"event"
+# The event's type beside the envelope, so that a consumer passes over what it has no handler for
+# without parsing it (messages published before this field existed carry only the envelope).
+TYPE_FIELD = b"type"
 
 
 class Envelope(BaseModel):

@@ -4,8 +4,10 @@ One relay per service is the leader (a session-level advisory lock, released by 
 the process dies); others wait as hot standbys. A single publisher keeps the stream close to
 outbox order, but not strictly: a row's position is fixed at insert while transactions commit in
 any order. Consumers do not rely on order (events carry full state with a revision).
-The relay wakes on NOTIFY (sent at commit) and polls as a fallback. A crash between XADD and
-marking the row published re-publishes it: delivery is at-least-once and consumers deduplicate.
+The relay wakes on NOTIFY (sent at commit) and polls as a fallback; while events keep coming it
+lingers a few milliseconds before each batch, so that a burst goes out in few batches. A crash
+between XADD and marking the row published re-publishes it: delivery is at-least-once and
+consumers deduplicate.
 Rows are kept after publishing (pruned after the retention period) so ``replay`` can refill a
 Redis that lost its data.
 """
@@ -19,29 +21,35 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from servicekit.dburl import plain_url
-from servicekit.events.envelope import ENVELOPE_FIELD
+from servicekit.events.envelope import ENVELOPE_FIELD, TYPE_FIELD
 from servicekit.events.outbox import NOTIFY_CHANNEL
 
 log = logging.getLogger("servicekit.relay")
 # Advisory locks are per database, and each service has its own database.
 RELAY_LOCK_KEY = 0x51_4D_52_45_4C_41_59  # "QMRELAY"
 
-_UNPUBLISHED = """
-    SELECT position, envelope::text AS envelope FROM outbox
-    WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+# The next unpublished rows, marked published in the same statement; the transaction commits only
+# once Redis has them, so a failed XADD leaves them unpublished (one round trip instead of a
+# SELECT ... FOR UPDATE and an UPDATE).
+_CLAIM = """
+    UPDATE outbox SET published_at = now() WHERE position IN (
+        SELECT position FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING position, envelope::text AS envelope, envelope->>'type' AS type
 """
 
 
 class OutboxRelay:
     def __init__(
         self, *, database_url: str, redis: aioredis.Redis, stream: str, batch_size: int = 500,
-        poll_seconds: float = 1.0,
+        poll_seconds: float = 1.0, linger_seconds: float = 0.0,
     ) -> None:
         self.dsn = plain_url(database_url)
         self.redis = redis
         self.stream = stream
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.linger_seconds = linger_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -60,9 +68,14 @@ class OutboxRelay:
             log.info("relay is the leader", extra={"stream": self.stream})
             wake = asyncio.Event()
             await connection.add_listener(NOTIFY_CHANNEL, lambda *_: wake.set())
+            loop, last_batch = asyncio.get_running_loop(), float("-inf")
             while not stop.is_set():
+                if loop.time() - last_batch < self.linger_seconds:
+                    await asyncio.sleep(self.linger_seconds)  # busy: let the moment's commits join this batch
                 wake.clear()
                 published = await self.publish_batch(connection)
+                if published:
+                    last_batch = loop.time()
                 if published < self.batch_size:
                     await _wait_any(stop, wake, self.poll_seconds)
         finally:
@@ -70,17 +83,13 @@ class OutboxRelay:
 
     async def publish_batch(self, connection: asyncpg.Connection) -> int:
         async with connection.transaction():
-            rows = await connection.fetch(_UNPUBLISHED, self.batch_size)
+            rows = sorted(await connection.fetch(_CLAIM, self.batch_size), key=lambda row: row["position"])
             if not rows:
                 return 0
             pipe = self.redis.pipeline(transaction=False)
             for row in rows:
-                pipe.xadd(self.stream, {ENVELOPE_FIELD: row["envelope"]})
+                pipe.xadd(self.stream, {ENVELOPE_FIELD: row["envelope"], TYPE_FIELD: row["type"]})
             await pipe.execute()
-            await connection.execute(
-                "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
-                [row["position"] for row in rows],
-            )
         return len(rows)
 
 
@@ -119,7 +128,7 @@ async def replay(*, database_url: str, redis: aioredis.Redis, stream: str, since
         last = 0
         while True:
             rows = await connection.fetch(
-                "SELECT position, envelope::text AS envelope FROM outbox "
+                "SELECT position, envelope::text AS envelope, envelope->>'type' AS type FROM outbox "
                 "WHERE created_at >= $1 AND position > $2 ORDER BY position LIMIT $3",
                 since, last, batch_size,
             )
@@ -127,7 +136,7 @@ async def replay(*, database_url: str, redis: aioredis.Redis, stream: str, since
                 return count
             pipe = redis.pipeline(transaction=False)
             for row in rows:
-                pipe.xadd(stream, {ENVELOPE_FIELD: row["envelope"]})
+                pipe.xadd(stream, {ENVELOPE_FIELD: row["envelope"], TYPE_FIELD: row["type"]})
             await pipe.execute()
             count += len(rows)
             last = rows[-1]["position"]

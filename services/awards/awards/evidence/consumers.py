@@ -77,13 +77,16 @@ async def apply_unit_statistics_batch(session: AsyncSession, envelopes: list[Env
         key = (row["unit_id"], row["period"])
         if key not in newest or newest[key]["revision"] < row["revision"]:
             newest[key] = row
-    upsert = insert(evidence_unit_statistics).values(list(newest.values()))
-    table = evidence_unit_statistics
-    await session.execute(upsert.on_conflict_do_update(
-        index_elements=[table.c.unit_id, table.c.period],
-        set_={"revision": upsert.excluded.revision, "statistics": upsert.excluded.statistics},
-        where=table.c.revision < upsert.excluded.revision,
-    ))
+    await session.execute(_UPSERT_UNIT_STATISTICS, list(newest.values()))
+
+
+# For a list of rows (executemany): compiled once, whatever the batch's size.
+_upsert = insert(evidence_unit_statistics)
+_UPSERT_UNIT_STATISTICS = _upsert.on_conflict_do_update(
+    index_elements=[evidence_unit_statistics.c.unit_id, evidence_unit_statistics.c.period],
+    set_={"revision": _upsert.excluded.revision, "statistics": _upsert.excluded.statistics},
+    where=evidence_unit_statistics.c.revision < _upsert.excluded.revision,
+)
 
 
 apply_unit_statistics.batch = apply_unit_statistics_batch

@@ -134,9 +134,13 @@ ancestors(unit_id, parent_id, type, depth, id_path) AS (
     SELECT v.unit_id, v.parent_id, v.type, 0, ARRAY[v.unit_id]
     FROM org_unit_versions v JOIN target ON v.unit_id = target.unit_id WHERE {IN_EFFECT}
     UNION ALL
-    SELECT v.unit_id, v.parent_id, v.type, a.depth + 1, a.id_path || v.unit_id
-    FROM org_unit_versions v JOIN ancestors a ON v.unit_id = a.parent_id
-    WHERE {IN_EFFECT} AND v.unit_id <> ALL(a.id_path)
+    -- One index probe per level: as a join, the planner (which takes a recursive term for ten rows)
+    -- hashes every version of the organisation at each level instead.
+    SELECT p.unit_id, p.parent_id, p.type, a.depth + 1, a.id_path || p.unit_id
+    FROM ancestors a CROSS JOIN LATERAL (
+        SELECT v.unit_id, v.parent_id, v.type FROM org_unit_versions v WHERE v.unit_id = a.parent_id AND {IN_EFFECT} LIMIT 1
+    ) p
+    WHERE p.unit_id <> ALL(a.id_path)
 ),
 place AS (
     SELECT array_agg(unit_id ORDER BY depth) AS lineage,

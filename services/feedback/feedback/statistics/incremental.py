@@ -95,9 +95,8 @@ class Year:
     earlier: dict = field(default_factory=dict)  # period → its sums as service.year_from last worked them out
     rendered: dict = field(default_factory=dict)  # period → (its sums, its suppressed cells) as last published
     changed: set | None = None  # the tertials the last round's cases were or are in; None: all of them
-    stored_at: float = float("-inf")  # time.monotonic() of the last service.store
     unstored: dict | None = None  # the periods computed since, waiting to be stored (publisher.store_deferred)
-    last_round: float = 0.0
+    last_round: float = float("-inf")  # time.monotonic() of the last round (publisher._store_or_defer)
 
 
 # This worker's committee years: (committee_id, year) → Year; and how often each was loaded whole.

@@ -46,10 +46,11 @@ async def publish_committee(
     if not changed:
         return 0
     # The revisions counted in the table, so each is one higher than the last whoever published it.
-    revisions = await repository.store_published_many(session, rows=[{
-        "unit_id": unit.unit_id, "period": period, "committee_id": computed.committee_id, "revision": 1,
-        "figures": document, "computed_at": computed.computed_at,
-    } for unit, _, document, _ in changed])
+    revisions = await repository.store_published_many(
+        session, period=period, committee_id=computed.committee_id, computed_at=computed.computed_at,
+        figures={unit.unit_id: document for unit, _, document, _ in changed},
+    )
+    events = []
     for unit, figures, document, signature in changed:
         revision = revisions[unit.unit_id]
         published[(unit.unit_id, period)] = (revision, document)
@@ -60,10 +61,8 @@ async def publish_committee(
             revision=revision, minimum_cell=computed.min_cell, computed_at=computed.computed_at,
             **figures.model_dump(),
         )
-        await publisher.record(
-            session, type=UNIT_STATISTICS_CHANGED, subject=f"{unit.unit_id}/{period}", schema_version=SCHEMA_VERSION,
-            data=UnitStatisticsChanged(statistics=statistics),
-        )
+        events.append((UNIT_STATISTICS_CHANGED, f"{unit.unit_id}/{period}", UnitStatisticsChanged(statistics=statistics)))
+    await publisher.record_many(session, events, schema_version=SCHEMA_VERSION)
     return len(changed)
 
 
@@ -113,9 +112,8 @@ async def publish_marked(
     The marked cases are applied to the committee's year as this worker keeps it
     (feedback.statistics.incremental); the year's three periods are rendered and protected from it
     as the full computation does, and only what changed is published and stored."""
-    if not await session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY, func.hashtext(str(committee_id))))):
-        return 0, 0  # another worker is at this committee
-    years, taken = await repository.take_dirty(session, committee_id=committee_id, limit=batch)
+    # Nothing taken when another worker is at this committee (its lock is taken with the marks).
+    years, taken = await repository.take_dirty(session, committee_id=committee_id, limit=batch, lock_key=LOCK_KEY)
     published = 0
     today = stockholm_today()
     tree = await repository.committee_tree(session, committee_id=committee_id, on=today) if years else []
@@ -142,24 +140,27 @@ async def publish_marked(
     return taken, published
 
 
-# The committee statistics (rendered whole for the requests, service.store) are written at most
-# this often while cases keep coming; in between the stored ones are removed (a request computes
-# them) and written once the committee has been quiet this long (store_deferred).
-STORE_EVERY_SECONDS = 1.0
-STORE_QUIET_SECONDS = 0.3
+# The committee statistics (rendered whole for the requests, service.store) are written by the round
+# that follows a quiet spell of the committee's year; while cases keep coming (rounds less than this
+# apart) the stored ones are removed once (a request computes them) and written when the year has
+# been quiet this long (store_deferred). Rendering a whole committee every round would cost more
+# than the round itself, for figures the next case makes old: a committee's statistics are asked
+# for far less often than its cases come in.
+STORE_QUIET_SECONDS = 2.0
 
 
 async def _store_or_defer(session: AsyncSession, state: incremental.Year, computed_year: dict) -> None:
     clock = time.monotonic()
-    if clock - state.stored_at >= STORE_EVERY_SECONDS:
+    quiet_before, state.last_round = clock - state.last_round >= STORE_QUIET_SECONDS, clock
+    if quiet_before:
         for computed in computed_year.values():
             await service.store(session, computed, last=state.stored)
-        state.stored_at, state.unstored = clock, None
+        state.unstored = None
         return
     if state.unstored is None:
         await repository.remove_statistics(session, committee_id=state.committee_id, year=state.year)
         state.stored = {}
-    state.unstored, state.last_round = computed_year, clock
+    state.unstored = computed_year
 
 
 def deferred() -> list[incremental.Year]:
@@ -185,5 +186,4 @@ async def store_deferred(session: AsyncSession, state: incremental.Year) -> bool
         return False
     for computed in computed_year.values():
         await service.store(session, computed, last=state.stored)
-    state.stored_at = time.monotonic()
     return True

@@ -4,7 +4,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, delete, func, select, text
+import orjson
+from sqlalchemy import Date, Row, Uuid, and_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,12 +101,16 @@ class TreeUnit:
     name: str
 
 
+# Built once with parameters: the worker asks for a tree every round, and building the recursive
+# CTE anew cost it more than running it.
+_TREE = subtree_cte(org_tables, root_id=bindparam("committee_id", type_=Uuid), as_of=bindparam("on", type_=Date))
+_COMMITTEE_TREE = select(_TREE.c.unit_id, _TREE.c.parent_id, _TREE.c.type, _TREE.c.code, _TREE.c.name).order_by(
+    _TREE.c.depth, _TREE.c.code)
+
+
 async def committee_tree(session: AsyncSession, *, committee_id: uuid.UUID, on: date) -> list[TreeUnit]:
     """The committee and every unit under it in effect on the day, parents before children."""
-    tree = subtree_cte(org_tables, root_id=committee_id, as_of=on)
-    rows = await session.execute(
-        select(tree.c.unit_id, tree.c.parent_id, tree.c.type, tree.c.code, tree.c.name).order_by(tree.c.depth, tree.c.code)
-    )
+    rows = await session.execute(_COMMITTEE_TREE, {"committee_id": committee_id, "on": on})
     return [TreeUnit(*row) for row in rows]
 
 
@@ -127,9 +132,12 @@ async def promises_not_kept(session: AsyncSession, *, committee_id: uuid.UUID, s
 
 _TAKE = text("""
     -- By the array of ids, found through the primary key: a join with the claimed rows could be
-    -- planned as a nested loop over the whole table (fresh marks have no statistics).
+    -- planned as a nested loop over the whole table (fresh marks have no statistics). Nothing is
+    -- taken unless the committee's transaction-level lock is had (evaluated once, an InitPlan).
     DELETE FROM statistics_dirty WHERE id = ANY(ARRAY(
-        SELECT id FROM statistics_dirty WHERE committee_id = :committee_id ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+        SELECT id FROM statistics_dirty
+        WHERE committee_id = :committee_id AND (SELECT pg_try_advisory_xact_lock(:lock_key, hashtext(CAST(:committee_id AS text))))
+        ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
     )) RETURNING received_on, case_id
 """)
 
@@ -138,14 +146,17 @@ async def marked_committees(session: AsyncSession) -> list[uuid.UUID]:
     return list(await session.scalars(select(statistics_dirty.c.committee_id).distinct()))
 
 
-async def take_dirty(session: AsyncSession, *, committee_id: uuid.UUID, limit: int) -> tuple[dict[int, set | None], int]:
-    """Claims and removes up to ``limit`` marks of the committee (other workers skip the locked
-    ones): per year marked, the cases that changed, or None when a mark names none (the whole
-    year to be counted again); and how many marks were taken. The caller's transaction keeps them
-    claimed until it commits; a failure puts them back."""
+async def take_dirty(
+    session: AsyncSession, *, committee_id: uuid.UUID, limit: int, lock_key: int,
+) -> tuple[dict[int, set | None], int]:
+    """Claims and removes up to ``limit`` marks of the committee, if the caller's transaction gets
+    the committee's advisory lock (``lock_key``, the committee's hash): per year marked, the cases
+    that changed, or None when a mark names none (the whole year to be counted again); and how
+    many marks were taken. The transaction keeps them claimed until it commits; a failure puts
+    them back."""
     years: dict[int, set | None] = {}
     taken = 0
-    for received_on, case_id in await session.execute(_TAKE, {"committee_id": committee_id, "limit": limit}):
+    for received_on, case_id in await session.execute(_TAKE, {"committee_id": committee_id, "limit": limit, "lock_key": lock_key}):
         taken += 1
         cases = years.setdefault(received_on.year, set())
         if cases is None or case_id is None:
@@ -214,15 +225,26 @@ async def store_published(session: AsyncSession, *, values: dict) -> int:
     ).returning(unit_statistics.c.revision))
 
 
-async def store_published_many(session: AsyncSession, *, rows: list[dict]) -> dict:
-    """``store_published`` for several units (each once) in one statement: unit → revision."""
-    upsert = insert(unit_statistics).values(rows)
-    result = await session.execute(upsert.on_conflict_do_update(
-        index_elements=[unit_statistics.c.unit_id, unit_statistics.c.period],
-        set_={key: upsert.excluded[key] for key in rows[0] if key not in ("unit_id", "period", "revision")}
-        | {"revision": unit_statistics.c.revision + 1},
-    ).returning(unit_statistics.c.unit_id, unit_statistics.c.revision))
+async def store_published_many(
+    session: AsyncSession, *, period: str, committee_id: uuid.UUID, computed_at: datetime, figures: dict[uuid.UUID, dict],
+) -> dict:
+    """``store_published`` for several units of a committee's period in one statement (the same
+    whatever their number): unit → revision."""
+    result = await session.execute(_STORE_PUBLISHED_MANY, {
+        "period": period, "committee_id": committee_id, "computed_at": computed_at, "unit_ids": list(figures),
+        "figures": [orjson.dumps(document).decode() for document in figures.values()],
+    })
     return {row.unit_id: row.revision for row in result}
+
+
+_STORE_PUBLISHED_MANY = text("""
+INSERT INTO unit_statistics (unit_id, period, committee_id, revision, figures, computed_at)
+SELECT unit_id, :period, :committee_id, 1, CAST(figures AS jsonb), :computed_at
+FROM unnest(CAST(:unit_ids AS uuid[]), CAST(:figures AS text[])) AS u(unit_id, figures)
+ON CONFLICT (unit_id, period) DO UPDATE SET committee_id = excluded.committee_id, figures = excluded.figures,
+    computed_at = excluded.computed_at, revision = unit_statistics.revision + 1
+RETURNING unit_id, revision
+""")
 
 
 async def marked(session: AsyncSession, *, committee_id: uuid.UUID, first_day: date, end_day: date) -> bool:

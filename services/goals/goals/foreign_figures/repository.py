@@ -1,5 +1,6 @@
 """SQL of the foreign read models: upserts where the highest revision wins, and the reads."""
 
+import functools
 import uuid
 from collections.abc import Iterable
 
@@ -32,22 +33,27 @@ async def upsert_newer(session: AsyncSession, table, *, key: Iterable[str], valu
 
 
 async def upsert_newer_many(session: AsyncSession, table, *, key: Iterable[str], rows: list[dict]) -> None:
-    """``upsert_newer`` for many rows in one statement; of rows with the same key the highest revision goes in."""
-    key = list(key)
+    """``upsert_newer`` for many rows in one round trip; of rows with the same key the highest revision goes in."""
+    key = tuple(key)
     newest: dict = {}
     for row in rows:
         found = newest.get(tuple(row[name] for name in key))
         if found is None or found["revision"] < row["revision"]:
             newest[tuple(row[name] for name in key)] = row
-    if not newest:
-        return
-    statement = insert(table).values(list(newest.values()))
-    names = next(iter(newest.values())).keys()
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=key,
+    if newest:
+        names = tuple(next(iter(newest.values())))
+        await session.execute(_upsert_statement(table, key, names), list(newest.values()))
+
+
+@functools.cache
+def _upsert_statement(table, key: tuple[str, ...], names: tuple[str, ...]):
+    """The upsert for a list of rows (executemany): built and compiled once, whatever the batch's size."""
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
         set_={name: statement.excluded[name] for name in names if name not in key} | {"received_at": statement.excluded.received_at},
         where=table.c.revision < statement.excluded.revision,
-    ))
+    )
 
 
 def _under(committee_id: uuid.UUID, unit_column: ColumnElement, committee_column: ColumnElement) -> ColumnElement[bool]:
