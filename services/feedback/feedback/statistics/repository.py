@@ -214,22 +214,11 @@ async def published(session: AsyncSession, *, unit_ids: list[uuid.UUID], period:
     return {row.unit_id: (row.revision, row.figures) for row in rows}
 
 
-async def store_published(session: AsyncSession, *, values: dict) -> int:
-    """Stores a unit's published figures with a revision one higher than the stored one (or
-    ``values["revision"]`` for the first); returns the revision."""
-    upsert = insert(unit_statistics).values(**values)
-    return await session.scalar(upsert.on_conflict_do_update(
-        index_elements=[unit_statistics.c.unit_id, unit_statistics.c.period],
-        set_={key: upsert.excluded[key] for key in values if key not in ("unit_id", "period", "revision")}
-        | {"revision": unit_statistics.c.revision + 1},
-    ).returning(unit_statistics.c.revision))
-
-
 async def store_published_many(
     session: AsyncSession, *, period: str, committee_id: uuid.UUID, computed_at: datetime, figures: dict[uuid.UUID, dict],
 ) -> dict:
-    """``store_published`` for several units of a committee's period in one statement (the same
-    whatever their number): unit → revision."""
+    """Stores the units' published figures of a committee's period, each with a revision one higher
+    than the stored one (1 for the first), in one statement whatever their number: unit → revision."""
     result = await session.execute(_STORE_PUBLISHED_MANY, {
         "period": period, "committee_id": committee_id, "computed_at": computed_at, "unit_ids": list(figures),
         "figures": [orjson.dumps(document).decode() for document in figures.values()],
@@ -297,8 +286,8 @@ async def promise_counts(session: AsyncSession, *, committee_id: uuid.UUID, star
         .join(cases, cases.c.id == a.c.case_id).where(scope)
         .group_by(a.c.guarantee_id, a.c.promise_id, a.c.promise_text, a.c.broken)
     )
-    for guarantee_id, promise_id, text, broken, count in assessed:
-        entry(promise_id, guarantee_id, text)["broken" if broken else "kept"] += count
+    for guarantee_id, promise_id, promise_text, broken, count in assessed:
+        entry(promise_id, guarantee_id, promise_text)["broken" if broken else "kept"] += count
     named = await session.execute(
         select(cases.c.guarantee_promise_id, func.count()).where(scope, cases.c.guarantee_promise_id.is_not(None))
         .group_by(cases.c.guarantee_promise_id)
