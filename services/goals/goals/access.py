@@ -53,6 +53,12 @@ def require_recorder(principal: Principal) -> None:
     raise forbidden("Importing needs the admin role or a system key with goals:write.")
 
 
+def is_import(principal: Principal) -> bool:
+    """A system key with goals:write for the whole city: the import of an earlier register's records with the days
+    they were made there (a past follow-up), never a person's step taken here (as feedback and awards take past days)."""
+    return principal.actor_kind == "system" and not principal.org_scope and "goals:write" in principal.key_scopes
+
+
 async def refuse_portal(principal: CurrentPrincipal) -> None:
     """Router dependency for the reads goals mounts from servicekit (the organisation tree), which
     pass any key with a goals scope, portals' included."""

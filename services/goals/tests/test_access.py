@@ -3,7 +3,8 @@
 The policy is in conftest (``access_policy``): reads for any staff role or goals key, scoped
 reads in the unit's committee, KF levels by admin, nämndmål and decisions by the committee,
 drafting and follow-up by the unit's manager, credibility by controllers and the committee; keys
-never write goals, plans, commitments or follow-ups, portals and nobody read nothing here.
+never write goals, plans, commitments or follow-ups (a past follow-up imported by a city-wide key,
+with its reported_on, is test_follow_ups'), portals and nobody read nothing here.
 """
 
 import access_policy_foreign

@@ -123,17 +123,19 @@ async def test_the_overdue_job_publishes_each_missing_item_once_after_its_deadli
         seen = published
 
 
-async def test_a_follow_up_after_the_committees_own_deadline_is_late(admin, committee, small_tree, tree):
+async def test_a_follow_up_after_the_committees_own_deadline_is_late(harness, committee, small_tree, tree):
     t = small_tree
     own = await committee.put(wheel_path(tree, "annual-wheel", "2015-T1"), json={"due_date": "2015-05-15"},
                               headers={"if-match": '"0"'})
     assert own.status_code == 200
-    # Admin records K3's T1 follow-up as reported on 20 May: after the committee's 15 May, before the default 31 May.
-    reported = await admin.post(f"{G}/commitments/{t.k3['id']}/follow-ups", json={
-        "period": "2015-T1", "outcome_value": 1.5, "assessment": "fulfilled", "reported_on": "2015-05-20"})
+    # K3's T1 follow-up, imported from an earlier register as reported on 20 May (a past day comes only by import):
+    # after the committee's 15 May, before the default 31 May.
+    async with harness.client(roles=(), actor="system", scopes=("goals:write",), subject="register-import") as importer:
+        reported = await importer.post(f"{G}/commitments/{t.k3['id']}/follow-ups", json={
+            "period": "2015-T1", "outcome_value": 1.5, "assessment": "fulfilled", "reported_on": "2015-05-20"})
+        # T2 keeps the default (30 September): reported on 20 September it is on time.
+        on_time = await importer.post(f"{G}/commitments/{t.k3['id']}/follow-ups", json={
+            "period": "2015-T2", "outcome_value": 1.5, "assessment": "fulfilled", "reported_on": "2015-09-20"})
     assert reported.status_code == 201, reported.text
     assert (reported.json()["deadline"], reported.json()["late"]) == ("2015-05-15", True)
-    # T2 keeps the default (30 September): reported on 20 September it is on time.
-    on_time = await admin.post(f"{G}/commitments/{t.k3['id']}/follow-ups", json={
-        "period": "2015-T2", "outcome_value": 1.5, "assessment": "fulfilled", "reported_on": "2015-09-20"})
     assert (on_time.json()["deadline"], on_time.json()["late"]) == ("2015-09-30", False)

@@ -1,8 +1,11 @@
 """Follow-ups per period: the suggested assessment by rule, the person's verdict, analysis, lateness."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from servicekit.orgtree import stockholm_today
 from servicekit.tables import OutboxEvent
 
 COMMITMENTS, FOLLOW_UPS = "/goals/v1/commitments", "/goals/v1/follow-ups"
@@ -122,19 +125,43 @@ async def test_only_adopted_commitments_of_the_periods_year_are_followed_up_once
     assert await outbox_count() == before
 
 
-async def test_a_late_follow_up_is_accepted_and_marked_and_only_admin_records_a_past_report(harness, manager, adopt, tree):
+async def test_a_late_follow_up_is_accepted_and_marked_and_reported_today(manager, adopt):
     commitment = await adopt()
     late = await _report(manager, commitment["id"], period="2015-T1", outcome_value=1.8, assessment="fulfilled")
-    backdated = await _report(manager, commitment["id"], expect=422, period="2015-T2", outcome_value=1.8, assessment="fulfilled",
-                              reported_on="2015-09-20")
-    async with harness.client(roles=("admin",), subject="admin-1") as admin:
-        on_time = await _report(admin, commitment["id"], period="2015-T2", outcome_value=1.8, assessment="fulfilled",
-                                reported_on="2015-09-20")
 
-    # Today is long after 31 May 2015 (T1's deadline): accepted, marked late.
-    assert (late["deadline"], late["late"]) == ("2015-05-31", True)
-    assert backdated["type"].endswith("/reported-on-not-allowed")
-    assert (on_time["deadline"], on_time["reported_on"], on_time["late"]) == ("2015-09-30", "2015-09-20", False)
+    # No reported_on: today (Europe/Stockholm), long after 31 May 2015 (T1's deadline): accepted, marked late.
+    assert (late["reported_on"], late["deadline"], late["late"]) == (stockholm_today().isoformat(), "2015-05-31", True)
+
+
+async def test_a_past_report_is_an_import_by_a_city_wide_system_key_never_by_staff(harness, manager, adopt, tree, outbox_count):
+    commitment = await adopt()
+    t2 = {"period": "2015-T2", "outcome_value": 1.8, "assessment": "fulfilled"}
+    tomorrow = (stockholm_today() + timedelta(days=1)).isoformat()
+    before = await outbox_count()
+    async with (
+        harness.client(roles=("admin",), subject="admin-1") as admin,
+        harness.client(roles=(), actor="system", scopes=("goals:write",), subject="register-import") as importer,
+        harness.client(roles=(), actor="system", scopes=("goals:write",), org=(tree.ids["SDN-SPT"],), subject="scoped-key") as scoped,
+        harness.client(roles=(), actor="system", scopes=("goals:read",), subject="read-key") as read_key,
+    ):
+        by_admin = await _report(admin, commitment["id"], expect=422, **t2, reported_on="2015-09-20")
+        by_manager = await _report(manager, commitment["id"], expect=422, **t2, reported_on="2015-09-20")
+        by_scoped_key = await _report(scoped, commitment["id"], expect=403, **t2, reported_on="2015-09-20")
+        by_read_key = await _report(read_key, commitment["id"], expect=403, **t2, reported_on="2015-09-20")
+        key_today = await _report(importer, commitment["id"], expect=403, **t2)  # a key never reports a follow-up itself
+        in_future = await _report(importer, commitment["id"], expect=422, **t2, reported_on=tomorrow)
+        nothing = (await admin.get(FOLLOW_UPS, params={"commitment_id": commitment["id"]})).json()["items"]
+        events = await outbox_count()
+        imported = await _report(importer, commitment["id"], **t2, reported_on="2015-09-20")
+        read_back = (await admin.get(f"{FOLLOW_UPS}/{imported['id']}")).json()
+
+    assert by_admin["type"].endswith("/past-date-not-allowed") and by_manager["type"].endswith("/past-date-not-allowed")
+    assert by_scoped_key["type"].endswith("/forbidden") and by_read_key["type"].endswith("/forbidden")
+    assert key_today["type"].endswith("/forbidden") and in_future["type"].endswith("/reported-on-in-future")
+    assert nothing == [] and events == before
+    # Reported on 20 September, before T2's default deadline (30 September): on time.
+    assert (read_back["reported_on"], read_back["deadline"], read_back["late"]) == ("2015-09-20", "2015-09-30", False)
+    assert await outbox_count() == before + 1
 
 
 async def test_a_period_follows_up_the_version_in_force_on_its_last_day(manager, workflow, adopt, full_commitment, plan):

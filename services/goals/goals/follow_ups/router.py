@@ -35,7 +35,8 @@ def _reply(row, response: Response) -> FollowUp:
     "bedömning (uppfyllt / delvis uppfyllt / ej uppfyllt), analys och fortsatt arbete. The service computes a suggested "
     "assessment by the written rule of the expected result's type and stores it beside the verdict; a verdict that differs "
     "from it, or ej uppfyllt, needs an analysis. After the period's deadline the follow-up is accepted and marked late. "
-    "Accepts Idempotency-Key.",
+    "Reported today; a past report (an earlier reported_on) is the import of an earlier register, by a system key with "
+    "goals:write for the whole city only: staff, admin included, get 422 past-date-not-allowed. Accepts Idempotency-Key.",
     responses=problems(403, 404, 422),
 )
 async def report_follow_up(
@@ -43,7 +44,7 @@ async def report_follow_up(
     response: Response,
 ) -> FollowUp:
     loaded = await commitments.load(session, commitment_id=commitment_id, lock=True)
-    await commitments.authorise(session, principal, unit_id=loaded.row.unit_id, year=loaded.row.year, roles=service.REPORTER_ROLES)
+    await service.authorise_report(session, principal, loaded=loaded, reported_on=body.reported_on)
     row = await service.report(session, principal=principal, loaded=loaded, data=body)
     response.headers["location"] = request.app.url_path_for("get_follow_up", follow_up_id=str(row.id))
     return _reply(row, response)

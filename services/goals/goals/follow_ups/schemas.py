@@ -40,7 +40,10 @@ class FollowUpCreate(FollowUpFields):
     period: Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)] = Field(description="'2015-T1', '2015-T2' or '2015-VB'.")
     assessment: Assessment
     reported_on: date | None = Field(
-        None, description="Day it was reported; default today. Only admin may give an earlier day (recording past reports).",
+        None, description="Rapporteringsdag; today when left out. An earlier day only from a system key with goals:write "
+        "for the whole city importing an earlier register's follow-ups (tidigare uppföljningar); staff, admin included, get "
+        "422 past-date-not-allowed (a follow-up reported here is recorded on the day it is reported). Never in the future "
+        "(422 reported-on-in-future).",
     )
 
 

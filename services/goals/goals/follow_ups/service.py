@@ -3,7 +3,9 @@
 The suggestion is computed by the written rule in ``rules`` from the version of the commitment in
 force on the period's last day; the person's verdict is stored beside it. A verdict that differs
 from the suggestion, or any "not fulfilled", needs an analysis. A follow-up after the period's
-deadline (in the committee's annual wheel: its own, else the city's default) is accepted and marked late. Each report or correction records goals.follow-up.reported.
+deadline (in the committee's annual wheel: its own, else the city's default) is accepted and marked late. A follow-up
+is reported today; an earlier day comes only with an import of an earlier register (a system key, ``access.is_import``).
+Each report or correction records goals.follow-up.reported.
 """
 
 import uuid
@@ -54,6 +56,19 @@ async def get(session: AsyncSession, *, follow_up_id: uuid.UUID, lock: bool = Fa
     if row is None:
         raise ProblemError(404, f"No follow-up {follow_up_id}.", kind="follow-up-not-found")
     return row
+
+
+async def authorise_report(
+    session: AsyncSession, principal: Principal, *, loaded: commitments.Loaded, reported_on: date | None
+) -> None:
+    """Who records a follow-up: the unit's manager in scope (admin always), today; a system key only as an import of an
+    earlier register's follow-ups (``access.is_import``) with the day each was reported there (see ``_reported_on``)."""
+    roles = REPORTER_ROLES
+    if principal.actor_kind == "system" and reported_on is not None:
+        if not access.is_import(principal):
+            raise access.forbidden("Importing past follow-ups needs a system key with goals:write for the whole city.")
+        roles = None  # any reader in scope: the import key reads the whole city
+    await commitments.authorise(session, principal, unit_id=loaded.row.unit_id, year=loaded.row.year, roles=roles)
 
 
 async def report(
@@ -142,16 +157,18 @@ async def list_follow_ups(
 
 
 def _reported_on(principal: Principal, given: date | None) -> date:
+    """The day a follow-up is recorded as reported: today; an earlier day only for an import (``access.is_import``), as
+    a step taken here is recorded on the day it is taken; never a day still to come."""
     today = stockholm_today()
-    if given is None:
+    if given is None or given == today:
         return today
-    if "admin" not in principal.roles:
-        raise ProblemError(
-            422, "Only admin records a follow-up as reported on an earlier day (a past report); others report today.",
-            kind="reported-on-not-allowed",
-        )
     if given > today:
         raise ProblemError(422, "A follow-up cannot be reported in the future.", kind="reported-on-in-future")
+    if not access.is_import(principal):
+        raise ProblemError(
+            422, "Only a system importing an earlier register's follow-ups gives an earlier reported_on (a past report); "
+            "a follow-up reported here is recorded on the day it is reported.", kind="past-date-not-allowed",
+        )
     return given
 
 
