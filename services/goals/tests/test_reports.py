@@ -52,8 +52,8 @@ def committee_path(tree, *rest: str) -> str:
     return "/".join((f"{G}/committees/{tree.ids['SDN-SPT']}", *rest))
 
 
-async def live(client, tree, period="2015-T1", expect=200, **params):
-    response = await client.get(committee_path(tree, "reports", "live"), params={"period": period, **params})
+async def live(client, tree, period="2015-T1", expect=200, headers=None, **params):
+    response = await client.get(committee_path(tree, "reports", "live"), params={"period": period, **params}, headers=headers)
     assert response.status_code == expect, response.text
     return response
 
@@ -155,6 +155,33 @@ async def test_a_submitted_report_is_frozen_and_its_xlsx_and_csv_come_from_the_s
     goal_rows = [row for row in rows if row[0] == "Mål"]
     assert goal_rows[1][1:11] == [t.chain.committee["id"], t.chain.committee["title"], "1", "0", "1", "0", "2", "1.0", "0.5",
                                   "Delvis uppfyllt"]
+
+
+async def test_each_format_of_a_submitted_report_has_its_own_etag_and_the_accept_header_varies_it(
+    committee, controller, small_tree, tree,
+):
+    submitted = await committee.post(committee_path(tree, "reports"), json={"period": "2015-T1"})
+    assert submitted.status_code == 201, submitted.text
+    sha = submitted.json()["sha256"]
+    path = f"{G}/reports/{submitted.json()['id']}/document"
+    as_json = await controller.get(path)
+    as_xlsx = await controller.get(path, headers={"accept": XLSX})
+    as_csv = await controller.get(path, headers={"accept": "text/csv"})
+    xlsx_by_format = await controller.get(path, params={"format": "xlsx"}, headers={"accept": "application/json"})
+    live_xlsx = await live(controller, tree, headers={"accept": XLSX})
+    live_by_format = await live(controller, tree, format="csv")
+
+    # The stored JSON keeps its SHA-256 (strong: the same bytes); XLSX and CSV, rendered again each time, their own weak tags.
+    assert hashlib.sha256(as_json.content).hexdigest() == sha and as_json.headers["etag"] == f'"{sha}"'
+    assert as_xlsx.headers["content-type"] == XLSX and as_xlsx.headers["etag"] == f'W/"{sha}.xlsx"'
+    assert as_csv.headers["content-type"].startswith("text/csv") and as_csv.headers["etag"] == f'W/"{sha}.csv"'
+    assert len({as_json.headers["etag"], as_xlsx.headers["etag"], as_csv.headers["etag"]}) == 3
+    # The format parameter names the representation itself; Accept chose the others, so they vary by it.
+    assert xlsx_by_format.headers["etag"] == as_xlsx.headers["etag"] and "vary" not in xlsx_by_format.headers
+    assert as_json.headers["vary"] == as_xlsx.headers["vary"] == as_csv.headers["vary"] == "Accept"
+    # The live report has no ETag (its figures may change), but Accept varies it too.
+    assert "etag" not in live_xlsx.headers and live_xlsx.headers["vary"] == "Accept"
+    assert "etag" not in live_by_format.headers and "vary" not in live_by_format.headers
 
 
 async def test_a_second_submission_is_refused_and_a_correction_supersedes_the_first(committee, controller, report_data, tree, harness):

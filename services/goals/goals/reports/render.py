@@ -14,8 +14,11 @@ from contracts.lex_sarah import AREA_NAMES_SV
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from servicekit import snapshots
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
+RENDERED = ("xlsx", "csv")
 ASSESSMENT_SV = {"fulfilled": "Uppfyllt", "partly_fulfilled": "Delvis uppfyllt", "not_fulfilled": "Ej uppfyllt", None: None}
 GOAL_HEADER = [
     "Mål-id", "Mål", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej rapporterat", "Totalt", "Täckningsgrad",
@@ -186,6 +189,16 @@ def sheets(document: dict, *, sha256: str | None) -> list[Sheet]:
         Sheet("Budget", BUDGET_HEADER, budget),
         Sheet("Från andra tjänster", FOREIGN_HEADER, _foreign(document["foreign"], unit_names(document))),
     ]
+
+
+def etag(sha256: str, chosen: str) -> str:
+    """The ETag of a frozen report in one format (RFC 9110 8.8.3: a validator names a representation, so each format has
+    its own). JSON: the stored bytes' SHA-256, strong. XLSX and CSV: derived from it with the format, and weak, since
+    they are rendered again on each request from the same document, equivalent rather than byte-identical (openpyxl
+    stamps each workbook with the time it is saved)."""
+    if chosen in RENDERED:
+        return f'W/"{sha256}.{chosen}"'
+    return snapshots.etag(sha256)
 
 
 def xlsx(document: dict, *, sha256: str | None) -> bytes:

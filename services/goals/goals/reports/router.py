@@ -45,8 +45,12 @@ def _chosen(format: str | None, request: Request) -> str:
     return "json"
 
 
-def _download(body: dict, *, text: str | None, sha256: str | None, chosen: str, filename: str) -> Response:
-    headers = {"etag": snapshots.etag(sha256)} if sha256 else {}
+def _download(body: dict, *, text: str | None, sha256: str | None, chosen: str, negotiated: bool, filename: str) -> Response:
+    """The report in the chosen format; a frozen one with that format's own ETag (``render.etag``), and ``Vary: Accept``
+    when the Accept header chose the format (no ``format`` parameter)."""
+    headers = {"etag": render.etag(sha256, chosen)} if sha256 else {}
+    if negotiated:
+        headers["vary"] = "Accept"
     if chosen == "xlsx":
         headers["content-disposition"] = snapshots.attachment(f"{filename}.xlsx")
         return Response(render.xlsx(body, sha256=sha256), media_type=render.XLSX, headers=headers)
@@ -54,7 +58,9 @@ def _download(body: dict, *, text: str | None, sha256: str | None, chosen: str, 
         headers["content-disposition"] = snapshots.attachment(f"{filename}.csv")
         return Response(render.csv_text(body, sha256=sha256), media_type=f"{render.CSV}; charset=utf-8", headers=headers)
     if text is not None:
-        return snapshots.json_download(text, sha256=sha256)
+        response = snapshots.json_download(text, sha256=sha256)
+        response.headers.update(headers)
+        return response
     return Response(orjson.dumps(body), media_type="application/json", headers=headers)
 
 
@@ -63,7 +69,8 @@ def _download(body: dict, *, text: str | None, sha256: str | None, chosen: str, 
     summary="A committee's tertial or annual report from the current data",
     description="Tertialrapport (T1, T2) eller verksamhetsberättelse (VB) med dagens uppgifter, not submitted: the figures "
     "may still change. Readable in the committee's scope only (a controller sees their committee; admin and city "
-    "controllers every committee). JSON, XLSX or CSV." + CONTENT,
+    "controllers every committee). JSON, XLSX or CSV (no ETag: the figures may change; Vary: Accept when the Accept "
+    "header chooses the format)." + CONTENT,
     responses={**DOWNLOADS, **problems(403, 422)},
 )
 async def get_live_report(
@@ -73,7 +80,8 @@ async def get_live_report(
     parsed = service.period_of(period, today=stockholm_today())
     await service.authorise(session, principal, committee_id=committee_id, year=parsed.year, roles=None)
     body = await service.live(session, committee_id=committee_id, period=parsed)
-    return _download(body, text=None, sha256=None, chosen=_chosen(format, request), filename=f"rapport-{parsed.text}-aktuell")
+    return _download(body, text=None, sha256=None, chosen=_chosen(format, request), negotiated=format is None,
+                     filename=f"rapport-{parsed.text}-aktuell")
 
 
 @router.post(
@@ -140,8 +148,11 @@ async def get_report(report_id: uuid.UUID, session: Session, principal: CurrentP
 @router.get(
     "/reports/{report_id}/document",
     summary="A submitted report's frozen document as JSON, XLSX or CSV",
-    description="Rapporten som den lämnades in: JSON byte for byte as stored (its SHA-256 is the ETag), or XLSX / CSV "
-    "rendered from that JSON only, never from today's data. Readable in the committee's scope." + CONTENT,
+    description="Rapporten som den lämnades in: JSON byte for byte as stored (its SHA-256 is the ETag, \"<sha256>\"), "
+    "or XLSX / CSV rendered from that JSON only, never from today's data. Each format has its own ETag: XLSX "
+    "W/\"<sha256>.xlsx\", CSV W/\"<sha256>.csv\" (weak: rendered again on each request, the same content, not the same "
+    "bytes). Without `format` the Accept header chooses, and the answer says Vary: Accept. Readable in the committee's "
+    "scope." + CONTENT,
     responses={**DOWNLOADS, **problems(403, 404)},
 )
 async def get_report_document(
@@ -152,4 +163,5 @@ async def get_report_document(
     chosen = _chosen(format, request)
     body = orjson.loads(row.document) if chosen != "json" else {}
     filename = f"rapport-{row.period}-v{row.version}"
-    return _download(body, text=row.document if chosen == "json" else None, sha256=row.sha256, chosen=chosen, filename=filename)
+    return _download(body, text=row.document if chosen == "json" else None, sha256=row.sha256, chosen=chosen,
+                     negotiated=format is None, filename=filename)
