@@ -93,7 +93,7 @@ async def test_what_is_due_lists_commitments_without_follow_up_and_the_unsubmitt
 
 async def _overdue(harness) -> list[dict]:
     rows = await harness.session.execute(
-        select(OutboxEvent.envelope).where(OutboxEvent.type == "goals.annual-wheel.item-overdue")
+        select(OutboxEvent.envelope).where(OutboxEvent.type == "goals.annual-wheel.item-overdue").order_by(OutboxEvent.position)
     )
     return [row.envelope["data"] for row in rows]
 
