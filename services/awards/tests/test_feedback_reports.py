@@ -202,3 +202,47 @@ async def test_a_past_rounds_days_come_only_from_a_system_import(award, harness)
     assert frozen_past["released_on"] == "2015-12-01"
     assert datetime.fromisoformat(frozen_past["released_at"]) == datetime(2015, 12, 1, tzinfo=STOCKHOLM)
     assert "kansli-import" not in json.dumps(frozen_past), "no people (nor keys) in the document"
+
+
+async def test_each_document_format_has_its_own_etag_and_if_none_match_answers_304(award, harness):
+    """JSON is the snapshot's bytes, so its digest is a strong ETag; PDF and DOCX are rendered again on every call with
+    the render time inside, so theirs are weak, from the digest and the format. A matching If-None-Match gets 304 and no
+    body, only after the same checks as the download itself (404 to a stranger, 409 before release)."""
+    decided = await decided_round(award)
+    office, approver = award.admin, harness.client(roles=["award_admin"], subject="office-3")
+    unit, stranger = award.manager("SDF-SPT-STAB-VU"), award.manager("SDF-RKI-AO-01")
+    drafted = await office.post(f"{BASE}/feedback-reports", json={"application_id": decided["application"]})
+    url = f"{BASE}/feedback-reports/{drafted.json()['id']}"
+    draft = await office.get(f"{url}/document", params={"format": "json"}, headers={"if-none-match": "*"})
+    assert draft.status_code == 409 and draft.json()["type"].endswith("/feedback-report-not-released")
+    approved = await approver.post(f"{url}/approval", headers={"if-match": drafted.headers["etag"]})
+    released = await office.post(f"{url}/release", headers={"if-match": approved.headers["etag"]},
+                                 json={"registration_number": "KU 2015/17"})
+    assert released.status_code == 200, released.text
+
+    downloads = {f: await unit.get(f"{url}/document", params={"format": f}) for f in ("json", "pdf", "docx")}
+    assert all(d.status_code == 200 and d.content for d in downloads.values())
+    sha = hashlib.sha256(downloads["json"].content).hexdigest()
+    assert sha == released.json()["sha256"]
+    tags = {f: d.headers["etag"] for f, d in downloads.items()}
+    assert tags == {"json": f'"{sha}"', "pdf": f'W/"{sha}-pdf"', "docx": f'W/"{sha}-docx"'}
+    assert all(d.headers["x-snapshot-sha256"] == sha for d in downloads.values())
+    # Rendered again, the PDF keeps its tag; the default format is PDF.
+    assert (await unit.get(f"{url}/document", params={"format": "pdf"})).headers["etag"] == tags["pdf"]
+    assert (await unit.get(f"{url}/document")).headers["etag"] == tags["pdf"]
+
+    for f, tag in tags.items():
+        fresh = await unit.get(f"{url}/document", params={"format": f}, headers={"if-none-match": tag})
+        assert fresh.status_code == 304 and fresh.content == b"", f
+        assert fresh.headers["etag"] == tag and fresh.headers["x-snapshot-sha256"] == sha
+    # Weak comparison: W/ aside, the same tag matches; so does a list naming it, and *.
+    for header in (f'"{sha}-pdf"', f'"other", {tags["pdf"]}', "*"):
+        assert (await unit.get(f"{url}/document", params={"format": "pdf"}, headers={"if-none-match": header})).status_code == 304
+    # Another format's tag, or another snapshot's, is not this download's: the whole document again.
+    for f, header in (("pdf", tags["json"]), ("json", tags["pdf"]), ("docx", tags["pdf"]), ("json", f'"{"0" * 64}"')):
+        stale = await unit.get(f"{url}/document", params={"format": f}, headers={"if-none-match": header})
+        assert stale.status_code == 200 and stale.headers["etag"] == tags[f] and stale.content, (f, header)
+    assert (await unit.get(f"{url}/document", params={"format": "json"},
+                           headers={"if-none-match": f'"{sha}-json"'})).content == downloads["json"].content
+    # Knowing the tag does not open another unit's report.
+    assert (await stranger.get(f"{url}/document", params={"format": "json"}, headers={"if-none-match": tags["json"]})).status_code == 404
