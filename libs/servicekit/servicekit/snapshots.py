@@ -35,6 +35,23 @@ def etag(sha256: str) -> str:
     return f'"{sha256}"'
 
 
+def rendered_etag(sha256: str, format: str) -> str:
+    """The ETag of a frozen document rendered in another format (XLSX, CSV, PDF, DOCX): one per
+    format (a validator names a representation, RFC 9110 8.8.3) and weak, since the renderers
+    stamp the time of rendering into the file (openpyxl's save time, fpdf2's CreationDate and /ID,
+    the DOCX's ZIP entry times): the same content from the same snapshot, not the same bytes."""
+    return f'W/"{sha256}.{format}"'
+
+
+def none_match(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names ``etag`` or is ``*`` (the weak comparison RFC 9110
+    13.1.2 prescribes for it: ``W/`` aside, the same tag)."""
+    if if_none_match is None:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag.removeprefix("W/") in candidates
+
+
 def json_download(text: str, *, sha256: str) -> Response:
     """The frozen JSON byte for byte as stored, its SHA-256 the ETag."""
     return Response(text, media_type="application/json", headers={"etag": etag(sha256)})

@@ -225,7 +225,7 @@ async def test_each_document_format_has_its_own_etag_and_if_none_match_answers_3
     sha = hashlib.sha256(downloads["json"].content).hexdigest()
     assert sha == released.json()["sha256"]
     tags = {f: d.headers["etag"] for f, d in downloads.items()}
-    assert tags == {"json": f'"{sha}"', "pdf": f'W/"{sha}-pdf"', "docx": f'W/"{sha}-docx"'}
+    assert tags == {"json": f'"{sha}"', "pdf": f'W/"{sha}.pdf"', "docx": f'W/"{sha}.docx"'}
     assert all(d.headers["x-snapshot-sha256"] == sha for d in downloads.values())
     # Rendered again, the PDF keeps its tag; the default format is PDF.
     assert (await unit.get(f"{url}/document", params={"format": "pdf"})).headers["etag"] == tags["pdf"]
@@ -236,7 +236,7 @@ async def test_each_document_format_has_its_own_etag_and_if_none_match_answers_3
         assert fresh.status_code == 304 and fresh.content == b"", f
         assert fresh.headers["etag"] == tag and fresh.headers["x-snapshot-sha256"] == sha
     # Weak comparison: W/ aside, the same tag matches; so does a list naming it, and *.
-    for header in (f'"{sha}-pdf"', f'"other", {tags["pdf"]}', "*"):
+    for header in (f'"{sha}.pdf"', f'"other", {tags["pdf"]}', "*"):
         assert (await unit.get(f"{url}/document", params={"format": "pdf"}, headers={"if-none-match": header})).status_code == 304
     # Another format's tag, or another snapshot's, is not this download's: the whole document again.
     for f, header in (("pdf", tags["json"]), ("json", tags["pdf"]), ("docx", tags["pdf"]), ("json", f'"{"0" * 64}"')):

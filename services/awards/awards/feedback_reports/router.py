@@ -117,32 +117,17 @@ async def release_report(report_id: uuid.UUID, body: Release, session: Session, 
 
 
 def _document_etag(sha256: str, format: str) -> str:
-    """The ETag of one format of the frozen report: its snapshot's digest and the format.
-
-    JSON is the snapshot's own bytes, so its digest is a strong tag, as for the other services' snapshot downloads.
-    PDF and DOCX are rendered anew on every call and the renderers write the time into them (the PDF's CreationDate
-    and /ID, the DOCX's ZIP entry times): the same content, not the same bytes, so a weak tag (RFC 9110 8.8.1).
-    """
-    if format == "json":
-        return snapshots.etag(sha256)
-    return "W/" + snapshots.etag(f"{sha256}-{format}")
-
-
-def _none_match(request: Request, etag: str) -> bool:
-    """If-None-Match names ``etag`` (weak comparison, RFC 9110 13.1.2: W/ aside, the same tag) or is *."""
-    header = request.headers.get("if-none-match")
-    if header is None:
-        return False
-    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in candidates or etag.removeprefix("W/") in candidates
+    """The ETag of one format of the frozen report: JSON is the snapshot's own bytes (its digest a strong tag), PDF
+    and DOCX are rendered anew on every call with the time inside (``snapshots.rendered_etag``, weak)."""
+    return snapshots.etag(sha256) if format == "json" else snapshots.rendered_etag(sha256, format)
 
 
 @router.get(
     f"{REPORT}/document", summary="Download the released report (JSON, PDF or DOCX)",
     description="Den lämnade rapporten as frozen: format=json (the snapshot itself), pdf or docx (rendered from the snapshot, "
     "never from live data); X-Snapshot-SHA256 carries the snapshot's digest. Each format has its own ETag from that "
-    "digest: JSON the strong `\"<sha256>\"` (its bytes are the snapshot), PDF and DOCX the weak `W/\"<sha256>-pdf\"` and "
-    "`W/\"<sha256>-docx\"` (rendered on each call with the render time inside, so the bytes differ between calls, the "
+    "digest: JSON the strong `\"<sha256>\"` (its bytes are the snapshot), PDF and DOCX the weak `W/\"<sha256>.pdf\"` and "
+    "`W/\"<sha256>.docx\"` (rendered on each call with the render time inside, so the bytes differ between calls, the "
     "content never). If-None-Match naming it answers 304 without a body. 409 before release.",
     responses={200: {"content": {media: {} for media in MEDIA.values()}},
                304: {"description": "If-None-Match names this format's ETag: the copy the client holds is current."},
@@ -155,7 +140,7 @@ async def get_document(
     row = await service.visible_report(session, principal, report_id=report_id)
     text, document = service.frozen(row)
     etag = _document_etag(row.sha256, format)
-    if _none_match(request, etag):
+    if snapshots.none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers={"etag": etag, "x-snapshot-sha256": row.sha256})
     if format == "json":
         body = text.encode()

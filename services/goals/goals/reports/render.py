@@ -192,12 +192,10 @@ def sheets(document: dict, *, sha256: str | None) -> list[Sheet]:
 
 
 def etag(sha256: str, chosen: str) -> str:
-    """The ETag of a frozen report in one format (RFC 9110 8.8.3: a validator names a representation, so each format has
-    its own). JSON: the stored bytes' SHA-256, strong. XLSX and CSV: derived from it with the format, and weak, since
-    they are rendered again on each request from the same document, equivalent rather than byte-identical (openpyxl
-    stamps each workbook with the time it is saved)."""
+    """The ETag of a frozen report in one format: JSON the stored bytes' SHA-256 (strong), XLSX and
+    CSV their own weak tags (``snapshots.rendered_etag``: rendered again on each request)."""
     if chosen in RENDERED:
-        return f'W/"{sha256}.{chosen}"'
+        return snapshots.rendered_etag(sha256, chosen)
     return snapshots.etag(sha256)
 
 
