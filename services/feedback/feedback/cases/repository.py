@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Row, Text, and_, cast, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import idempotency
 from servicekit.orgtree import subtree_cte
 
 from feedback.models import case_events, case_number_seq, case_redactions, cases, org_tables
@@ -115,6 +116,7 @@ IN_EFFECT = "v.valid_from <= :on AND (v.valid_to IS NULL OR v.valid_to > :on)"
 
 INTAKE_FACTS = text(f"""
 WITH RECURSIVE
+idempotency AS MATERIALIZED ({idempotency.LOOK_UP_SQL}),
 routes AS (
     SELECT r.unit_id FROM category_routes r
     WHERE r.category_code = :category AND (CAST(:committee AS uuid) IS NULL OR r.committee_id = CAST(:committee AS uuid))
@@ -155,8 +157,8 @@ SELECT
         WHERE p.promise_id = CAST(:promise AS uuid) AND g.status = 'published' AND g.unit_id = ANY(place.lineage)
     ) AS promise_found,
     deadline_rule.acknowledge_days, deadline_rule.answer_days,
-    recent.ids AS similar_ids, recent.descriptions AS similar_descriptions
-FROM facts CROSS JOIN target CROSS JOIN place
+    recent.ids AS similar_ids, recent.descriptions AS similar_descriptions, idempotency.*
+FROM idempotency CROSS JOIN facts CROSS JOIN target CROSS JOIN place
 LEFT JOIN LATERAL (
     SELECT d.acknowledge_days, d.answer_days FROM deadline_rules d
     WHERE d.committee_id = place.committee_id AND d.category_code IN (:category, :any_category)
@@ -175,14 +177,15 @@ LEFT JOIN LATERAL (
 
 
 async def intake_facts(session: AsyncSession, **params) -> Row:
-    """In one round trip: whether the category is active, the named committee's type, the unit the
-    category's routing names (if exactly one), the city, the target unit's lineage and committee,
-    whether the promise is one of a published guarantee up the lineage, the deadline rule, and the
-    target unit's open cases of the category in the repeat window (newest first)."""
+    """In one round trip: the Idempotency-Key's lock and record (``servicekit.idempotency``), whether
+    the category is active, the named committee's type, the unit the category's routing names (if
+    exactly one), the city, the target unit's lineage and committee, whether the promise is one of a
+    published guarantee up the lineage, the deadline rule, and the target unit's open cases of the
+    category in the repeat window (newest first)."""
     return (await session.execute(INTAKE_FACTS, params)).one()
 
 
-INSERT_CASE = text("""
+INSERT_CASE = text(f"""
 WITH new_case AS (
     INSERT INTO cases (
         id, registration_number, revision, kind, channel, category_code, unit_id, committee_id, routed_by, status,
@@ -215,15 +218,17 @@ repeat AS (
 event AS (
     INSERT INTO outbox (event_id, type, subject, envelope)
     SELECT CAST(:event_id AS uuid), CAST(:event_type AS text), CAST(:event_subject AS text),
-        jsonb_set(CAST(:envelope AS jsonb), '{data,case,registration_number}', to_jsonb(registration_number))
+        jsonb_set(CAST(:envelope AS jsonb), '{{data,case,registration_number}}', to_jsonb(registration_number))
     FROM new_case
-)
-SELECT registration_number FROM new_case
+),
+stored AS ({idempotency.store_sql(source="new_case", drawn="new_case.registration_number")})
+SELECT registration_number, EXISTS (SELECT 1 FROM stored) AS reply_stored FROM new_case
 """)
 
 
-async def insert_new_case(session: AsyncSession, **params) -> str:
+async def insert_new_case(session: AsyncSession, **params) -> Row:
     """The case, its first history entry, its sealed contact details (if any), its repeat flag (if
-    any) and its outbox event, in one statement; the event's registration number is the one drawn
-    for the case. Returns the registration number."""
-    return (await session.execute(INSERT_CASE, params)).scalar_one()
+    any), its outbox event and the reply under its Idempotency-Key (if any), in one statement; the
+    event's and the reply's registration number is the one drawn for the case. Returns the
+    registration number and whether the reply was stored."""
+    return (await session.execute(INSERT_CASE, params)).one()
