@@ -11,9 +11,14 @@ so a first request committing in between is not seen; the store then finds its l
 the request answers 409 like one in flight, its own changes rolled back (a retry replays the
 first request's reply): never two creates for one key.
 
-A route whose create is a few hand-written statements can carry both in its own statements
-instead (``idempotency_claim``, ``LOOK_UP_SQL``, ``store_sql``): the same lock, look-up and
-store, two round trips fewer per request. Feedback's case intake does, the busiest create.
+A route whose create is one hand-written statement, after a look-up of its own, carries both in
+them instead (``idempotency_claim``, ``LOOK_UP_SQL``, ``store_sql``): two round trips fewer, and
+with ``servicekit.db.single_statement_writes`` two more (no BEGIN, no COMMIT). Without a
+transaction around both there is no lock to hold between them; a request in flight is found at
+the store instead: the create statement stores the reply first and creates only if it was stored
+(``STORED_OR_NO_KEY``), so a second request with the key waits on the first's uncommitted record,
+then finds it live and answers 409 with nothing written. Feedback's case intake does this, the
+busiest create.
 """
 
 import hashlib
@@ -141,11 +146,10 @@ def replayed_headers(headers) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- in a route's own statements
-# The same lock and look-up as ``_LOCK_AND_LOOK_UP``, as SQL to put in a CTE of the route's first
-# statement (one row; NULLs without a key: the lock function is strict), with ``look_up_params``.
+# The record under the key if it is younger than the retention, as SQL for a CTE of the route's
+# look-up (one row; NULLs without a key or record), with ``look_up_params``; no lock (see above).
 LOOK_UP_SQL = """
-    SELECT pg_try_advisory_xact_lock(CAST(:idempotency_lock_id AS bigint)) AS idempotency_locked,
-           r.fingerprint AS idempotency_fingerprint, r.status_code AS idempotency_status_code,
+    SELECT r.fingerprint AS idempotency_fingerprint, r.status_code AS idempotency_status_code,
            r.headers AS idempotency_headers, r.body AS idempotency_body
     FROM (SELECT 1) one LEFT JOIN idempotency_records r
       ON r.key_hash = CAST(:idempotency_key_hash AS text)
@@ -154,15 +158,19 @@ LOOK_UP_SQL = """
 
 
 def look_up_params(claim: IdempotencyClaim | None) -> dict:
-    return {"idempotency_lock_id": claim.lock_id if claim else None, "idempotency_key_hash": claim.key_hash if claim else None,
-            "idempotency_retention": RETENTION}
+    return {"idempotency_key_hash": claim.key_hash if claim else None, "idempotency_retention": RETENTION}
 
 
 def check_looked_up(claim: IdempotencyClaim | None, row) -> None:
     """``IdempotencyClaim.check`` on the columns ``LOOK_UP_SQL`` added to ``row``."""
     if claim is not None:
-        claim.check(locked=row.idempotency_locked, fingerprint=row.idempotency_fingerprint,
-                    status_code=row.idempotency_status_code, headers=row.idempotency_headers, body=row.idempotency_body)
+        claim.check(locked=True, fingerprint=row.idempotency_fingerprint, status_code=row.idempotency_status_code,
+                    headers=row.idempotency_headers, body=row.idempotency_body)
+
+
+# The create's condition in its statement, with the ``store_sql`` CTE named ``stored``: without a
+# key always; with one only if the reply was stored (no live record under the key).
+STORED_OR_NO_KEY = "(CAST(:idempotency_key_hash AS text) IS NULL OR EXISTS (SELECT 1 FROM stored))"
 
 
 @dataclass(frozen=True)
@@ -177,10 +185,11 @@ class StoredReply:
 
 
 def store_sql(*, source: str, drawn: str) -> str:
-    """The reply stored as ``_STORE`` does, as a data-modifying CTE of the route's create statement:
-    one row from ``source`` (the created row's CTE), ``drawn`` the SQL text expression over it that
-    goes between the reply's head and tail. Returns ``key_hash``: no row back although a key was
-    given means a live record is there (``check_stored``)."""
+    """The reply stored as ``_STORE`` does, as a data-modifying CTE (``stored``) of the route's
+    create statement: one row from ``source`` (a CTE of what the statement draws), ``drawn`` the SQL
+    text expression over it that goes between the reply's head and tail. Returns ``key_hash``: no
+    row back although a key was given means a live record is there (``STORED_OR_NO_KEY``,
+    ``check_stored``)."""
     return f"""
     INSERT INTO idempotency_records (key_hash, fingerprint, status_code, headers, body)
     SELECT CAST(:idempotency_key_hash AS text), CAST(:idempotency_fingerprint AS text),
@@ -208,7 +217,7 @@ def store_params(claim: IdempotencyClaim | None, reply: StoredReply | None) -> d
 
 
 def check_stored(claim: IdempotencyClaim | None, stored: bool) -> None:
-    """409 (the request's changes rolled back) when the first request with the key committed after this one looked."""
+    """409 when the create statement wrote nothing: the first request with the key committed after this one looked."""
     if claim is not None and not stored:
         raise _in_flight()
 

@@ -1,7 +1,7 @@
 """Idempotency-Key on case intake, which looks the key up and stores its reply in the intake's own
 two statements: a retry gets the first reply byte for byte, another body under the key is refused,
-a key held by a request in flight or claimed by one that committed meanwhile is a 409 with nothing
-created, and an expired record is replaced."""
+a key a request in flight claims first is a 409 with nothing created, and an expired record is
+replaced."""
 
 import asyncio
 import hashlib
@@ -30,11 +30,6 @@ async def _counts(harness) -> tuple[int, int]:
             await harness.session.scalar(select(func.count()).select_from(OutboxEvent)))
 
 
-def _lock_id(key: str) -> int:
-    key_hash = record_key(PORTAL, "POST", CASES, key)
-    return int.from_bytes(bytes.fromhex(key_hash[:16]), "big", signed=True)
-
-
 async def test_a_retry_gets_the_first_reply_byte_for_byte_and_another_body_is_refused(api, org, harness):
     key = {"Idempotency-Key": "intake-retry"}
     async with api.portal() as portal:
@@ -56,27 +51,10 @@ async def test_a_retry_gets_the_first_reply_byte_for_byte_and_another_body_is_re
     assert bytes(stored) == first.content
 
 
-async def test_a_key_another_request_holds_is_a_409_and_nothing_is_created(api, org, harness, service_db):
-    before = await _counts(harness)
-    holder = await asyncpg.connect(plain_url(service_db))
-    try:
-        await holder.execute("SELECT pg_advisory_lock($1)", _lock_id("intake-in-flight"))
-        async with api.portal() as portal:
-            held = await portal.post(CASES, json=_body(org, "Ingen svarar."), headers={"Idempotency-Key": "intake-in-flight"})
-        await holder.execute("SELECT pg_advisory_unlock($1)", _lock_id("intake-in-flight"))
-        async with api.portal() as portal:
-            freed = await portal.post(CASES, json=_body(org, "Ingen svarar."), headers={"Idempotency-Key": "intake-in-flight"})
-    finally:
-        await holder.close()
-    assert held.status_code == 409 and held.json()["type"].endswith("/idempotency-in-flight")
-    assert freed.status_code == 201
-    assert await _counts(harness) == (before[0] + 1, before[1] + 1)
-
-
-async def test_a_key_a_first_request_claims_while_this_one_inserts_is_a_409_with_its_changes_rolled_back(
-        api, org, harness, service_db):
+async def test_a_key_a_request_in_flight_claims_first_is_a_409_and_nothing_is_written(api, org, harness, service_db):
     """The first request's record is written but not committed when this one looks (so the look-up
-    does not see it); this one's insert waits on it, and the first commits: a live record, a 409."""
+    does not see it); this one's insert waits on it, and the first commits: a live record, so the
+    insert writes nothing (no case, no event) and the answer is 409."""
     key = "intake-raced"
     key_hash = record_key(PORTAL, "POST", CASES, key)
     before = await _counts(harness)

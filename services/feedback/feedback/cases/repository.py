@@ -185,50 +185,58 @@ async def intake_facts(session: AsyncSession, **params) -> Row:
     return (await session.execute(INTAKE_FACTS, params)).one()
 
 
+# The new case's columns and their types: in INSERT ... SELECT PostgreSQL takes an untyped
+# parameter for text, so each is cast (a VALUES list could not be left out under a condition).
+_NEW_CASE = (
+    ("id", "uuid"), ("kind", "text"), ("channel", "text"), ("category_code", "text"), ("unit_id", "uuid"),
+    ("committee_id", "uuid"), ("routed_by", "text"), ("status", "text"), ("privacy", "text"), ("description", "text"),
+    ("media_url", "text"), ("attributes", "jsonb"), ("guarantee_promise_id", "uuid"), ("received_at", "timestamptz"),
+    ("updated_at", "timestamptz"), ("acknowledge_due", "date"), ("answer_due", "date"), ("submitted_by", "text"),
+    ("submitted_by_kind", "text"), ("resident_token_sha256", "text"), ("open311_token", "text"), ("lat", "float8"),
+    ("long", "float8"), ("address", "text"), ("address_id", "text"), ("zipcode", "text"),
+)
+
 INSERT_CASE = text(f"""
-WITH new_case AS (
-    INSERT INTO cases (
-        id, registration_number, revision, kind, channel, category_code, unit_id, committee_id, routed_by, status,
-        privacy, description, media_url, attributes, guarantee_promise_id, received_at, updated_at, acknowledge_due,
-        answer_due, submitted_by, submitted_by_kind, resident_token_sha256, open311_token, lat, long, address,
-        address_id, zipcode)
-    VALUES (
-        :id, (SELECT :number_prefix || lpad(n::text, greatest(6, length(n::text)), '0')
-              FROM (SELECT nextval('case_number_seq') AS n) drawn),
-        1, :kind, :channel, :category_code, :unit_id, :committee_id, :routed_by, :status, :privacy, :description,
-        :media_url, CAST(:attributes AS jsonb), :guarantee_promise_id, :received_at, :updated_at, :acknowledge_due,
-        :answer_due, :submitted_by, :submitted_by_kind, :resident_token_sha256, :open311_token, :lat, :long, :address,
-        :address_id, :zipcode)
-    RETURNING registration_number
+WITH drawn AS (
+    SELECT :number_prefix || lpad(n::text, greatest(6, length(n::text)), '0') AS registration_number
+    FROM (SELECT nextval('case_number_seq') AS n) s
+),
+stored AS ({idempotency.store_sql(source="drawn", drawn="drawn.registration_number")}),
+new_case AS (
+    INSERT INTO cases (registration_number, revision, {", ".join(name for name, _ in _NEW_CASE)})
+    SELECT drawn.registration_number, 1, {", ".join(f"CAST(:{name} AS {kind})" for name, kind in _NEW_CASE)}
+    FROM drawn WHERE {idempotency.STORED_OR_NO_KEY}
+    RETURNING id, registration_number
 ),
 history AS (
     INSERT INTO case_events (case_id, action, to_status, to_unit_id, by_subject, by_kind, at)
-    VALUES (:id, 'created', :status, :unit_id, :submitted_by, :submitted_by_kind, :updated_at)
+    SELECT id, 'created', CAST(:status AS text), CAST(:unit_id AS uuid), CAST(:submitted_by AS text),
+           CAST(:submitted_by_kind AS text), CAST(:updated_at AS timestamptz)
+    FROM new_case
 ),
 contact AS (
     INSERT INTO case_contacts (case_id, ciphertext, key_id)
-    SELECT CAST(:id AS uuid), CAST(:ciphertext AS bytea), CAST(:key_id AS text) WHERE CAST(:ciphertext AS bytea) IS NOT NULL
+    SELECT id, CAST(:ciphertext AS bytea), CAST(:key_id AS text) FROM new_case WHERE CAST(:ciphertext AS bytea) IS NOT NULL
 ),
 repeat AS (
     INSERT INTO case_repeats (case_id, similar_case_id, similarity, flagged_at)
-    SELECT CAST(:id AS uuid), CAST(:similar_case_id AS uuid), CAST(:similarity AS double precision),
-           CAST(:updated_at AS timestamptz)
-    WHERE CAST(:similar_case_id AS uuid) IS NOT NULL
+    SELECT id, CAST(:similar_case_id AS uuid), CAST(:similarity AS double precision), CAST(:updated_at AS timestamptz)
+    FROM new_case WHERE CAST(:similar_case_id AS uuid) IS NOT NULL
 ),
 event AS (
     INSERT INTO outbox (event_id, type, subject, envelope)
     SELECT CAST(:event_id AS uuid), CAST(:event_type AS text), CAST(:event_subject AS text),
         jsonb_set(CAST(:envelope AS jsonb), '{{data,case,registration_number}}', to_jsonb(registration_number))
     FROM new_case
-),
-stored AS ({idempotency.store_sql(source="new_case", drawn="new_case.registration_number")})
-SELECT registration_number, EXISTS (SELECT 1 FROM stored) AS reply_stored FROM new_case
+)
+SELECT registration_number, EXISTS (SELECT 1 FROM new_case) AS created FROM drawn
 """)
 
 
 async def insert_new_case(session: AsyncSession, **params) -> Row:
     """The case, its first history entry, its sealed contact details (if any), its repeat flag (if
-    any), its outbox event and the reply under its Idempotency-Key (if any), in one statement; the
-    event's and the reply's registration number is the one drawn for the case. Returns the
-    registration number and whether the reply was stored."""
+    any), its outbox event and the reply under its Idempotency-Key (if any), in one statement that
+    writes all of them or, when a live record holds the key, none; the event's and the reply's
+    registration number is the one drawn for the case. Returns the number and whether the case
+    was created."""
     return (await session.execute(INSERT_CASE, params)).one()

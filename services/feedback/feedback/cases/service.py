@@ -125,7 +125,8 @@ async def create_case(
     Two statements: the facts the rules need (the Idempotency-Key's record, category, committee,
     routing, the unit's place, promise, deadline rule, the open cases a repeat would join) in one
     look-up, checked here in the rules' order; then the case with its history entry, sealed contact
-    details, repeat flag, outbox event and, under a key, ``reply(case)`` in one insert."""
+    details, repeat flag, outbox event and, under a key, ``reply(case)`` in one insert, which writes
+    all or nothing: the only write, so the caller may let each statement commit on its own."""
     access.require_register(principal)
     _check_privacy(data)
     received_at = _received_at(principal, data, now).astimezone(UTC)
@@ -180,7 +181,7 @@ async def create_case(
         event_subject=str(case_id), envelope=orjson.dumps(envelope.model_dump(mode="json")).decode(),
         **idempotency.store_params(claim, reply(row) if claim is not None else None),
     )
-    idempotency.check_stored(claim, inserted.reply_stored)
+    idempotency.check_stored(claim, inserted.created)
     row.registration_number = inserted.registration_number
     return row, token
 
