@@ -243,8 +243,11 @@ async def statistics_latency(url: str, headers: dict[str, str], *, requests: int
 # ------------------------------------------------------------------------------------ propagation
 
 async def wait_published(feedback_dsn: str, goals_dsn: str, *, timeout: float = 300.0) -> dict:
-    """Until feedback's worker has taken every statistics mark and published, and goals holds as many
-    unit statistics as feedback published (so no recomputation runs during a measurement)."""
+    """Until feedback's worker has taken every statistics mark and published, and goals holds every
+    unit statistics feedback published at its latest revision (so no recomputation runs during a
+    measurement, and figures read from goals afterwards are feedback's). Counting goals' rows was
+    not enough: a unit already there whose newer revision was still on the stream passed, and the
+    propagation then started from a stale count."""
     started = time.monotonic()
     feedback, goals = await asyncpg.connect(feedback_dsn), await asyncpg.connect(goals_dsn)
     try:
@@ -254,9 +257,10 @@ async def wait_published(feedback_dsn: str, goals_dsn: str, *, timeout: float = 
         while True:
             marks = await feedback.fetchval("SELECT count(*) FROM statistics_dirty")
             unpublished = await feedback.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-            published = await feedback.fetchval("SELECT count(*) FROM unit_statistics")
-            in_goals = await goals.fetchval("SELECT count(*) FROM foreign_unit_statistics") if has_goals_table else None
-            done = marks == 0 and unpublished == 0 and (in_goals is None or in_goals >= published)
+            published, revisions = await feedback.fetchrow("SELECT count(*), coalesce(sum(revision), 0) FROM unit_statistics")
+            in_goals, in_goals_revisions = (await goals.fetchrow(
+                "SELECT count(*), coalesce(sum(revision), 0) FROM foreign_unit_statistics") if has_goals_table else (None, None))
+            done = marks == 0 and unpublished == 0 and (in_goals is None or (in_goals >= published and in_goals_revisions >= revisions))
             if done or time.monotonic() - started > timeout:
                 return {"available": True, "seconds": round(time.monotonic() - started, 1), "drained": done,
                         "unit_statistics": published, "in_goals": in_goals, "marks_left": marks, "unpublished": unpublished}
