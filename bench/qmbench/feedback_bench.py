@@ -243,8 +243,11 @@ async def statistics_latency(url: str, headers: dict[str, str], *, requests: int
 # ------------------------------------------------------------------------------------ propagation
 
 async def wait_published(feedback_dsn: str, goals_dsn: str, *, timeout: float = 300.0) -> dict:
-    """Until feedback's worker has taken every statistics mark and published, and goals holds as many
-    unit statistics as feedback published (so no recomputation runs during a measurement)."""
+    """Until feedback's worker has taken every statistics mark and published, and goals holds every
+    unit statistics feedback published at its latest revision (so no recomputation runs during a
+    measurement, and figures read from goals afterwards are feedback's). Counting goals' rows was
+    not enough: a unit already there whose newer revision was still on the stream passed, and the
+    propagation then started from a stale count."""
     started = time.monotonic()
     feedback, goals = await asyncpg.connect(feedback_dsn), await asyncpg.connect(goals_dsn)
     try:
@@ -254,9 +257,10 @@ async def wait_published(feedback_dsn: str, goals_dsn: str, *, timeout: float = 
         while True:
             marks = await feedback.fetchval("SELECT count(*) FROM statistics_dirty")
             unpublished = await feedback.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-            published = await feedback.fetchval("SELECT count(*) FROM unit_statistics")
-            in_goals = await goals.fetchval("SELECT count(*) FROM foreign_unit_statistics") if has_goals_table else None
-            done = marks == 0 and unpublished == 0 and (in_goals is None or in_goals >= published)
+            published, revisions = await feedback.fetchrow("SELECT count(*), coalesce(sum(revision), 0) FROM unit_statistics")
+            in_goals, in_goals_revisions = (await goals.fetchrow(
+                "SELECT count(*), coalesce(sum(revision), 0) FROM foreign_unit_statistics") if has_goals_table else (None, None))
+            done = marks == 0 and unpublished == 0 and (in_goals is None or (in_goals >= published and in_goals_revisions >= revisions))
             if done or time.monotonic() - started > timeout:
                 return {"available": True, "seconds": round(time.monotonic() - started, 1), "drained": done,
                         "unit_statistics": published, "in_goals": in_goals, "marks_left": marks, "unpublished": unpublished}
@@ -267,17 +271,26 @@ async def wait_published(feedback_dsn: str, goals_dsn: str, *, timeout: float = 
 
 
 async def propagation(gateway_url: str, headers: dict[str, str], goals_dsn: str, *, rate: float, duration: float,
-                      min_cell: int = 5, max_units: int = 50, settle_s: float = 10.0, poll_s: float = 0.002) -> dict:
+                      feedback_dsn: str | None = None, min_cell: int = 5, max_units: int = 50, settle_s: float = 10.0,
+                      poll_s: float = 0.002) -> dict:
     """Cases posted at ``rate`` round units whose figures goals already shows (at least the minimum
-    cell, so one more case changes them); each is seen when goals' count for its unit reaches it."""
+    cell, so one more case changes them); each is seen when goals' count for its unit reaches it.
+
+    Afterwards (``feedback_dsn`` given, once everything is published and consumed) goals' figures
+    must be feedback's own, unit by unit (count and revision), and each unit's count the one
+    expected unless feedback suppresses it now: the complementary suppression may move to a unit
+    whose sibling's count changed, which hides its count (correctly) without anything lost."""
     from feedback.deadlines.calendar import STOCKHOLM
 
     period = f"{datetime.now(STOCKHOLM).year}-VB"
     goals = await asyncpg.connect(goals_dsn)
     try:
+        # Units without units below them: a unit's figures count its subtree's cases too, so a case
+        # posted to a child among these would move its parent's count as well.
         rows = await goals.fetch(
-            "SELECT unit_id, committee_id, (statistics->>'cases')::int AS cases FROM foreign_unit_statistics "
-            "WHERE period = $1 AND unit_kind = 'unit' AND (statistics->>'cases')::int >= $2 ORDER BY unit_id LIMIT $3",
+            "SELECT s.unit_id, s.committee_id, (s.statistics->>'cases')::int AS cases FROM foreign_unit_statistics s "
+            "WHERE s.period = $1 AND s.unit_kind = 'unit' AND (s.statistics->>'cases')::int >= $2 "
+            "AND NOT EXISTS (SELECT 1 FROM org_unit_versions v WHERE v.parent_id = s.unit_id) ORDER BY s.unit_id LIMIT $3",
             period, min_cell, max_units,
         )
         if len(rows) < 5:
@@ -342,9 +355,19 @@ async def propagation(gateway_url: str, headers: dict[str, str], goals_dsn: str,
             await asyncio.wait_for(poller, timeout=settle_s)
         except TimeoutError:
             pass
-        final = {str(r["unit_id"]): r["cases"] for r in await goals.fetch(
-            "SELECT unit_id, (statistics->>'cases')::int AS cases FROM foreign_unit_statistics WHERE period = $1 "
+        settled = await wait_published(feedback_dsn, goals_dsn, timeout=60) if feedback_dsn else None
+        final = {str(r["unit_id"]): (r["cases"], r["revision"]) for r in await goals.fetch(
+            "SELECT unit_id, (statistics->>'cases')::int AS cases, revision FROM foreign_unit_statistics WHERE period = $1 "
             "AND unit_id = ANY($2::uuid[])", period, [unit[0] for unit in units])}
+        own = None
+        if feedback_dsn:
+            feedback = await asyncpg.connect(feedback_dsn)
+            try:
+                own = {str(r["unit_id"]): (r["cases"], r["revision"]) for r in await feedback.fetch(
+                    "SELECT unit_id, (figures->>'cases')::int AS cases, revision FROM unit_statistics WHERE period = $1 "
+                    "AND unit_id = ANY($2::uuid[])", period, [unit[0] for unit in units])}
+            finally:
+                await feedback.close()
     finally:
         await goals.close()
     committed = sorted(committed_at)
@@ -357,7 +380,12 @@ async def propagation(gateway_url: str, headers: dict[str, str], goals_dsn: str,
         "committed": len(committed), "statuses": statuses, "lost": len(lost),
         "seen_before_201": sum(1 for i in committed if i in seen_at and seen_at[i] < committed_at[i]),
         "latency_ms": summarise(latencies), "from_send_ms": summarise(from_send),
-        "goals_counts_equal_expected": all(final.get(unit) == count for unit, count in wanted.items()),
+        "goals_counts_equal_expected": all(final.get(unit, (None,))[0] in (count, None) for unit, count in wanted.items()),
+        "suppressed_at_end": sum(1 for unit in wanted if final.get(unit, (None,))[0] is None),
+        "goals_equal_feedback": None if own is None else (settled or {}).get("drained", False) and final == own,
+        "mismatched": [{"unit": unit, "goals": final.get(unit), "feedback": (own or {}).get(unit), "expected": count}
+                       for unit, count in wanted.items()
+                       if final.get(unit, (None,))[0] not in (count, None) or (own is not None and final.get(unit) != own.get(unit))][:5],
     }
 
 
@@ -464,7 +492,7 @@ def _propagation(stack, creds, args, gate, step, run, out, *, rate: float, requi
         step(f"feedback: propagation at {rate:g} cases/s for {args.feedback_propagation_duration:g} s")
         snapshot = meter.snapshot() if meter is not None else None
         result = run(propagation(stack.gateway_url, creds.key_headers(), platform.dsn(stack, "goals"),
-                                 rate=rate, duration=args.feedback_propagation_duration))
+                                 rate=rate, duration=args.feedback_propagation_duration, feedback_dsn=platform.dsn(stack, "feedback")))
         if snapshot is not None and result.get("available"):
             # Per committed case, over the whole window (the posts and everything they set off).
             result["cpu"] = CpuMeter.per_request(meter.since(snapshot), max(1, result.get("committed") or 1))
@@ -476,9 +504,10 @@ def _propagation(stack, creds, args, gate, step, run, out, *, rate: float, requi
         return result
     p99 = result["latency_ms"].get("p99", math.nan)
     bad = sum(count for status, count in result["statuses"].items() if status != "201")
-    if bad or not result["goals_counts_equal_expected"]:
-        out["problems"].append(f"feedback propagation at {rate:g}/s: statuses {result['statuses']}, goals' counts equal: "
-                               f"{result['goals_counts_equal_expected']}")
+    if bad or not result["goals_counts_equal_expected"] or result.get("goals_equal_feedback") is False:
+        out["problems"].append(f"feedback propagation at {rate:g}/s: statuses {result['statuses']}, goals' counts as "
+                               f"expected: {result['goals_counts_equal_expected']}, goals' figures feedback's: "
+                               f"{result.get('goals_equal_feedback')}, mismatched: {result.get('mismatched')}")
     out["rows"].append({
         "scenario": scenario, "baseline": None,
         "result": f"p50 {result['latency_ms'].get('p50', math.nan):.1f} ms, p99 {p99:.1f} ms, lost {result['lost']} "

@@ -4,7 +4,7 @@ from sqlalchemy import Row
 
 from feedback.broken_promises.schemas import PromiseAssessment
 from feedback.cases.lifecycle import SWEDISH
-from feedback.cases.schemas import CaseEventView, CaseSummary, CaseView, Location, Redaction, ResidentCase
+from feedback.cases.schemas import CaseEventView, CaseReceipt, CaseSummary, CaseView, Location, Redaction, ResidentCase
 from feedback.repeats.schemas import RepeatFlag
 
 _SUMMARY_FIELDS = tuple(CaseSummary.model_fields)
@@ -12,6 +12,26 @@ _SUMMARY_FIELDS = tuple(CaseSummary.model_fields)
 
 def summary(row: Row) -> CaseSummary:
     return CaseSummary(**{name: getattr(row, name) for name in _SUMMARY_FIELDS})
+
+
+# Where the registration number goes in a receipt rendered before the insert draws it: nothing
+# else in a receipt is free text, so the mark cannot occur by chance.
+_NUMBER_MARK = "@registration-number@"
+
+
+def receipt_parts(row) -> tuple[bytes, bytes]:
+    """The new case's reply body (JSON) before and after its registration number."""
+    body = receipt_body(row, registration_number=_NUMBER_MARK)
+    head, tail = body.split(_NUMBER_MARK.encode())
+    return head, tail
+
+
+def receipt_body(row, *, registration_number: str | None = None) -> bytes:
+    return CaseReceipt(
+        id=row.id, registration_number=registration_number or row.registration_number, status=row.status,
+        unit_id=row.unit_id, routed_by=row.routed_by, received_at=row.received_at, acknowledge_due=row.acknowledge_due,
+        answer_due=row.answer_due,
+    ).model_dump_json().encode()
 
 
 def location(row: Row) -> Location | None:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Row, Text, and_, cast, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import idempotency
 from servicekit.orgtree import subtree_cte
 
 from feedback.models import case_events, case_number_seq, case_redactions, cases, org_tables
@@ -115,6 +116,7 @@ IN_EFFECT = "v.valid_from <= :on AND (v.valid_to IS NULL OR v.valid_to > :on)"
 
 INTAKE_FACTS = text(f"""
 WITH RECURSIVE
+idempotency AS MATERIALIZED ({idempotency.LOOK_UP_SQL}),
 routes AS (
     SELECT r.unit_id FROM category_routes r
     WHERE r.category_code = :category AND (CAST(:committee AS uuid) IS NULL OR r.committee_id = CAST(:committee AS uuid))
@@ -155,8 +157,8 @@ SELECT
         WHERE p.promise_id = CAST(:promise AS uuid) AND g.status = 'published' AND g.unit_id = ANY(place.lineage)
     ) AS promise_found,
     deadline_rule.acknowledge_days, deadline_rule.answer_days,
-    recent.ids AS similar_ids, recent.descriptions AS similar_descriptions
-FROM facts CROSS JOIN target CROSS JOIN place
+    recent.ids AS similar_ids, recent.descriptions AS similar_descriptions, idempotency.*
+FROM idempotency CROSS JOIN facts CROSS JOIN target CROSS JOIN place
 LEFT JOIN LATERAL (
     SELECT d.acknowledge_days, d.answer_days FROM deadline_rules d
     WHERE d.committee_id = place.committee_id AND d.category_code IN (:category, :any_category)
@@ -175,55 +177,66 @@ LEFT JOIN LATERAL (
 
 
 async def intake_facts(session: AsyncSession, **params) -> Row:
-    """In one round trip: whether the category is active, the named committee's type, the unit the
-    category's routing names (if exactly one), the city, the target unit's lineage and committee,
-    whether the promise is one of a published guarantee up the lineage, the deadline rule, and the
-    target unit's open cases of the category in the repeat window (newest first)."""
+    """In one round trip: the Idempotency-Key's lock and record (``servicekit.idempotency``), whether
+    the category is active, the named committee's type, the unit the category's routing names (if
+    exactly one), the city, the target unit's lineage and committee, whether the promise is one of a
+    published guarantee up the lineage, the deadline rule, and the target unit's open cases of the
+    category in the repeat window (newest first)."""
     return (await session.execute(INTAKE_FACTS, params)).one()
 
 
-INSERT_CASE = text("""
-WITH new_case AS (
-    INSERT INTO cases (
-        id, registration_number, revision, kind, channel, category_code, unit_id, committee_id, routed_by, status,
-        privacy, description, media_url, attributes, guarantee_promise_id, received_at, updated_at, acknowledge_due,
-        answer_due, submitted_by, submitted_by_kind, resident_token_sha256, open311_token, lat, long, address,
-        address_id, zipcode)
-    VALUES (
-        :id, (SELECT :number_prefix || lpad(n::text, greatest(6, length(n::text)), '0')
-              FROM (SELECT nextval('case_number_seq') AS n) drawn),
-        1, :kind, :channel, :category_code, :unit_id, :committee_id, :routed_by, :status, :privacy, :description,
-        :media_url, CAST(:attributes AS jsonb), :guarantee_promise_id, :received_at, :updated_at, :acknowledge_due,
-        :answer_due, :submitted_by, :submitted_by_kind, :resident_token_sha256, :open311_token, :lat, :long, :address,
-        :address_id, :zipcode)
-    RETURNING registration_number
+# The new case's columns and their types: in INSERT ... SELECT PostgreSQL takes an untyped
+# parameter for text, so each is cast (a VALUES list could not be left out under a condition).
+_NEW_CASE = (
+    ("id", "uuid"), ("kind", "text"), ("channel", "text"), ("category_code", "text"), ("unit_id", "uuid"),
+    ("committee_id", "uuid"), ("routed_by", "text"), ("status", "text"), ("privacy", "text"), ("description", "text"),
+    ("media_url", "text"), ("attributes", "jsonb"), ("guarantee_promise_id", "uuid"), ("received_at", "timestamptz"),
+    ("updated_at", "timestamptz"), ("acknowledge_due", "date"), ("answer_due", "date"), ("submitted_by", "text"),
+    ("submitted_by_kind", "text"), ("resident_token_sha256", "text"), ("open311_token", "text"), ("lat", "float8"),
+    ("long", "float8"), ("address", "text"), ("address_id", "text"), ("zipcode", "text"),
+)
+
+INSERT_CASE = text(f"""
+WITH drawn AS (
+    SELECT :number_prefix || lpad(n::text, greatest(6, length(n::text)), '0') AS registration_number
+    FROM (SELECT nextval('case_number_seq') AS n) s
+),
+stored AS ({idempotency.store_sql(source="drawn", drawn="drawn.registration_number")}),
+new_case AS (
+    INSERT INTO cases (registration_number, revision, {", ".join(name for name, _ in _NEW_CASE)})
+    SELECT drawn.registration_number, 1, {", ".join(f"CAST(:{name} AS {kind})" for name, kind in _NEW_CASE)}
+    FROM drawn WHERE {idempotency.STORED_OR_NO_KEY}
+    RETURNING id, registration_number
 ),
 history AS (
     INSERT INTO case_events (case_id, action, to_status, to_unit_id, by_subject, by_kind, at)
-    VALUES (:id, 'created', :status, :unit_id, :submitted_by, :submitted_by_kind, :updated_at)
+    SELECT id, 'created', CAST(:status AS text), CAST(:unit_id AS uuid), CAST(:submitted_by AS text),
+           CAST(:submitted_by_kind AS text), CAST(:updated_at AS timestamptz)
+    FROM new_case
 ),
 contact AS (
     INSERT INTO case_contacts (case_id, ciphertext, key_id)
-    SELECT CAST(:id AS uuid), CAST(:ciphertext AS bytea), CAST(:key_id AS text) WHERE CAST(:ciphertext AS bytea) IS NOT NULL
+    SELECT id, CAST(:ciphertext AS bytea), CAST(:key_id AS text) FROM new_case WHERE CAST(:ciphertext AS bytea) IS NOT NULL
 ),
 repeat AS (
     INSERT INTO case_repeats (case_id, similar_case_id, similarity, flagged_at)
-    SELECT CAST(:id AS uuid), CAST(:similar_case_id AS uuid), CAST(:similarity AS double precision),
-           CAST(:updated_at AS timestamptz)
-    WHERE CAST(:similar_case_id AS uuid) IS NOT NULL
+    SELECT id, CAST(:similar_case_id AS uuid), CAST(:similarity AS double precision), CAST(:updated_at AS timestamptz)
+    FROM new_case WHERE CAST(:similar_case_id AS uuid) IS NOT NULL
 ),
 event AS (
     INSERT INTO outbox (event_id, type, subject, envelope)
     SELECT CAST(:event_id AS uuid), CAST(:event_type AS text), CAST(:event_subject AS text),
-        jsonb_set(CAST(:envelope AS jsonb), '{data,case,registration_number}', to_jsonb(registration_number))
+        jsonb_set(CAST(:envelope AS jsonb), '{{data,case,registration_number}}', to_jsonb(registration_number))
     FROM new_case
 )
-SELECT registration_number FROM new_case
+SELECT registration_number, EXISTS (SELECT 1 FROM new_case) AS created FROM drawn
 """)
 
 
-async def insert_new_case(session: AsyncSession, **params) -> str:
+async def insert_new_case(session: AsyncSession, **params) -> Row:
     """The case, its first history entry, its sealed contact details (if any), its repeat flag (if
-    any) and its outbox event, in one statement; the event's registration number is the one drawn
-    for the case. Returns the registration number."""
-    return (await session.execute(INSERT_CASE, params)).scalar_one()
+    any), its outbox event and the reply under its Idempotency-Key (if any), in one statement that
+    writes all of them or, when a live record holds the key, none; the event's and the reply's
+    registration number is the one drawn for the case. Returns the number and whether the case
+    was created."""
+    return (await session.execute(INSERT_CASE, params)).one()

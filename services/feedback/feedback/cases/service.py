@@ -6,6 +6,7 @@ records who/when/why in the history, and records the event, all in the request's
 
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -23,7 +24,9 @@ from contracts.feedback import (
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import idempotency
 from servicekit.assertion import Principal
+from servicekit.idempotency import IdempotencyClaim, StoredReply
 from servicekit.orgtree import stockholm_today
 from servicekit.problems import ProblemError
 
@@ -114,14 +117,16 @@ def _check_privacy(data: CaseCreate) -> None:
 
 
 async def create_case(
-    session: AsyncSession, *, principal: Principal, data: CaseCreate, intake: Intake, now: datetime
+    session: AsyncSession, *, principal: Principal, data: CaseCreate, intake: Intake, now: datetime,
+    claim: IdempotencyClaim | None = None, reply: Callable[[SimpleNamespace], StoredReply] | None = None,
 ) -> tuple[SimpleNamespace, str]:
     """Register a case; returns it and the resident's token (handed out once, never stored).
 
-    Two statements: the facts the rules need (category, committee, routing, the unit's place,
-    promise, deadline rule, the open cases a repeat would join) in one look-up, checked here in the
-    rules' order; then the case with its history entry, sealed contact details, repeat flag and
-    outbox event in one insert."""
+    Two statements: the facts the rules need (the Idempotency-Key's record, category, committee,
+    routing, the unit's place, promise, deadline rule, the open cases a repeat would join) in one
+    look-up, checked here in the rules' order; then the case with its history entry, sealed contact
+    details, repeat flag, outbox event and, under a key, ``reply(case)`` in one insert, which writes
+    all or nothing: the only write, so the caller may let each statement commit on its own."""
     access.require_register(principal)
     _check_privacy(data)
     received_at = _received_at(principal, data, now).astimezone(UTC)
@@ -131,7 +136,9 @@ async def create_case(
         session, category=data.category_code, committee=data.committee_id, unit=data.unit_id, on=received_on,
         promise=data.guarantee_promise_id, committee_types=organisation.COMMITTEE_TYPE_NAMES, any_category=ANY_CATEGORY,
         open_statuses=OPEN_STATUSES, since=since, until=until, candidate_limit=CANDIDATE_LIMIT,
+        **idempotency.look_up_params(claim),
     )
+    idempotency.check_looked_up(claim, facts)
     categories.check_active(data.category_code, active=facts.category_active)
     if data.committee_id is not None:
         organisation.check_committee(data.committee_id, on=received_on, unit_type=facts.committee_type)
@@ -165,14 +172,17 @@ async def create_case(
     )
     repeat = possible_repeat(data.description, facts.similar_ids, facts.similar_descriptions, threshold=intake.repeat_threshold)
     envelope = events.envelope(CASE_RECEIVED, row, at=now)
-    row.registration_number = await repository.insert_new_case(
+    inserted = await repository.insert_new_case(
         session, **{name: value for name, value in vars(row).items() if name not in NOT_INSERTED},
         number_prefix=f"SYN-{received_on.year}-", attributes=orjson.dumps(data.attributes).decode(),
         ciphertext=contacts.seal(intake.cipher, data.contact) if data.privacy != Privacy.anonymous else None,
         key_id=intake.cipher.current_key_id, similar_case_id=repeat[0] if repeat else None,
         similarity=repeat[1] if repeat else None, event_id=envelope.id, event_type=CASE_RECEIVED,
         event_subject=str(case_id), envelope=orjson.dumps(envelope.model_dump(mode="json")).decode(),
+        **idempotency.store_params(claim, reply(row) if claim is not None else None),
     )
+    idempotency.check_stored(claim, inserted.created)
+    row.registration_number = inserted.registration_number
     return row, token
 
 
