@@ -177,7 +177,7 @@ LEFT JOIN LATERAL (
 
 
 async def intake_facts(session: AsyncSession, **params) -> Row:
-    """In one round trip: the Idempotency-Key's lock and record (``servicekit.idempotency``), whether
+    """In one round trip: the Idempotency-Key's record (``servicekit.idempotency``), whether
     the category is active, the named committee's type, the unit the category's routing names (if
     exactly one), the city, the target unit's lineage and committee, whether the promise is one of a
     published guarantee up the lineage, the deadline rule, and the target unit's open cases of the
