@@ -54,7 +54,9 @@ async def test_a_report_is_frozen_when_sending_is_requested_and_sent_by_another(
         ("change_report", "report-frozen"), ("send_report", "own-request"), ("change_report", "report-frozen"),
     ]
 
-    workbook = load_workbook(io.BytesIO((await auditor.get(f"{path}/snapshot.xlsx")).content))
+    download = await auditor.get(f"{path}/snapshot.xlsx")
+    assert download.headers["etag"] == f'W/"{frozen["sha256"]}.xlsx"'  # its own validator, the JSON's is "<sha256>"
+    workbook = load_workbook(io.BytesIO(download.content))
     assert workbook.sheetnames == ["Sammanfattning", "Internkontrollplan", "Granskningar", "Brister", "Uppföljning"]
     summary = {row[0]: row[1] for row in workbook["Sammanfattning"].iter_rows(values_only=True)}
     assert summary["Diarienummer"] == "SDN 2015/321" and summary["SHA-256"] == frozen["sha256"] and summary["Öppna brister"] == 1

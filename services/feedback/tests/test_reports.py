@@ -65,6 +65,8 @@ async def test_a_submitted_report_is_frozen_and_a_correction_supersedes_it(api, 
         table = await controller.get(f"{P}/statistics-reports/{correction['id']}/snapshot.csv")
         assert (await bromma.get(f"{P}/statistics-reports/{correction['id']}/snapshot.xlsx")).status_code == 403
     assert workbook.status_code == 200 and workbook.headers["content-type"] == XLSX
+    # Each format its own validator from the snapshot's digest: the JSON's strong, the renderings' weak.
+    assert (workbook.headers["etag"], table.headers["etag"]) == (f'W/"{correction["sha256"]}.xlsx"', f'W/"{correction["sha256"]}.csv"')
     assert workbook.headers["content-disposition"] == 'attachment; filename="synpunkter-2015-T1-SDN-SPT-2015-102.xlsx"'
     sheets = load_workbook(io.BytesIO(workbook.content))
     summary = {row[0]: row[1] for row in sheets["Sammanfattning"].iter_rows(values_only=True)}

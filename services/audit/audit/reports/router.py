@@ -110,7 +110,8 @@ async def get_report_snapshot(report_id: uuid.UUID, session: Session, principal:
 
 @router.get(
     f"{PATH}/snapshot.xlsx", dependencies=[read_access], summary="The report as XLSX, rendered from its snapshot",
-    description="Rapporten som Excel-fil (sammanfattning, plan, granskningar, brister, uppföljning).",
+    description="Rapporten som Excel-fil (sammanfattning, plan, granskningar, brister, uppföljning). Rendered from the "
+    "snapshot on each request; its weak ETag `W/\"<sha256>.xlsx\"` names this format.",
     responses={200: {"content": {XLSX: {}}}, **problems(403, 404, 409)},
 )
 async def get_report_xlsx(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Response:
@@ -118,4 +119,5 @@ async def get_report_xlsx(report_id: uuid.UUID, session: Session, principal: Cur
     _, document = service.frozen_snapshot(row)
     filename = f"internkontroll-{row.year}-{row.period}.xlsx"
     return Response(xlsx.render(document, sha256=row.sha256), media_type=XLSX,
-                    headers={"content-disposition": snapshots.attachment(filename)})
+                    headers={"content-disposition": snapshots.attachment(filename),
+                             "etag": snapshots.rendered_etag(row.sha256, "xlsx")})

@@ -76,21 +76,24 @@ def _filename(row, extension: str) -> str:
 
 @router.get(
     f"{PATH}/snapshot.xlsx", summary="The report as XLSX, rendered from its snapshot",
-    description="Rapporten som Excel-fil (sammanfattning, nyckeltal per enhet, kategori, slag och kanal, löften).",
+    description="Rapporten som Excel-fil (sammanfattning, nyckeltal per enhet, kategori, slag och kanal, löften). "
+    "Rendered from the snapshot on each request; its weak ETag `W/\"<sha256>.xlsx\"` names this format.",
     responses={200: {"content": {XLSX: {}}}, **problems(403, 404)},
 )
 async def get_statistics_report_xlsx(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Response:
     row = await service.read(session, principal=principal, report_id=report_id)
     return Response(render.xlsx(service.load(row), sha256=row.sha256), media_type=XLSX,
-                    headers={"content-disposition": snapshots.attachment(_filename(row, "xlsx"))})
+                    headers={"content-disposition": snapshots.attachment(_filename(row, "xlsx")),
+                             "etag": snapshots.rendered_etag(row.sha256, "xlsx")})
 
 
 @router.get(
     f"{PATH}/snapshot.csv", summary="The report as CSV, rendered from its snapshot",
-    description="Rapportens nyckeltal som CSV (semikolon, decimalkomma).",
+    description="Rapportens nyckeltal som CSV (semikolon, decimalkomma); its weak ETag `W/\"<sha256>.csv\"` names this format.",
     responses={200: {"content": {"text/csv": {}}}, **problems(403, 404)},
 )
 async def get_statistics_report_csv(report_id: uuid.UUID, session: Session, principal: CurrentPrincipal) -> Response:
     row = await service.read(session, principal=principal, report_id=report_id)
     return Response(render.csv_text(service.load(row)), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": snapshots.attachment(_filename(row, "csv"))})
+                    headers={"content-disposition": snapshots.attachment(_filename(row, "csv")),
+                             "etag": snapshots.rendered_etag(row.sha256, "csv")})
