@@ -116,6 +116,15 @@ def api_key(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("stack").create_api_key(ALL_SCOPES, actor="system", name="tests-all-scopes")
 
 
+@pytest.fixture(scope="module")
+def system(gateway_url, api_key):
+    """An HTTP client through the gateway with the all-scopes system key."""
+    import httpx
+
+    with httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30) as http:
+        yield http
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """On a failure, show the last log lines of any platform process that is no longer running."""

@@ -20,12 +20,6 @@ SUBJECT = "intake-gateway-tests"
 
 
 @pytest.fixture(scope="module")
-def system(gateway_url, api_key):
-    with httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30) as http:
-        yield http
-
-
-@pytest.fixture(scope="module")
 def staff(gateway_url, stack):
     token = stack.mint_token(["admin"], sub=SUBJECT, ttl=3600)
     with httpx.Client(base_url=gateway_url, headers={"authorization": f"Bearer {token}"}, timeout=30) as http:

@@ -24,12 +24,6 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture(scope="module")
-def system(gateway_url, api_key):
-    with httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30) as http:
-        yield http
-
-
-@pytest.fixture(scope="module")
 def admin(gateway_url, admin_token):
     with httpx.Client(base_url=gateway_url, headers={"authorization": f"Bearer {admin_token}"}, timeout=30) as http:
         yield http

@@ -16,12 +16,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="module")
-def system(gateway_url, api_key):
-    with httpx.Client(base_url=gateway_url, headers={"x-api-key": api_key}, timeout=30) as http:
-        yield http
-
-
-@pytest.fixture(scope="module")
 def tree(system) -> dict:
     found = system.get("/goals/v1/organisation-units", params={"type": "city"}).json()["items"]
     city = found[0] if found else system.post("/goals/v1/organisation-units", json={

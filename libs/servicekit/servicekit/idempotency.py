@@ -183,6 +183,10 @@ class StoredReply:
     head: bytes
     tail: bytes
 
+    def body(self, drawn: str) -> bytes:
+        """The reply's body with the value the statement drew: the bytes the record holds."""
+        return self.head + drawn.encode() + self.tail
+
 
 def store_sql(*, source: str, drawn: str) -> str:
     """The reply stored as ``_STORE`` does, as a data-modifying CTE (``stored``) of the route's

@@ -69,15 +69,20 @@ async def create_case(
     def headers(row) -> dict[str, str]:  # the case's URL is this one's and its id (url_path_for walks every route)
         return {"location": f"{request.url.path}/{row.id}", "etag": etag_for(row.revision), "content-type": "application/json"}
 
+    replies: list[StoredReply] = []
+
     def reply(row) -> StoredReply:  # what a retry under the same key gets back, stored in the insert
-        return StoredReply(201, headers(row), *render.receipt_parts(row))
+        replies.append(StoredReply(201, headers(row), *render.receipt_parts(row)))
+        return replies[0]
 
     # The intake is a look-up and one insert that writes all or nothing, the Idempotency-Key's record
-    # and reply in them: each statement commits on its own, two round trips instead of four.
+    # and reply in them: each statement commits on its own (no BEGIN, no COMMIT).
     await single_statement_writes(session)
     row, token = await service.create_case(session, principal=principal, data=body, intake=intake, now=_now(),
                                            claim=claim, reply=reply)
-    return Response(render.receipt_body(row), status_code=201, headers=headers(row) | {TOKEN_HEADER: token})
+    # The stored reply's bytes around the number drawn, else the receipt rendered now (no key).
+    content = replies[0].body(row.registration_number) if replies else render.receipt_body(row)
+    return Response(content, status_code=201, headers=headers(row) | {TOKEN_HEADER: token})
 
 
 @router.get(
